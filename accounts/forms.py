@@ -1,0 +1,63 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import User
+from .services import user_complete_signup
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up fields, added by allauth to its own email and password form."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        required=False,
+        help_text="Optional. How we greet you.",
+    )
+    role = forms.ChoiceField(
+        label="I am",
+        choices=User.Role.choices,
+        widget=forms.RadioSelect,
+        initial=User.Role.PATIENT,
+    )
+    profession = forms.CharField(
+        label="Profession",
+        max_length=100,
+        required=False,
+        help_text="Health professionals only: for example physiotherapist, GP, osteopath.",
+    )
+    registration_number = forms.CharField(
+        label="Registration number",
+        max_length=50,
+        required=False,
+        help_text="Health professionals only: your number with your regulator.",
+    )
+
+    field_order = [
+        "email",
+        "name",
+        "role",
+        "profession",
+        "registration_number",
+        "password1",
+        "password2",
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == User.Role.CLINICIAN:
+            for field in ("profession", "registration_number"):
+                if not (cleaned.get(field) or "").strip():
+                    self.add_error(
+                        field, ValidationError("Health professionals need to give this.")
+                    )
+        return cleaned
+
+    def signup(self, request, user) -> None:
+        user_complete_signup(
+            user=user,
+            name=self.cleaned_data.get("name", ""),
+            role=self.cleaned_data["role"],
+            profession=self.cleaned_data.get("profession", ""),
+            registration_number=self.cleaned_data.get("registration_number", ""),
+        )

@@ -1,0 +1,77 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.CLINICIAN)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A learner or an editor. People sign in with their email address."""
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", "Patient or member of the public"
+        CLINICIAN = "clinician", "Health professional"
+
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField("name", max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+    is_staff = models.BooleanField(
+        default=False, help_text="Staff can sign in to the admin and see drafts."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "user"
+        verbose_name_plural = "users"
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == self.Role.CLINICIAN
+
+    def get_short_name(self) -> str:
+        return self.name or self.email.split("@")[0]
+
+
+class ClinicianProfile(models.Model):
+    """What a health professional tells us about their practice (and, later, what their
+    CPD certificate carries)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="clinician_profile")
+    profession = models.CharField(max_length=100)
+    registration_number = models.CharField(
+        max_length=50, help_text="Your number with your professional regulator."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.profession} ({self.registration_number})"

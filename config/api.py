@@ -1,0 +1,27 @@
+"""API v1: one router for every app's viewsets, and the token endpoint."""
+
+from django.urls import include, path
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, ProgressViewSet
+
+
+class ObtainToken(ObtainAuthToken):
+    """Exchange email (as `username`) and password for an API token. Throttled."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+
+router = DefaultRouter()
+router.register("courses", CourseViewSet, basename="course")
+router.register(r"courses/(?P<course_slug>[-a-z0-9]+)/lessons", LessonViewSet, basename="lesson")
+router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+router.register("progress", ProgressViewSet, basename="progress")
+
+urlpatterns = [
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,23 @@
+"""The Celery app. The broker is Redis when REDIS_URL is set, otherwise kombu's
+filesystem transport so that the quick start needs no server (see settings)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The beat schedule lives here, in one visible place. django-celery-beat's database
+# scheduler copies these entries into its tables, where an admin can change the times.
+app.conf.beat_schedule = {
+    "outbox-sweep": {
+        # Re-enqueue mail that was recorded but never sent (the broker was down, a worker
+        # died). The database, not the queue, knows what is owed.
+        "task": "outbox.tasks.sweep_unsent",
+        "schedule": 300.0,
+    },
+}

@@ -1,0 +1,171 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import services
+from .models import Course, Enrollment, Lesson, LessonProgress, Module, PublicationEvent
+
+
+class PublishingAdmin(admin.ModelAdmin):
+    """Draft → published (or scheduled by a future publish time), with a record of who
+    did it and when."""
+
+    actions = ["publish_now", "return_to_draft"]
+    readonly_fields = ["published_by", "updated_at"]
+
+    @admin.display(description="state")
+    def state(self, obj) -> str:
+        if obj.state_label == "Scheduled":
+            return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
+        return obj.state_label
+
+    @admin.display(description="preview")
+    def preview_link(self, obj) -> str:
+        url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+        if not url:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Preview as a learner</a>', url
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        publishing = obj.status == obj.Status.PUBLISHED and (
+            not change or {"status", "publish_at"} & set(form.changed_data)
+        )
+        withdrawing = change and obj.status == obj.Status.DRAFT and "status" in form.changed_data
+        super().save_model(request, obj, form, change)
+        if publishing:
+            services.item_publish(item=obj, by=request.user, publish_at=obj.publish_at)
+        elif withdrawing:
+            services.item_unpublish(item=obj, by=request.user)
+
+    @admin.action(description="Publish the selected items now")
+    def publish_now(self, request, queryset) -> None:
+        for item in queryset:
+            services.item_publish(item=item, by=request.user)
+        messages.success(request, f"Published {queryset.count()} item(s).")
+
+    @admin.action(description="Return the selected items to draft")
+    def return_to_draft(self, request, queryset) -> None:
+        for item in queryset:
+            services.item_unpublish(item=item, by=request.user)
+        messages.success(request, f"Returned {queryset.count()} item(s) to draft.")
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    fields = ["order", "title", "slug", "status", "publish_at"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Course)
+class CourseAdmin(PublishingAdmin):
+    list_display = ["title", "audience", "state", "order", "cpd_hours", "preview_link"]
+    list_editable = ["order"]
+    list_filter = ["audience", "status"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ModuleInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "audience",
+                    "summary",
+                    "description_md",
+                    "cpd_hours",
+                    "order",
+                ]
+            },
+        ),
+        ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
+    ]
+
+
+class LessonInline(admin.TabularInline):
+    model = Lesson
+    fields = ["order", "title", "slug", "is_free", "status", "publish_at"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Module)
+class ModuleAdmin(PublishingAdmin):
+    list_display = ["title", "course", "order", "state"]
+    list_editable = ["order"]
+    list_filter = ["course", "status"]
+    search_fields = ["title"]
+    list_select_related = ["course"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LessonInline]
+    fieldsets = [
+        (None, {"fields": ["course", "title", "slug", "intro_md", "order"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
+    ]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        # Lessons added inline belong to the module's course.
+        for lesson_form in formset.forms:
+            if isinstance(lesson_form.instance, Lesson):
+                lesson_form.instance.course_id = form.instance.course_id
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Lesson)
+class LessonAdmin(PublishingAdmin):
+    list_display = ["title", "module", "order", "is_free", "state", "preview_link"]
+    list_editable = ["order"]
+    list_filter = ["course", "module", "status", "is_free"]
+    list_select_related = ["module", "course"]
+    search_fields = ["title", "summary", "body_md"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["module", "title", "slug", "summary", "is_free", "minutes", "order"]}),
+        (
+            "Content",
+            {
+                "fields": ["body_md", "objectives", "key_points", "sources"],
+                "description": "Markdown. Raw HTML is removed when the lesson is saved.",
+            },
+        ),
+        ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.course_id = obj.module.course_id
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "course", "created_at"]
+    list_filter = ["course"]
+    list_select_related = ["user", "course"]
+    search_fields = ["user__email"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(admin.ModelAdmin):
+    list_display = ["user", "lesson", "completed_at", "last_viewed_at"]
+    list_filter = ["course"]
+    list_select_related = ["user", "lesson"]
+    search_fields = ["user__email"]
+
+
+@admin.register(PublicationEvent)
+class PublicationEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "title", "content_type", "publish_at", "by"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["by", "content_type"]
+    readonly_fields = [f.name for f in PublicationEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,234 @@
+"""API v1 for courses, lessons, enrolments and progress. The same access and service
+functions as the pages decide every answer."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import selectors, services
+from .access import LessonAccess, courses_visible_to, lesson_access
+from .models import Course, Enrollment, Lesson, LessonProgress
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    lesson_count = serializers.SerializerMethodField()
+    free_lesson = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Course
+        fields = [
+            "slug",
+            "title",
+            "audience",
+            "summary",
+            "cpd_hours",
+            "url",
+            "lesson_count",
+            "free_lesson",
+        ]
+
+    def get_url(self, course: Course) -> str:
+        return course.get_absolute_url()
+
+    def get_lesson_count(self, course: Course) -> int:
+        return len(course.visible_lessons)
+
+    def get_free_lesson(self, course: Course) -> str | None:
+        return course.free_lesson.slug if course.free_lesson else None
+
+
+class LessonSummarySerializer(serializers.Serializer):
+    """A lesson as listed in a course: never its body."""
+
+    slug = serializers.CharField(source="lesson.slug")
+    title = serializers.CharField(source="lesson.title")
+    summary = serializers.CharField(source="lesson.summary")
+    minutes = serializers.IntegerField(source="lesson.minutes")
+    is_free = serializers.BooleanField(source="lesson.is_free")
+    access = serializers.ChoiceField(choices=["open", "locked"], source="access.value")
+    done = serializers.BooleanField()
+
+
+class ModuleSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="module.slug")
+    title = serializers.CharField(source="module.title")
+    lessons = LessonSummarySerializer(many=True)
+
+
+class ProgressSummarySerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class CourseDetailSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="course.slug")
+    title = serializers.CharField(source="course.title")
+    audience = serializers.CharField(source="course.audience")
+    summary = serializers.CharField(source="course.summary")
+    description_html = serializers.CharField(source="course.description_html")
+    cpd_hours = serializers.DecimalField(source="course.cpd_hours", max_digits=4, decimal_places=1)
+    enrolled = serializers.BooleanField()
+    progress = ProgressSummarySerializer(source="*")
+    modules = ModuleSerializer(many=True)
+
+
+class LessonDetailSerializer(serializers.ModelSerializer):
+    course = serializers.CharField(source="course.slug")
+    module = serializers.CharField(source="module.slug")
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "slug",
+            "title",
+            "course",
+            "module",
+            "summary",
+            "objectives",
+            "minutes",
+            "is_free",
+            "body_html",
+            "key_points",
+        ]
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
+
+    class Meta:
+        model = Enrollment
+        fields = ["course", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_course(self, course: Course) -> Course:
+        # A draft course is "not found" for learners, the same answer as a wrong slug.
+        if not courses_visible_to(self.context["request"].user).filter(pk=course.pk).exists():
+            raise serializers.ValidationError(f"Object with slug={course.slug} does not exist.")
+        return course
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    course = serializers.CharField(source="course.slug", read_only=True)
+    lesson = serializers.CharField(source="lesson.slug", read_only=True)
+    done = serializers.BooleanField(source="is_done", read_only=True)
+
+    class Meta:
+        model = LessonProgress
+        fields = ["course", "lesson", "done", "completed_at", "last_viewed_at"]
+
+
+class ProgressUpdateSerializer(serializers.Serializer):
+    done = serializers.BooleanField(default=True)
+
+
+class CourseViewSet(viewsets.GenericViewSet):
+    lookup_field = "slug"
+    serializer_class = CourseSerializer
+
+    def get_queryset(self):
+        return courses_visible_to(self.request.user)
+
+    def list(self, request: Request) -> Response:
+        return Response(CourseSerializer(selectors.catalogue(request.user), many=True).data)
+
+    @extend_schema(responses=CourseDetailSerializer)
+    def retrieve(self, request: Request, slug: str) -> Response:
+        course = self.get_object()
+        outline = selectors.course_outline(request.user, course)
+        return Response(CourseDetailSerializer(outline).data)
+
+
+def _lesson_or_404(request, course_slug: str, lesson_slug: str) -> Lesson:
+    lesson = selectors.lesson_for_page(request.user, course_slug, lesson_slug)
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+class LessonViewSet(viewsets.GenericViewSet):
+    """A lesson's full text, for those who may read it. Locked: 401 when signed out,
+    403 when signed in but not enrolled. Drafts and unknown lessons: 404."""
+
+    serializer_class = LessonDetailSerializer
+    queryset = Lesson.objects.none()  # for the schema; lookups go through the selectors
+    lookup_field = "slug"
+    lookup_url_kwarg = "lesson_slug"
+
+    @extend_schema(
+        responses={
+            200: LessonDetailSerializer,
+            401: OpenApiResponse(description="Sign in to read this lesson."),
+            403: OpenApiResponse(description="Enrol to read this lesson."),
+            404: OpenApiResponse(description="No such lesson."),
+        }
+    )
+    def retrieve(self, request: Request, course_slug: str, lesson_slug: str) -> Response:
+        lesson = _lesson_or_404(request, course_slug, lesson_slug)
+        if lesson_access(request.user, lesson) is LessonAccess.LOCKED:
+            if not request.user.is_authenticated:
+                raise exceptions.NotAuthenticated(
+                    "Sign in and enrol in the course to read this lesson."
+                )
+            raise exceptions.PermissionDenied("Enrol in the course to read this lesson.")
+        services.lesson_record_view(user=request.user, lesson=lesson)
+        return Response(LessonDetailSerializer(lesson).data)
+
+    @extend_schema(request=ProgressUpdateSerializer, responses=ProgressSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def progress(self, request: Request, course_slug: str, lesson_slug: str) -> Response:
+        """Mark the lesson done (`{"done": true}`) or not done again."""
+        lesson = _lesson_or_404(request, course_slug, lesson_slug)
+        body = ProgressUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            progress = services.lesson_set_done(
+                user=request.user, lesson=lesson, done=body.validated_data["done"]
+            )
+        except services.AccessDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(ProgressSerializer(progress).data)
+
+
+class EnrollmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = EnrollmentSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return (
+            Enrollment.objects.filter(user=self.request.user)
+            .select_related("course")
+            .order_by("created_at")
+        )
+
+    @extend_schema(responses={201: EnrollmentSerializer, 200: EnrollmentSerializer})
+    def create(self, request: Request) -> Response:
+        """Enrol in a course by its slug; enrolling again answers 200 with the enrolment."""
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        enrollment, created = services.enrollment_create(
+            user=request.user, course=body.validated_data["course"]
+        )
+        return Response(
+            EnrollmentSerializer(enrollment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class ProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The signed-in learner's progress through lessons."""
+
+    serializer_class = ProgressSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return (
+            LessonProgress.objects.filter(user=self.request.user)
+            .select_related("course", "lesson")
+            .order_by("-last_viewed_at")
+        )

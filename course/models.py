@@ -1,0 +1,224 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .markdown import render_markdown
+
+
+class PublishableQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Published and past its publish time: what learners may see."""
+        return self.filter(
+            status=Publishable.Status.PUBLISHED, publish_at__lte=now or timezone.now()
+        )
+
+
+class Publishable(models.Model):
+    """Draft or published; a published item with a future publish time is scheduled and
+    appears by itself when the time comes (no job has to run)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published (or scheduled)"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When a published item becomes visible. A future time schedules it.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_live(self, now=None) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
+
+    @property
+    def state_label(self) -> str:
+        if self.status == self.Status.DRAFT:
+            return "Draft"
+        if self.publish_at > timezone.now():
+            return "Scheduled"
+        return "Published"
+
+
+class Course(Publishable):
+    class Audience(models.TextChoices):
+        PATIENT = "patient", "Patients and the public"
+        CLINICIAN = "clinician", "Health professionals (CPD)"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    summary = models.CharField(max_length=300)
+    description_md = models.TextField("description (Markdown)")
+    description_html = models.TextField(editable=False, default="")
+    cpd_hours = models.DecimalField(max_digits=4, decimal_places=1, default=0)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description_md)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("course:detail", args=[self.slug])
+
+
+class Module(Publishable):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    intro_md = models.TextField("introduction (Markdown)", blank=True)
+    intro_html = models.TextField(editable=False, default="")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="module_slug_unique_in_course")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.intro_html = render_markdown(self.intro_md)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "intro_html"}
+        super().save(*args, **kwargs)
+
+
+class Lesson(Publishable):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="What the lesson covers; shown before enrolment.")
+    objectives = models.JSONField(
+        default=list, blank=True, help_text="A list of 'after this lesson you can…' lines."
+    )
+    key_points = models.JSONField(
+        default=list, blank=True, help_text="Review cards: a list of {front, back}."
+    )
+    sources = models.JSONField(default=list, blank=True)
+    body_md = models.TextField("body (Markdown)")
+    body_html = models.TextField(editable=False, default="")
+    is_free = models.BooleanField(
+        "free preview", default=False, help_text="Anyone may read a free lesson, signed in or not."
+    )
+    minutes = models.PositiveSmallIntegerField("reading time (minutes)", default=10)
+    order = models.PositiveIntegerField(default=0, help_text="Position within the module.")
+
+    class Meta:
+        # Module order first, then lesson order: the reading order of the course.
+        ordering = ["course", "module__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="lesson_slug_unique_in_course")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.course_id = self.module.course_id
+        self.body_html = render_markdown(self.body_md)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "course"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("course:lesson", args=[self.course.slug, self.slug])
+
+
+class Enrollment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course}"
+
+
+class LessonProgress(models.Model):
+    """A lesson a learner has opened, and when they marked it done."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    last_viewed_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "lesson progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_progress_per_lesson")
+        ]
+        indexes = [
+            # "Continue where you left off": the latest lesson a learner opened.
+            models.Index(fields=["user", "-last_viewed_at"], name="progress_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.lesson}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None
+
+
+class PublicationEvent(models.Model):
+    """Who published, scheduled or withdrew what, and when."""
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Returned to draft"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(max_length=200)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    publish_at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="pubevent_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.title}"

@@ -1,0 +1,198 @@
+"""Reads that are more than a filter. Each runs a fixed number of queries, whatever the
+size of the course."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .access import (
+    LessonAccess,
+    courses_visible_to,
+    is_editor,
+    lesson_access,
+    lessons_visible_to,
+)
+from .models import Course, Enrollment, Lesson, LessonProgress, Module
+
+
+@dataclass
+class LessonRow:
+    lesson: Lesson
+    access: LessonAccess
+    done: bool
+
+
+@dataclass
+class ModuleRow:
+    module: Module
+    lessons: list[LessonRow] = field(default_factory=list)
+
+
+@dataclass
+class CourseOutline:
+    course: Course
+    enrolled: bool
+    modules: list[ModuleRow]
+    lessons: list[LessonRow]  # in reading order
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(row.done for row in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def next_lesson(self) -> Lesson | None:
+        """The first lesson not yet done, in reading order."""
+        return next((row.lesson for row in self.lessons if not row.done), None)
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        order = [row.lesson.pk for row in self.lessons]
+        if lesson.pk not in order:
+            return None, None
+        i = order.index(lesson.pk)
+        before = self.lessons[i - 1].lesson if i > 0 else None
+        after = self.lessons[i + 1].lesson if i + 1 < len(order) else None
+        return before, after
+
+
+def _lesson_rows(user, lessons, enrolled: bool, done_ids: set[int], now) -> list[LessonRow]:
+    return [
+        LessonRow(
+            lesson=lesson,
+            access=lesson_access(user, lesson, enrolled=enrolled, now=now),
+            done=lesson.pk in done_ids,
+        )
+        for lesson in lessons
+    ]
+
+
+def course_outline(user, course: Course, now: datetime | None = None) -> CourseOutline:
+    """The modules and lessons of a course as this user sees them, with their progress.
+
+    Three queries: modules, lessons (with module and course joined), and the learner's
+    enrolment and progress together.
+    """
+    modules = list(_visible_modules(user, now).filter(course=course).order_by("order", "pk"))
+    lessons = list(
+        lessons_visible_to(user, now)
+        .filter(course=course, module__in=[m.pk for m in modules])
+        .select_related("module", "course")
+        .order_by("module__order", "module__pk", "order", "pk")
+    )
+    enrolled, done_ids = False, set()
+    if user.is_authenticated:
+        enrolled = Enrollment.objects.filter(user=user, course=course).exists()
+        done_ids = set(
+            LessonProgress.objects.filter(
+                user=user, course=course, completed_at__isnull=False
+            ).values_list("lesson_id", flat=True)
+        )
+    rows = _lesson_rows(user, lessons, enrolled, done_ids, now)
+    by_module = {m.pk: ModuleRow(module=m) for m in modules}
+    for row in rows:
+        by_module[row.lesson.module_id].lessons.append(row)
+    return CourseOutline(
+        course=course, enrolled=enrolled, modules=list(by_module.values()), lessons=rows
+    )
+
+
+def _visible_modules(user, now):
+    if is_editor(user):
+        return Module.objects.all()
+    return Module.objects.live(now)
+
+
+@dataclass
+class DashboardEntry:
+    outline: CourseOutline
+    resume: Lesson | None  # where the learner left off
+
+
+def learner_dashboard(user, now: datetime | None = None) -> list[DashboardEntry]:
+    """The learner's enrolled courses with progress and a "continue" lesson each.
+
+    Four queries whatever the number of courses and lessons.
+    """
+    if not user.is_authenticated:
+        return []
+    enrolled_courses = list(
+        courses_visible_to(user, now).filter(enrollments__user=user).order_by("order", "title")
+    )
+    if not enrolled_courses:
+        return []
+    lessons = list(
+        lessons_visible_to(user, now)
+        .filter(course__in=enrolled_courses)
+        .filter(module__in=_visible_modules(user, now))
+        .select_related("module", "course")
+        .order_by("course__order", "module__order", "module__pk", "order", "pk")
+    )
+    progress = list(
+        LessonProgress.objects.filter(user=user, course__in=enrolled_courses).only(
+            "lesson_id", "course_id", "completed_at", "last_viewed_at"
+        )
+    )
+    done_ids = {p.lesson_id for p in progress if p.completed_at}
+    last_viewed: dict[int, LessonProgress] = {}
+    for p in progress:
+        current = last_viewed.get(p.course_id)
+        if current is None or p.last_viewed_at > current.last_viewed_at:
+            last_viewed[p.course_id] = p
+
+    entries = []
+    for course in enrolled_courses:
+        course_lessons = [lesson for lesson in lessons if lesson.course_id == course.pk]
+        rows = _lesson_rows(user, course_lessons, True, done_ids, now)
+        outline = CourseOutline(course=course, enrolled=True, modules=[], lessons=rows)
+        entries.append(
+            DashboardEntry(outline=outline, resume=_resume(outline, last_viewed.get(course.pk)))
+        )
+    return entries
+
+
+def _resume(outline: CourseOutline, last: LessonProgress | None) -> Lesson | None:
+    """The lesson last opened if it is not done yet, else the next one not done."""
+    if last is not None:
+        ids = [row.lesson.pk for row in outline.lessons]
+        if last.lesson_id in ids:
+            i = ids.index(last.lesson_id)
+            for row in outline.lessons[i:] + outline.lessons[:i]:
+                if not row.done:
+                    return row.lesson
+            return None
+    return outline.next_lesson()
+
+
+def lesson_for_page(user, course_slug: str, lesson_slug: str) -> Lesson | None:
+    """The lesson at this address if the user may know it exists (one query)."""
+    return (
+        lessons_visible_to(user)
+        .select_related("module", "course")
+        .filter(course__slug=course_slug, slug=lesson_slug)
+        .first()
+    )
+
+
+def catalogue(user, now: datetime | None = None):
+    """Courses on the home page, each with its count of visible lessons and its first
+    free lesson (two queries)."""
+    courses = list(courses_visible_to(user, now).order_by("order", "title"))
+    lessons = (
+        lessons_visible_to(user, now)
+        .filter(course__in=courses, module__in=_visible_modules(user, now))
+        .order_by("module__order", "module__pk", "order", "pk")
+        .only("pk", "slug", "title", "course_id", "is_free", "minutes")
+    )
+    per_course: dict[int, list[Lesson]] = {}
+    for lesson in lessons:
+        per_course.setdefault(lesson.course_id, []).append(lesson)
+    for course in courses:
+        course.visible_lessons = per_course.get(course.pk, [])
+        course.free_lesson = next((x for x in course.visible_lessons if x.is_free), None)
+        course.total_minutes = sum(x.minutes for x in course.visible_lessons)
+    return courses

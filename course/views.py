@@ -1,0 +1,109 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import LessonAccess, courses_visible_to, is_editor, lesson_access
+from .models import Course
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "course/home.html",
+        {
+            "courses": selectors.catalogue(request.user),
+            "dashboard": selectors.learner_dashboard(request.user),
+        },
+    )
+
+
+def _course_or_404(request, slug: str) -> Course:
+    return get_object_or_404(courses_visible_to(request.user), slug=slug)
+
+
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _course_or_404(request, slug)
+    outline = selectors.course_outline(request.user, course)
+    return render(
+        request,
+        "course/course_detail.html",
+        {
+            "course": course,
+            "outline": outline,
+            "next_lesson": outline.next_lesson(),
+            "preview": not course.is_live(),
+        },
+    )
+
+
+def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    lesson = selectors.lesson_for_page(request.user, course_slug, lesson_slug)
+    if lesson is None:
+        raise Http404("No such lesson.")
+    outline = selectors.course_outline(request.user, lesson.course)
+    access = lesson_access(request.user, lesson, enrolled=outline.enrolled)
+    row = next((r for r in outline.lessons if r.lesson.pk == lesson.pk), None)
+    previous, following = outline.neighbours(lesson)
+    if access is LessonAccess.OPEN:
+        services.lesson_record_view(user=request.user, lesson=lesson)
+    preview = is_editor(request.user) and not (
+        lesson.is_live() and lesson.module.is_live() and lesson.course.is_live()
+    )
+    return render(
+        request,
+        "course/lesson_detail.html",
+        {
+            "lesson": lesson,
+            "course": lesson.course,
+            "outline": outline,
+            "open": access is LessonAccess.OPEN,
+            "done": bool(row and row.done),
+            "previous": previous,
+            "next": following,
+            "preview": preview,
+            "signup_url": reverse("account_signup")
+            + "?"
+            + urlencode({"next": lesson.course.get_absolute_url()}),
+        },
+    )
+
+
+@require_POST
+def enrol(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _course_or_404(request, slug)
+    if not request.user.is_authenticated:
+        return redirect(
+            reverse("account_signup") + "?" + urlencode({"next": course.get_absolute_url()})
+        )
+    _, created = services.enrollment_create(user=request.user, course=course)
+    if created:
+        messages.success(request, f"You are enrolled in “{course.title}”.")
+    start = selectors.course_outline(request.user, course).next_lesson()
+    return redirect(start.get_absolute_url() if start else course.get_absolute_url())
+
+
+@require_POST
+def lesson_done(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    lesson = selectors.lesson_for_page(request.user, course_slug, lesson_slug)
+    if lesson is None:
+        raise Http404("No such lesson.")
+    if not request.user.is_authenticated:
+        return redirect(
+            reverse("account_login") + "?" + urlencode({"next": lesson.get_absolute_url()})
+        )
+    done = request.POST.get("done", "1") != "0"
+    try:
+        services.lesson_set_done(user=request.user, lesson=lesson, done=done)
+    except services.AccessDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(lesson.get_absolute_url())
+    if not done:
+        messages.info(request, "Marked as not done.")
+        return redirect(lesson.get_absolute_url())
+    messages.success(request, f"“{lesson.title}” marked as done.")
+    _, following = selectors.course_outline(request.user, lesson.course).neighbours(lesson)
+    return redirect(following.get_absolute_url() if following else lesson.course.get_absolute_url())

@@ -1,0 +1,97 @@
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import ClinicianProfile, User
+from course.models import Course, Enrollment, Lesson, Module, Publishable
+
+PUBLISHED = Publishable.Status.PUBLISHED
+DRAFT = Publishable.Status.DRAFT
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"learner{n}@example.org")
+    name = factory.Faker("name")
+    role = User.Role.PATIENT
+    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        self.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class ClinicianFactory(UserFactory):
+    role = User.Role.CLINICIAN
+    profile = factory.RelatedFactory(
+        "tests.factories.ClinicianProfileFactory", factory_related_name="user"
+    )
+
+
+class ClinicianProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClinicianProfile
+
+    user = factory.SubFactory(ClinicianFactory)
+    profession = "Physiotherapist"
+    registration_number = factory.Sequence(lambda n: f"PHY{n:07d}")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+    audience = Course.Audience.PATIENT
+    summary = "What the course is about."
+    description_md = "A course about **buttock nerve pain**."
+    status = PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory(CourseFactory)
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    title = factory.Sequence(lambda n: f"Module {n}")
+    order = factory.Sequence(lambda n: n)
+    status = PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    module = factory.SubFactory(ModuleFactory)
+    course = factory.SelfAttribute("module.course")
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    summary = "What this lesson covers."
+    body_md = factory.LazyAttribute(lambda o: f"The body of {o.slug}: SECRET-BODY-{o.slug}.")
+    order = factory.Sequence(lambda n: n)
+    status = PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
