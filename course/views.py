@@ -65,9 +65,6 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "previous": previous,
             "next": following,
             "preview": preview,
-            "signup_url": reverse("account_signup")
-            + "?"
-            + urlencode({"next": lesson.course.get_absolute_url()}),
         },
     )
 

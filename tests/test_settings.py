@@ -1,0 +1,59 @@
+"""Production settings refuse to start half-configured, and pass `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7#kP2vq9!Lr4zT8wN1yB6mC3hJ5dF0gS&aQeR@uVoXiZlKjHbGnMpWtYcE",
+    "ALLOWED_HOSTS": "learn.example.org",
+}
+
+
+def _manage(*args, **env):
+    # The production environment, not the test run's (the browser tests allow async-unsafe
+    # calls in this process, which a deployment must never do).
+    test_only = (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CELERY_TASK_ALWAYS_EAGER",
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in test_only}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, "DATABASE_URL": "sqlite:////tmp/bnp-deploy-check.sqlite3", **env},
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_no_issues():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_missing_secret_key_stops_start_up_with_a_clear_message():
+    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_allowed_hosts_stops_start_up_with_a_clear_message():
+    result = _manage("check", **{**PRODUCTION, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_a_malformed_boolean_is_an_error_not_a_guess():
+    result = _manage("check", **{**PRODUCTION, "DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
