@@ -1,11 +1,16 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 
 from outbox.services import email_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # allauth renders the message in the request; we record it and let a worker
-        # send it, so a slow or absent mail server never holds up (or loses) a sign-up.
-        message = self.render_mail(template_prefix, email, context)
-        email_record(message)
+        # As allauth's own send_mail, except the last step: instead of talking to the
+        # mail server inside the request, record the message and let a worker send it,
+        # so a slow or absent mail server never holds up (or loses) a sign-up.
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        email_record(self.render_mail(template_prefix, email, ctx))

@@ -45,6 +45,7 @@ def test_patient_signs_up_confirms_and_is_signed_in(client):
     row = OutboundEmail.objects.get(to="sam@example.org")
     assert row.sent_at is not None
     assert len(mail.outbox) == 1 and "Confirm" in mail.outbox[0].subject
+    assert "Hello from Buttock nerve pain" in mail.outbox[0].body
     link = _confirm_link(mail.outbox[0])
     assert client.get(link).status_code == 200  # a page with a button, not a GET side effect
     response = client.post(link)
