@@ -1,0 +1,186 @@
+"""Real services for integration tests: an SMTP server (aiosmtpd), Redis as the broker,
+and Celery workers as subprocesses against the test database (PostgreSQL)."""
+
+import email
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import kombu.pools
+import pytest
+import redis as redis_lib
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """What the SMTP server received, one parsed message per recipient."""
+
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message = email.message_from_bytes(envelope.content)
+        with self._lock:
+            for _ in envelope.rcpt_tos:
+                self.messages.append(message)
+        return "250 Message accepted"
+
+    def recipients(self) -> list[str]:
+        with self._lock:
+            return [m["To"] for m in self.messages]
+
+    def wait_for(self, count: int, timeout: float = 60) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and len(self.messages) < count:
+            time.sleep(0.1)
+        return self.recipients()
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def redis_url():
+    from tests.services import REDIS_URL
+
+    # A database of its own, emptied first, so that no earlier run's tasks linger.
+    url = REDIS_URL.rsplit("/", 1)[0] + "/13"
+    redis_lib.Redis.from_url(url).flushdb()
+    return url
+
+
+@contextmanager
+def publishing_to(broker_url: str):
+    """Point this process's Celery app at a real broker (the suite runs eagerly)."""
+    saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
+
+    def forget_connections():
+        # Celery builds its connection and producer pools lazily from broker_url, and
+        # kombu keeps producer pools in a registry of its own: drop them all.
+        kombu.pools.reset()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    celery_app.conf.update(broker_url=broker_url, task_always_eager=False)
+    forget_connections()
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        forget_connections()
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+class Worker:
+    def __init__(self, env: dict, log: Path):
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> "Worker":
+        self.log.parent.mkdir(exist_ok=True)
+        out = self.log.open("a")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=info",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.log.read_text():
+                return self
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        raise RuntimeError(f"worker not ready after {timeout}s: {self.log.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool), as a crash would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def celery_worker(redis_url, smtp_server, tmp_path):
+    """A factory of real workers on Redis, sending to the test SMTP server."""
+    _, smtp_port = smtp_server
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("CELERY_TASK_ALWAYS_EAGER", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        },
+        "DEBUG": "true",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "PYTHONUNBUFFERED": "1",
+    }
+    workers: list[Worker] = []
+
+    def start() -> Worker:
+        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log").start()
+        workers.append(worker)
+        return worker
+
+    with publishing_to(redis_url):
+        yield start
+    for worker in workers:
+        worker.stop()
