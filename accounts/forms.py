@@ -61,3 +61,29 @@ class SignupForm(forms.Form):
             profession=self.cleaned_data.get("profession", ""),
             registration_number=self.cleaned_data.get("registration_number", ""),
         )
+
+
+class ProfileForm(SignupForm):
+    """The same details as at sign-up, for changing later."""
+
+    field_order = ["name", "role", "profession", "registration_number"]
+
+    @classmethod
+    def for_user(cls, user: User, data=None) -> "ProfileForm":
+        profile = getattr(user, "clinician_profile", None)
+        initial = {
+            "name": user.name,
+            "role": user.role,
+            "profession": profile.profession if profile else "",
+            "registration_number": profile.registration_number if profile else "",
+        }
+        return cls(data=data, initial=initial)
+
+    def save(self, user: User) -> User:
+        return user_complete_signup(
+            user=user,
+            name=self.cleaned_data.get("name", ""),
+            role=self.cleaned_data["role"],
+            profession=self.cleaned_data.get("profession", ""),
+            registration_number=self.cleaned_data.get("registration_number", ""),
+        )

@@ -1,0 +1,16 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .forms import ProfileForm
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm.for_user(request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save(request.user)
+        messages.success(request, "Your details are saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
