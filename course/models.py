@@ -41,8 +41,18 @@ class Publishable(models.Model):
 
     objects = PublishableQuerySet.as_manager()
 
+    # Markdown source field → its HTML field, rendered and sanitised once, on save.
+    markdown_fields: dict[str, str] = {}
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        for source, html in self.markdown_fields.items():
+            setattr(self, html, render_markdown(getattr(self, source)))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.markdown_fields.values()}
+        super().save(*args, **kwargs)
 
     def is_live(self, now=None) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
@@ -67,6 +77,7 @@ class Course(Publishable):
     summary = models.CharField(max_length=300)
     description_md = models.TextField("description (Markdown)")
     description_html = models.TextField(editable=False, default="")
+    markdown_fields = {"description_md": "description_html"}
     cpd_hours = models.DecimalField(max_digits=4, decimal_places=1, default=0)
     order = models.PositiveIntegerField(default=0)
 
@@ -75,12 +86,6 @@ class Course(Publishable):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description_md)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("course:detail", args=[self.slug])
@@ -92,6 +97,7 @@ class Module(Publishable):
     title = models.CharField(max_length=200)
     intro_md = models.TextField("introduction (Markdown)", blank=True)
     intro_html = models.TextField(editable=False, default="")
+    markdown_fields = {"intro_md": "intro_html"}
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -102,12 +108,6 @@ class Module(Publishable):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.intro_html = render_markdown(self.intro_md)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "intro_html"}
-        super().save(*args, **kwargs)
 
 
 class Lesson(Publishable):
@@ -125,6 +125,7 @@ class Lesson(Publishable):
     sources = models.JSONField(default=list, blank=True)
     body_md = models.TextField("body (Markdown)")
     body_html = models.TextField(editable=False, default="")
+    markdown_fields = {"body_md": "body_html"}
     is_free = models.BooleanField(
         "free preview", default=False, help_text="Anyone may read a free lesson, signed in or not."
     )
@@ -142,10 +143,10 @@ class Lesson(Publishable):
         return self.title
 
     def save(self, *args, **kwargs):
+        # The course is the module's; it is stored too for slugs unique per course.
         self.course_id = self.module.course_id
-        self.body_html = render_markdown(self.body_md)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "course"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "course"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
