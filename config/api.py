@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
 from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, ProgressViewSet
+from quizzes.api import AttemptViewSet, QuizViewSet
 
 
 class ObtainToken(ObtainAuthToken):
@@ -20,6 +21,8 @@ router.register("courses", CourseViewSet, basename="course")
 router.register(r"courses/(?P<course_slug>[-a-z0-9]+)/lessons", LessonViewSet, basename="lesson")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("progress", ProgressViewSet, basename="progress")
+router.register("quizzes", QuizViewSet, basename="quiz")
+router.register("attempts", AttemptViewSet, basename="attempt")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "course",
+    "quizzes",
     "outbox",
 ]
 

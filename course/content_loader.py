@@ -64,7 +64,7 @@ def read_document(path: Path) -> tuple[dict, str]:
     return meta, body.strip()
 
 
-class _Fields:
+class Fields:
     """Typed access to front matter that reports the file and the key on error."""
 
     def __init__(self, path: Path, meta: dict, allowed: set[str]):
@@ -168,7 +168,7 @@ def _body(path: Path, body: str) -> str:
 
 def parse_course(path: Path) -> dict:
     meta, body = read_document(path)
-    f = _Fields(path, meta, {"slug", "title", "audience", "summary", "cpd_hours", "order"})
+    f = Fields(path, meta, {"slug", "title", "audience", "summary", "cpd_hours", "order"})
     return {
         "slug": f.slug(),
         "title": f.text("title", max_length=200),
@@ -182,7 +182,7 @@ def parse_course(path: Path) -> dict:
 
 def parse_module(path: Path) -> dict:
     meta, body = read_document(path)
-    f = _Fields(path, meta, {"slug", "title"})
+    f = Fields(path, meta, {"slug", "title"})
     return {
         "slug": f.slug(),
         "title": f.text("title", max_length=200),
@@ -193,7 +193,7 @@ def parse_module(path: Path) -> dict:
 
 def parse_lesson(path: Path) -> dict:
     meta, body = read_document(path)
-    f = _Fields(
+    f = Fields(
         path,
         meta,
         {"slug", "title", "summary", "free", "minutes", "objectives", "key_points", "sources"},
@@ -212,13 +212,12 @@ def parse_lesson(path: Path) -> dict:
     }
 
 
-def _save(model, lookup: dict, values: dict, label: str, report: LoadReport):
+def save_content(model, lookup: dict, values: dict, label: str, report: LoadReport):
     """Create, update (only the fields that changed) or leave alone."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model(
-            **lookup, **values, status=Publishable.Status.PUBLISHED, publish_at=timezone.now()
-        )
+        created = {"status": Publishable.Status.PUBLISHED, "publish_at": timezone.now()}
+        obj = model(**lookup, **values, **(created if issubclass(model, Publishable) else {}))
         obj.save()
         report.created.append(label)
         return obj
@@ -226,7 +225,8 @@ def _save(model, lookup: dict, values: dict, label: str, report: LoadReport):
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
-        obj.save(update_fields=[*changed, "updated_at"])
+        extra = ["updated_at"] if issubclass(model, Publishable) else []
+        obj.save(update_fields=[*changed, *extra])
         report.updated.append(f"{label} ({', '.join(changed)})")
     else:
         report.unchanged += 1
@@ -250,15 +250,23 @@ def load_content(root: Path = CONTENT_DIR) -> LoadReport:
         if course is None:
             continue
         seen_slugs: dict[str, Path] = {}
+        modules = []
         module_dirs = sorted(p for p in course_dir.iterdir() if p.is_dir())
         for module_dir in module_dirs:
             module = _attempt(report, _load_module, course, module_dir, report)
             if module is None:
                 continue
+            modules.append((module, module_dir))
             for lesson_path in sorted(module_dir.glob("*.md")):
                 if lesson_path.name == "module.md":
                     continue
                 _attempt(report, _load_lesson, course, module, lesson_path, seen_slugs, report)
+        # Quizzes last: their questions link to lessons anywhere in the course.
+        from quizzes.content import load_quiz
+
+        for module, module_dir in modules:
+            for quiz_path in sorted(module_dir.glob("*.yaml")):
+                _attempt(report, load_quiz, course, module, quiz_path, report)
     return report
 
 
@@ -268,7 +276,7 @@ def _load_course(course_dir: Path, report: LoadReport) -> Course:
         raise ContentError(path, "every course folder needs a course.md")
     values = parse_course(path)
     slug = values.pop("slug")
-    return _save(Course, {"slug": slug}, values, f"course {slug}", report)
+    return save_content(Course, {"slug": slug}, values, f"course {slug}", report)
 
 
 def _load_module(course: Course, module_dir: Path, report: LoadReport) -> Module:
@@ -277,7 +285,7 @@ def _load_module(course: Course, module_dir: Path, report: LoadReport) -> Module
         raise ContentError(path, "every module folder needs a module.md")
     values = parse_module(path)
     slug = values.pop("slug")
-    return _save(
+    return save_content(
         Module, {"course": course, "slug": slug}, values, f"module {course.slug}/{slug}", report
     )
 
@@ -291,6 +299,6 @@ def _load_lesson(
         raise ContentError(path, f"slug {slug!r} is already used by {seen[slug]}")
     seen[slug] = path
     values["module"] = module
-    return _save(
+    return save_content(
         Lesson, {"course": course, "slug": slug}, values, f"lesson {course.slug}/{slug}", report
     )

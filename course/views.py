@@ -5,6 +5,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from quizzes.painmap import REGIONS, regions_for_lesson
+from quizzes.selectors import course_quiz_scores, quizzes_for_lesson
+
 from . import selectors, services
 from .access import LessonAccess, courses_visible_to, is_editor, lesson_access
 from .models import Course
@@ -35,6 +38,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "course": course,
             "outline": outline,
             "next_lesson": outline.next_lesson(),
+            "quiz_scores": course_quiz_scores(request.user, course),
             "preview": not course.is_live(),
         },
     )
@@ -48,6 +52,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     access = lesson_access(request.user, lesson, enrolled=outline.enrolled)
     row = next((r for r in outline.lessons if r.lesson.pk == lesson.pk), None)
     previous, following = outline.neighbours(lesson)
+    regions = regions_for_lesson(lesson.course.slug, lesson.slug)
     if access is LessonAccess.OPEN:
         services.lesson_record_view(user=request.user, lesson=lesson)
     preview = is_editor(request.user) and not (
@@ -61,12 +66,25 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "course": lesson.course,
             "outline": outline,
             "open": access is LessonAccess.OPEN,
+            "regions": regions,
+            "region_keys": [r.key for r in regions],
+            "all_regions": REGIONS,
+            "quizzes": quizzes_for_lesson(
+                request.user, lesson, last_in_module=_last_in_module(outline, lesson)
+            ),
             "done": bool(row and row.done),
             "previous": previous,
             "next": following,
             "preview": preview,
         },
     )
+
+
+def _last_in_module(outline, lesson) -> bool:
+    in_module = [
+        row.lesson.pk for row in outline.lessons if row.lesson.module_id == lesson.module_id
+    ]
+    return bool(in_module) and in_module[-1] == lesson.pk
 
 
 @require_POST

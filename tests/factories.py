@@ -95,3 +95,51 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "quizzes.Quiz"
+
+    module = factory.SubFactory(ModuleFactory)
+    course = factory.SelfAttribute("module.course")
+    slug = factory.Sequence(lambda n: f"quiz-{n}")
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    pass_mark = 80
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "quizzes.Question"
+
+    quiz = factory.SubFactory(QuizFactory)
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    kind = "single"
+    vignette = "A 40-year-old runner has pain."
+    prompt = "Most likely source?"
+    order = factory.Sequence(lambda n: n)
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "quizzes.Choice"
+
+    question = factory.SubFactory(QuestionFactory)
+    text = factory.Sequence(lambda n: f"Option {n}")
+    is_correct = False
+    explanation = factory.Sequence(lambda n: f"EXPLANATION-{n}")
+    order = factory.Sequence(lambda n: n)
+
+
+def question_with(quiz, kind="single", correct=(0,), options=4, regions=None, **kwargs):
+    """A question with options; `correct` lists the indexes of the right ones."""
+    question = QuestionFactory(quiz=quiz, kind=kind, **kwargs)
+    labels = regions or [None] * options
+    for i, region in enumerate(labels):
+        ChoiceFactory(
+            question=question,
+            is_correct=i in correct,
+            text="" if region else f"Option {i}",
+            region=region or "",
+        )
+    return question

@@ -20,8 +20,9 @@ class Command(BaseCommand):
         if not path.is_dir():
             raise CommandError(f"{path} is not a folder")
         report = load_content(path)
-        for label in report.created:
-            self.stdout.write(f"created {label}")
+        if verbosity >= 2:
+            for label in report.created:
+                self.stdout.write(f"created {label}")
         for label in report.updated:
             self.stdout.write(f"updated {label}")
         self.stdout.write(

@@ -1,0 +1,40 @@
+"""Who may take which quiz: the same rules as the lessons, in one place for the pages
+and the API."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from course.access import LessonAccess, is_editor, is_enrolled, lesson_access
+from course.models import Publishable
+
+from .models import Quiz
+
+PUBLISHED = Publishable.Status.PUBLISHED
+
+
+def quizzes_visible_to(user, now=None) -> QuerySet[Quiz]:
+    """Quizzes whose module (and lesson, for a self-check) and course are live."""
+    if is_editor(user):
+        return Quiz.objects.all()
+    now = now or timezone.now()
+    live = (
+        Q(module__status=PUBLISHED, module__publish_at__lte=now)
+        & Q(course__status=PUBLISHED, course__publish_at__lte=now)
+        & (Q(lesson__isnull=True) | Q(lesson__status=PUBLISHED, lesson__publish_at__lte=now))
+    )
+    return Quiz.objects.filter(live)
+
+
+def quiz_access(user, quiz: Quiz, *, enrolled: bool | None = None, now=None) -> LessonAccess:
+    """HIDDEN (404), LOCKED (enrol first) or OPEN, as for a lesson: a lesson's self-check
+    follows its lesson (so the free lesson's check is open); a module quiz needs
+    enrolment."""
+    if not is_editor(user) and not (quiz.module.is_live(now) and quiz.course.is_live(now)):
+        return LessonAccess.HIDDEN
+    if quiz.lesson_id is not None:
+        return lesson_access(user, quiz.lesson, enrolled=enrolled, now=now)
+    if is_editor(user):
+        return LessonAccess.OPEN
+    if enrolled is None:
+        enrolled = is_enrolled(user, quiz.course)
+    return LessonAccess.OPEN if enrolled else LessonAccess.LOCKED

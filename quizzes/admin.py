@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .models import Attempt, Choice, Question, Quiz
+from .selectors import item_statistics
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ["order", "slug", "kind", "prompt", "lesson"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "module", "lesson", "pass_mark", "statistics_link"]
+    list_filter = ["course"]
+    list_select_related = ["course", "module", "lesson"]
+    search_fields = ["title"]
+    fields = ["module", "lesson", "title", "slug", "pass_mark", "order"]
+    inlines = [QuestionInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/statistics/",
+                self.admin_site.admin_view(self.statistics),
+                name="quizzes_quiz_statistics",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="statistics")
+    def statistics_link(self, quiz) -> str:
+        return format_html(
+            '<a href="{}">Item statistics</a>',
+            reverse("admin:quizzes_quiz_statistics", args=[quiz.pk]),
+        )
+
+    def statistics(self, request, pk: int):
+        quiz = get_object_or_404(Quiz, pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Item statistics: {quiz.title}",
+            "quiz": quiz,
+            "opts": self.model._meta,
+            "stats": item_statistics(quiz),
+            "attempts": quiz.attempts.count(),
+        }
+        return TemplateResponse(request, "admin/quizzes/statistics.html", context)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    fields = ["order", "text", "region", "is_correct", "explanation"]
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "quiz", "kind", "prompt"]
+    list_filter = ["quiz__course", "kind", "quiz"]
+    list_select_related = ["quiz"]
+    search_fields = ["slug", "prompt", "vignette"]
+    fields = ["quiz", "slug", "kind", "vignette", "prompt", "lesson", "order"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["user", "quiz", "score", "passed", "submitted_at"]
+    list_filter = ["quiz__course", "passed"]
+    list_select_related = ["user", "quiz"]
+    search_fields = ["user__email"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = ["user", "quiz", "submission_key", "submitted_at", "score", "passed"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,192 @@
+"""Quizzes from YAML files beside the lessons (see course/content/FORMAT.md, quiz.yaml).
+
+A file is validated whole before anything is written and loads in one transaction with
+its lesson's course. Questions and options are matched by slug and by their text (or
+region), so loading twice changes nothing and editing an explanation updates it in place.
+Something learners have already answered is never deleted by the loader.
+"""
+
+from pathlib import Path
+
+import yaml
+
+from course.content_loader import ORDERED, ContentError, Fields, LoadReport, save_content
+from course.models import Course, Lesson, Module
+
+from .models import Choice, Question, Quiz
+from .painmap import BY_KEY
+
+KINDS = {k.value for k in Question.Kind}
+
+
+class Where(Fields):
+    """Fields that say which question or option a problem is in."""
+
+    def __init__(self, path: Path, meta, allowed: set[str], where: str):
+        self.where = where
+        if not isinstance(meta, dict):
+            raise ContentError(path, f"{where}must be a set of 'key: value' lines")
+        super().__init__(path, meta, allowed)
+
+    def fail(self, problem: str):
+        raise ContentError(self.path, f"{self.where}{problem}")
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines; a blank line still separates paragraphs."""
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def parse_quiz(path: Path, lesson_slugs: set[str]) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ContentError(path, f"not valid YAML ({exc})".replace("\n", " ")) from None
+    beside_lesson = path.name != "quiz.yaml"
+    allowed = {"title", "pass_mark", "questions"} | ({"lesson"} if beside_lesson else set())
+    f = Where(path, data, allowed, "")
+    quiz = {"title": f.text("title", max_length=200), "pass_mark": f.positive_int("pass_mark", 80)}
+    if quiz["pass_mark"] > 100:
+        f.fail("'pass_mark' is a percentage: at most 100")
+    if beside_lesson:
+        quiz["lesson"] = f.text("lesson")
+        if not ORDERED.match(path.name.removesuffix(".quiz.yaml")):
+            f.fail("a lesson's quiz is named like its lesson: NN-name.quiz.yaml")
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not questions:
+        f.fail("'questions' must be a list of at least one question")
+    quiz["questions"], seen = [], set()
+    for number, raw in enumerate(questions, start=1):
+        question = _parse_question(path, raw, number, lesson_slugs)
+        if question["slug"] in seen:
+            f.fail(f"question slug {question['slug']!r} is used twice")
+        seen.add(question["slug"])
+        quiz["questions"].append(question)
+    return quiz
+
+
+def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dict:
+    slug = raw.get("slug", f"#{number}") if isinstance(raw, dict) else f"#{number}"
+    q = Where(
+        path, raw, {"slug", "kind", "case", "prompt", "lesson", "options"}, f"question {slug}: "
+    )
+    question = {
+        "slug": q.slug(),
+        "kind": q.choice("kind", KINDS),
+        "vignette": unwrap(q.text("case", required=False)),
+        "prompt": q.text("prompt", max_length=300),
+        "lesson": q.text("lesson"),
+    }
+    if question["lesson"] not in lesson_slugs:
+        q.fail(f"'lesson' {question['lesson']!r} is not a lesson of this course")
+    options = raw.get("options")
+    if not isinstance(options, list) or len(options) < 2:
+        q.fail("'options' must be a list of at least two options")
+    pain_map = question["kind"] == Question.Kind.PAIN_MAP
+    parsed, keys = [], set()
+    for i, option in enumerate(options, start=1):
+        o = Where(
+            path,
+            option,
+            {"region" if pain_map else "text", "correct", "explanation"},
+            f"question {slug}, option {i}: ",
+        )
+        if pain_map:
+            key = o.choice("region", set(BY_KEY))
+            value = {"region": key, "text": ""}
+        else:
+            key = o.text("text", max_length=300)
+            value = {"text": key, "region": ""}
+        if key in keys:
+            o.fail(f"{key!r} is listed twice")
+        keys.add(key)
+        value |= {
+            "is_correct": o.boolean("correct", False),
+            "explanation": o.text("explanation"),
+            "order": i,
+        }
+        parsed.append(value)
+    correct = sum(o["is_correct"] for o in parsed)
+    if question["kind"] == Question.Kind.SINGLE and correct != 1:
+        q.fail(f"a single-answer question needs exactly one correct option, not {correct}")
+    if correct == 0:
+        q.fail("no option is marked correct")
+    if correct == len(parsed):
+        q.fail("every option is marked correct; nothing would be tested")
+    if pain_map and keys != set(BY_KEY):
+        missing = ", ".join(sorted(set(BY_KEY) - keys))
+        q.fail(f"a pain-map question lists all six regions; missing {missing}")
+    question["options"] = parsed
+    return question
+
+
+def load_quiz(course: Course, module: Module, path: Path, report: LoadReport) -> Quiz:
+    lessons = {lesson.slug: lesson for lesson in Lesson.objects.filter(course=course)}
+    data = parse_quiz(path, set(lessons))
+    lesson = None
+    if "lesson" in data:
+        lesson = lessons.get(data["lesson"])
+        if lesson is None or lesson.module_id != module.pk:
+            raise ContentError(path, f"'lesson' {data['lesson']!r} is not a lesson of this module")
+    slug = f"{lesson.slug}-check" if lesson else f"{module.slug}-quiz"
+    quiz = save_content(
+        Quiz,
+        {"course": course, "slug": slug},
+        {
+            "title": data["title"],
+            "pass_mark": data["pass_mark"],
+            "module": module,
+            "lesson": lesson,
+            "order": lesson.order if lesson else 1000,
+        },
+        f"quiz {course.slug}/{slug}",
+        report,
+    )
+    kept = []
+    for order, q in enumerate(data["questions"], start=1):
+        question = save_content(
+            Question,
+            {"quiz": quiz, "slug": q["slug"]},
+            {
+                "kind": q["kind"],
+                "vignette": q["vignette"],
+                "prompt": q["prompt"],
+                "lesson": lessons[q["lesson"]],
+                "order": order,
+            },
+            f"question {slug}/{q['slug']}",
+            report,
+        )
+        kept.append(question.pk)
+        _save_choices(path, question, q["options"], report)
+    _remove_unused(path, quiz.questions.exclude(pk__in=kept), "question")
+    return quiz
+
+
+def _save_choices(path: Path, question: Question, options: list[dict], report: LoadReport):
+    kept = []
+    for option in options:
+        lookup = {"question": question, "text": option["text"], "region": option["region"]}
+        values = {k: option[k] for k in ("is_correct", "explanation", "order")}
+        choice = save_content(
+            Choice,
+            lookup,
+            values,
+            f"option {question.slug}/{option['text'] or option['region']}",
+            report,
+        )
+        kept.append(choice.pk)
+    _remove_unused(path, question.choices.exclude(pk__in=kept), "option")
+
+
+def _remove_unused(path: Path, queryset, what: str) -> None:
+    answered = queryset.filter(answers__isnull=False).distinct()
+    if answered.exists():
+        names = ", ".join(str(x) for x in answered[:3])
+        raise ContentError(
+            path,
+            f"{what} {names!r} is gone from the file but learners have "
+            "answered it; keep it, or retire it in the admin",
+        )
+    queryset.delete()

@@ -1,0 +1,154 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from course.models import Course, Lesson, Module
+
+from .painmap import REGION_CHOICES
+
+
+class Quiz(models.Model):
+    """A module's quiz (clinicians) or a lesson's self-check (patients). It is visible
+    when its module or lesson is, to the same people."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="quizzes")
+    lesson = models.ForeignKey(
+        Lesson,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quizzes",
+        help_text="Set for a lesson's self-check; empty for the module's quiz.",
+    )
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    pass_mark = models.PositiveSmallIntegerField(
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Percent needed to pass.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        ordering = ["course", "module__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="quiz_slug_unique_in_course")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.course_id = self.module.course_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:take", args=[self.pk])
+
+    @property
+    def is_module_quiz(self) -> bool:
+        return self.lesson_id is None
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single best answer"
+        MULTIPLE = "multiple", "Multiple answers (partial credit)"
+        PAIN_MAP = "pain_map", "Pain map (click a region)"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    slug = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    vignette = models.TextField("case vignette", blank=True)
+    prompt = models.CharField(max_length=300)
+    lesson = models.ForeignKey(
+        Lesson,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The lesson that teaches this point: linked when the question is missed.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["quiz", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "slug"], name="question_slug_unique_in_quiz")
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt if not self.vignette else f"{self.vignette[:60]}… {self.prompt}"
+
+
+class Choice(models.Model):
+    """An option. A pain-map option is a region of the diagram; every option explains
+    itself after the answer: why it is right, or what argues against it."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=300, blank=True)
+    region = models.CharField(max_length=20, choices=REGION_CHOICES, blank=True)
+    is_correct = models.BooleanField(default=False)
+    explanation = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.text or self.get_region_display()
+
+
+class Attempt(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    # Sent with the form (or by an API client) so that a double click or a retry is
+    # recognised as the same submission, not a second attempt.
+    submission_key = models.UUIDField(default=uuid.uuid4)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    score = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent.")
+    passed = models.BooleanField()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "submission_key"], name="one_attempt_per_submission"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "quiz", "-submitted_at"], name="attempt_user_quiz_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} · {self.score}%"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt", args=[self.pk])
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choices = models.ManyToManyField(Choice, related_name="answers")
+    score = models.DecimalField(max_digits=5, decimal_places=4, help_text="0 to 1.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} → {self.score}"

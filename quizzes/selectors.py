@@ -1,0 +1,128 @@
+"""Reads for quizzes: item statistics for editors, scores for learners."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+
+from .access import quizzes_visible_to
+from .models import Answer, Attempt, Choice, Question, Quiz
+
+
+@dataclass
+class ItemStatistics:
+    question: Question
+    answered: int
+    facility: float | None  # mean score, percent: how easy the question is
+    discrimination: float | None  # corrected item-total correlation, -1 to 1
+    top_wrong: Choice | None  # the wrong option chosen most often
+    top_wrong_count: int
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None  # everyone scored the same: the question cannot discriminate
+    return sxy / math.sqrt(sxx * syy)
+
+
+def item_statistics(quiz: Quiz) -> list[ItemStatistics]:
+    """Per question, over every submitted attempt: how many answered it, the facility
+    (mean score), the discrimination and the most popular wrong option.
+
+    Discrimination is the corrected item-total correlation: the Pearson correlation
+    between the score on this question and the score on the rest of the attempt. Near
+    zero or negative, strong learners do no better than weak ones: a question to check.
+    Four queries, whatever the number of attempts.
+    """
+    questions = list(quiz.questions.order_by("order", "pk"))
+    rows = list(
+        Answer.objects.filter(attempt__quiz=quiz).values_list("attempt_id", "question_id", "score")
+    )
+    totals: dict[int, float] = defaultdict(float)
+    per_question: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for attempt_id, question_id, score in rows:
+        totals[attempt_id] += float(score)
+        per_question[question_id].append((attempt_id, float(score)))
+
+    wrong_counts = (
+        Answer.choices.through.objects.filter(answer__attempt__quiz=quiz, choice__is_correct=False)
+        .values("choice_id", "choice__question_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "choice_id")
+    )
+    top_wrong: dict[int, tuple[int, int]] = {}
+    for row in wrong_counts:
+        top_wrong.setdefault(row["choice__question_id"], (row["choice_id"], row["n"]))
+    choices = {c.pk: c for c in Choice.objects.filter(pk__in=[c for c, _ in top_wrong.values()])}
+
+    stats = []
+    for question in questions:
+        scores = per_question.get(question.pk, [])
+        xs = [s for _, s in scores]
+        rest = [totals[a] - s for a, s in scores]
+        wrong = top_wrong.get(question.pk)
+        stats.append(
+            ItemStatistics(
+                question=question,
+                answered=len(scores),
+                facility=round(100 * sum(xs) / len(xs), 1) if xs else None,
+                discrimination=None if (r := pearson(xs, rest)) is None else round(r, 2),
+                top_wrong=choices.get(wrong[0]) if wrong else None,
+                top_wrong_count=wrong[1] if wrong else 0,
+            )
+        )
+    return stats
+
+
+@dataclass
+class QuizScore:
+    quiz: Quiz
+    best: float | None
+    latest: float | None
+    latest_passed: bool | None
+    ever_passed: bool
+
+
+def course_quiz_scores(user, course, now=None) -> list[QuizScore]:
+    """The course's quizzes with the learner's best and latest scores (one query)."""
+    quizzes = quizzes_visible_to(user, now).filter(course=course).select_related("lesson", "module")
+    if user.is_authenticated:
+        mine = Attempt.objects.filter(user=user, quiz=OuterRef("pk")).order_by("-submitted_at")
+        quizzes = quizzes.annotate(
+            best=Max("attempts__score", filter=Q(attempts__user=user)),
+            latest=Subquery(mine.values("score")[:1]),
+            latest_passed=Subquery(mine.values("passed")[:1]),
+        )
+    result = []
+    for quiz in quizzes.order_by("module__order", "lesson__order", "order", "pk"):
+        best = getattr(quiz, "best", None)
+        result.append(
+            QuizScore(
+                quiz=quiz,
+                best=float(best) if best is not None else None,
+                latest=float(quiz.latest) if getattr(quiz, "latest", None) is not None else None,
+                latest_passed=getattr(quiz, "latest_passed", None),
+                ever_passed=best is not None and best >= quiz.pass_mark,
+            )
+        )
+    return result
+
+
+def quizzes_for_lesson(user, lesson, *, last_in_module: bool, now=None) -> list[Quiz]:
+    """The lesson's self-check, and the module's quiz after its last lesson (one query)."""
+    wanted = Q(lesson=lesson)
+    if last_in_module:
+        wanted |= Q(module_id=lesson.module_id, lesson__isnull=True)
+    return list(
+        quizzes_visible_to(user, now)
+        .filter(wanted)
+        .order_by(F("lesson_id").asc(nulls_last=True), "pk")
+    )

@@ -1,0 +1,178 @@
+"""Taking a quiz: validate a submission, score it and save it whole, or not at all."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from course.access import LessonAccess
+
+from .access import quiz_access
+from .models import Answer, Attempt, Choice, Question, Quiz
+from .scoring import answer_score, percent
+
+
+class SubmissionError(Exception):
+    """A submission that cannot be accepted. `status` is the HTTP status it maps to."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        problems: dict | None = None,
+        attempt: Attempt | None = None,
+    ):
+        super().__init__(message)
+        self.message, self.status = message, status
+        self.problems = problems or {}  # question id → what is wrong with its answer
+        self.attempt = attempt  # the attempt already recorded, for a duplicate
+
+
+def questions_of(quiz: Quiz) -> list[Question]:
+    """The quiz's questions with their choices (two queries)."""
+    return list(quiz.questions.prefetch_related("choices").order_by("order", "pk"))
+
+
+def expects_many(question: Question) -> bool:
+    """Whether the learner may pick more than one option."""
+    if question.kind == Question.Kind.MULTIPLE:
+        return True
+    if question.kind == Question.Kind.PAIN_MAP:
+        return sum(c.is_correct for c in question.choices.all()) > 1
+    return False
+
+
+def attempt_submit(
+    *,
+    user,
+    quiz: Quiz,
+    answers: dict[int, list[int]],
+    submission_key: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> Attempt:
+    """Record a scored attempt. `answers` maps question id → chosen choice ids.
+
+    Raises SubmissionError (400) for an answer that does not fit the quiz, (403) when the
+    user may not take it, (409) for a submission already recorded. Nothing is saved
+    unless everything is valid.
+    """
+    if not user.is_authenticated:
+        raise SubmissionError("Sign in to take this quiz.", status=401)
+    access = quiz_access(user, quiz, now=now)
+    if access is LessonAccess.HIDDEN:
+        raise SubmissionError("No such quiz.", status=404)
+    if access is LessonAccess.LOCKED:
+        raise SubmissionError("Enrol in the course to take this quiz.", status=403)
+
+    questions = questions_of(quiz)
+    by_id = {q.pk: q for q in questions}
+    problems: dict[int, str] = {}
+    for question_id in answers:
+        if question_id not in by_id:
+            raise SubmissionError(f"Question {question_id} is not part of this quiz.")
+    for question in questions:
+        chosen = answers.get(question.pk) or []
+        options = {c.pk for c in question.choices.all()}
+        if not chosen:
+            problems[question.pk] = "Choose an answer."
+        elif len(set(chosen)) != len(chosen):
+            problems[question.pk] = "An option was chosen twice."
+        elif not_here := [c for c in chosen if c not in options]:
+            raise SubmissionError(
+                f"Option {not_here[0]} does not belong to question {question.pk}."
+            )
+        elif len(chosen) > 1 and not expects_many(question):
+            problems[question.pk] = "Choose one answer."
+    if problems:
+        count = len(problems)
+        raise SubmissionError(
+            f"{count} question{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
+            "an answer before the quiz can be marked.",
+            problems=problems,
+        )
+    if submission_key is not None:
+        earlier = Attempt.objects.filter(user=user, submission_key=submission_key).first()
+        if earlier is not None:
+            raise SubmissionError(
+                "This submission was already recorded.", status=409, attempt=earlier
+            )
+
+    scored = []
+    for question in questions:
+        chosen = set(answers[question.pk])
+        correct = {c.pk for c in question.choices.all() if c.is_correct}
+        scored.append(
+            (
+                question,
+                chosen,
+                answer_score(chosen=chosen, correct=correct, many=expects_many(question)),
+            )
+        )
+    score = percent(sum(s for _, _, s in scored), len(questions))
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                submission_key=submission_key or uuid.uuid4(),
+                submitted_at=now or timezone.now(),
+                score=score,
+                passed=score >= quiz.pass_mark,
+            )
+            rows = Answer.objects.bulk_create(
+                Answer(attempt=attempt, question=q, score=s) for q, _, s in scored
+            )
+            Answer.choices.through.objects.bulk_create(
+                Answer.choices.through(answer_id=row.pk, choice_id=choice_id)
+                for row, (_, chosen, _) in zip(rows, scored, strict=True)
+                for choice_id in chosen
+            )
+    except IntegrityError:
+        # The same submission arrived twice at once; the other request recorded it.
+        earlier = Attempt.objects.filter(user=user, submission_key=submission_key).first()
+        raise SubmissionError(
+            "This submission was already recorded.", status=409, attempt=earlier
+        ) from None
+    return attempt
+
+
+@dataclass
+class OptionFeedback:
+    choice: Choice
+    chosen: bool
+
+
+@dataclass
+class QuestionFeedback:
+    question: Question
+    score: float
+    options: list[OptionFeedback]
+
+    @property
+    def missed(self) -> bool:
+        return self.score < 1
+
+
+def attempt_feedback(attempt: Attempt) -> list[QuestionFeedback]:
+    """Every question of an attempt with every option, whether it was chosen, and its
+    explanation (three queries)."""
+    answers = {a.question_id: a for a in attempt.answers.prefetch_related("choices")}
+    feedback = []
+    for question in attempt.quiz.questions.select_related("lesson__course").prefetch_related(
+        "choices"
+    ):
+        answer = answers.get(question.pk)
+        chosen = {c.pk for c in answer.choices.all()} if answer else set()
+        feedback.append(
+            QuestionFeedback(
+                question=question,
+                score=float(answer.score) if answer else 0.0,
+                options=[
+                    OptionFeedback(choice=c, chosen=c.pk in chosen) for c in question.choices.all()
+                ],
+            )
+        )
+    return feedback

@@ -1,0 +1,163 @@
+import uuid
+from dataclasses import dataclass, field
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from course.access import LessonAccess, is_editor, lessons_visible_to
+
+from . import services
+from .access import quiz_access, quizzes_visible_to
+from .models import Attempt, Choice, Question
+from .painmap import BY_KEY, REGIONS
+
+
+@dataclass
+class Option:
+    choice: Choice
+    checked: bool = False
+
+    @property
+    def region(self):
+        return BY_KEY.get(self.choice.region)
+
+
+@dataclass
+class QuestionForm:
+    question: Question
+    number: int
+    many: bool
+    options: list[Option] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"q{self.question.pk}"
+
+
+def _forms(
+    questions, selected: dict[int, set[int]], problems: dict[int, str]
+) -> list[QuestionForm]:
+    forms = []
+    for number, question in enumerate(questions, start=1):
+        choices = list(question.choices.all())
+        if question.kind == Question.Kind.PAIN_MAP:
+            order = [r.key for r in REGIONS]
+            choices.sort(key=lambda c: order.index(c.region) if c.region in order else 99)
+        chosen = selected.get(question.pk, set())
+        forms.append(
+            QuestionForm(
+                question=question,
+                number=number,
+                many=services.expects_many(question),
+                options=[Option(choice=c, checked=c.pk in chosen) for c in choices],
+                error=problems.get(question.pk, ""),
+            )
+        )
+    return forms
+
+
+def _chosen(request: HttpRequest, questions) -> dict[int, list[int]]:
+    answers = {}
+    for question in questions:
+        values = request.POST.getlist(f"q{question.pk}")
+        answers[question.pk] = [int(v) for v in values if v.isdigit()]
+    return answers
+
+
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = get_object_or_404(
+        quizzes_visible_to(request.user).select_related(
+            "course", "module", "lesson__course", "lesson__module"
+        ),
+        pk=pk,
+    )
+    access = quiz_access(request.user, quiz)
+    if access is LessonAccess.HIDDEN:
+        raise Http404("No such quiz.")
+    context = {"quiz": quiz, "course": quiz.course}
+    if access is LessonAccess.LOCKED or not request.user.is_authenticated:
+        return render(request, "quizzes/locked.html", context)
+
+    questions = services.questions_of(quiz)
+    selected: dict[int, set[int]] = {}
+    problems: dict[int, str] = {}
+    error = ""
+    status = 200
+    key = uuid.uuid4()
+    if request.method == "POST":
+        answers = _chosen(request, questions)
+        try:
+            key = uuid.UUID(request.POST.get("submission_key", ""))
+        except ValueError:
+            key = uuid.uuid4()
+        try:
+            attempt = services.attempt_submit(
+                user=request.user, quiz=quiz, answers=answers, submission_key=key
+            )
+        except services.SubmissionError as exc:
+            if exc.status == 409 and exc.attempt is not None:
+                return redirect(exc.attempt)  # a double click: show the first one's result
+            selected = {q: set(c) for q, c in answers.items()}
+            problems, error, status = exc.problems, exc.message, 400
+        else:
+            return redirect(attempt)
+    context |= {
+        "forms": _forms(questions, selected, problems),
+        "error": error,
+        "submission_key": key,
+    }
+    return render(request, "quizzes/take.html", context, status=status)
+
+
+def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz__course", "quiz__module", "quiz__lesson", "user"),
+        pk=pk,
+    )
+    if not (
+        request.user.is_authenticated
+        and (attempt.user_id == request.user.pk or is_editor(request.user))
+    ):
+        raise Http404("No such attempt.")
+    feedback = services.attempt_feedback(attempt)
+    visible = set(
+        lessons_visible_to(request.user)
+        .filter(pk__in=[f.question.lesson_id for f in feedback if f.question.lesson_id])
+        .values_list("pk", flat=True)
+    )
+    missed = [f for f in feedback if f.missed]
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "course": attempt.quiz.course,
+            "feedback": feedback,
+            "missed": missed,
+            "visible_lessons": visible,
+        },
+    )
+
+
+def pain_map(request: HttpRequest) -> HttpResponse:
+    region = BY_KEY.get(request.GET.get("region", ""))
+    lessons = []
+    if region is not None:
+        found = {
+            (lesson.course.slug, lesson.slug): lesson
+            for lesson in lessons_visible_to(request.user)
+            .filter(slug__in=[slug for _, slug in region.lessons])
+            .select_related("course")
+        }
+        lessons = [found[pair] for pair in region.lessons if pair in found]
+    return render(
+        request,
+        "quizzes/pain_map.html",
+        {
+            "regions": REGIONS,
+            "region": region,
+            "lessons": lessons,
+        },
+    )

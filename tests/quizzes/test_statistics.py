@@ -1,0 +1,94 @@
+"""Item statistics on a small data set whose values were worked out by hand."""
+
+import pytest
+
+from quizzes.models import Question
+from quizzes.selectors import item_statistics, pearson
+from quizzes.services import attempt_submit
+from tests.factories import EnrollmentFactory, QuizFactory, UserFactory, question_with
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pearson_by_hand():
+    # x = [1,1,0,0], y = [2,1,1,0]: mean x .5, mean y 1; sxy = .5·1 + .5·0 + -.5·0 + -.5·-1 = 1;
+    # sxx = 1; syy = 1+0+0+1 = 2; r = 1/√2 = 0.7071
+    assert round(pearson([1, 1, 0, 0], [2, 1, 1, 0]), 4) == 0.7071
+    assert pearson([1, 1], [0, 1]) is None  # no spread in x
+    assert pearson([1], [1]) is None
+
+
+def test_item_statistics_on_four_attempts():
+    quiz = QuizFactory()
+    q1 = question_with(quiz, correct=(0,))
+    q2 = question_with(quiz, correct=(0,))
+    q3 = question_with(quiz, correct=(0,))
+    c = {q.pk: list(q.choices.order_by("order")) for q in (q1, q2, q3)}
+    # Four learners; 1 = right. Wrong answers pick option 1, except one pick of option 2 on q3.
+    #          q1 q2 q3   total
+    # A        1  1  1    3
+    # B        1  1  0    2      (q3: option 1)
+    # C        1  0  0    1      (q2: option 1, q3: option 1)
+    # D        0  0  1    1      (q1: option 1, q2: option 2)
+    plan = {
+        "A": (0, 0, 0),
+        "B": (0, 0, 1),
+        "C": (0, 1, 1),
+        "D": (1, 2, 0),
+    }
+    for picks in plan.values():
+        user = UserFactory()
+        EnrollmentFactory(user=user, course=quiz.course)
+        attempt_submit(
+            user=user,
+            quiz=quiz,
+            answers={q.pk: [c[q.pk][pick].pk] for q, pick in zip((q1, q2, q3), picks, strict=True)},
+        )
+
+    stats = {s.question.pk: s for s in item_statistics(quiz)}
+    # q1 scores [1,1,1,0], rest scores [2,1,0,1]: mean x .75, mean y 1;
+    # sxy = .25·1 + .25·0 + .25·-1 + -.75·0 = 0  → r = 0
+    assert stats[q1.pk].answered == 4
+    assert stats[q1.pk].facility == 75.0
+    assert stats[q1.pk].discrimination == 0.0
+    assert stats[q1.pk].top_wrong == c[q1.pk][1] and stats[q1.pk].top_wrong_count == 1
+    # q2 scores [1,1,0,0], rest [2,1,1,1]: mean x .5, y 1.25;
+    # sxy = .5·.75 + .5·-.25 + -.5·-.25 + -.5·-.25 = .5; sxx = 1; syy = .5625+.0625·3 = .75
+    # r = .5/√.75 = 0.5774
+    assert stats[q2.pk].facility == 50.0
+    assert stats[q2.pk].discrimination == 0.58
+    # q3 scores [1,0,0,1], rest [2,2,1,0]: mean x .5, y 1.25;
+    # sxy = .5·.75 + -.5·.75 + -.5·-.25 + .5·-1.25 = -.5; syy = .5625+.5625+.0625+1.5625 = 2.75
+    # r = -.5/√2.75 = -0.3015: a question to check
+    assert stats[q3.pk].facility == 50.0
+    assert stats[q3.pk].discrimination == -0.3
+    assert stats[q3.pk].top_wrong == c[q3.pk][1] and stats[q3.pk].top_wrong_count == 2
+
+
+def test_statistics_query_count_does_not_grow(django_assert_max_num_queries):
+    quiz = QuizFactory()
+    questions = [question_with(quiz) for _ in range(5)]
+    for _ in range(6):
+        user = UserFactory()
+        EnrollmentFactory(user=user, course=quiz.course)
+        attempt_submit(
+            user=user,
+            quiz=quiz,
+            answers={q.pk: [q.choices.order_by("order")[1].pk] for q in questions},
+        )
+    with django_assert_max_num_queries(4):
+        stats = item_statistics(quiz)
+    assert all(s.facility == 0.0 and s.discrimination is None for s in stats)
+    assert Question.objects.filter(quiz=quiz).count() == 5
+
+
+def test_statistics_page_in_the_admin(client):
+    from tests.factories import StaffFactory
+
+    quiz = QuizFactory()
+    question_with(quiz)
+    client.force_login(StaffFactory())
+    page = client.get(f"/admin/quizzes/quiz/{quiz.pk}/statistics/")
+    assert page.status_code == 200
+    assert "Discrimination" in page.content.decode()
+    assert "Item statistics" in client.get("/admin/quizzes/quiz/").content.decode()
