@@ -203,4 +203,6 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return AttemptSummarySerializer if self.action == "list" else AttemptSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Attempt.objects.none()
         return Attempt.objects.filter(user=self.request.user).select_related("quiz")
