@@ -1,0 +1,88 @@
+"""A clinician takes the anatomy module quiz in Chromium. The pain-map questions are
+answered by keyboard alone; the result explains every option."""
+
+import pytest
+from playwright.sync_api import expect
+
+from course.content_loader import load_content
+from quizzes.models import Attempt, Quiz
+from quizzes.painmap import REGIONS
+from quizzes.services import expects_many
+from tests.factories import ClinicianFactory, EnrollmentFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+KEYS = [r.key for r in REGIONS]
+
+
+def _tab_to(page, element_id: str, limit: int = 120) -> None:
+    """Press Tab until the element has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def _answer_pain_map_by_keyboard(page, question):
+    correct = {c.region for c in question.choices.all() if c.is_correct}
+    _tab_to(page, f"q{question.pk}-{KEYS[0]}")
+    if expects_many(question):
+        for i, key in enumerate(KEYS):
+            if i:
+                page.keyboard.press("Tab")
+            expect(page.locator(":focus")).to_have_attribute("id", f"q{question.pk}-{key}")
+            if key in correct:
+                page.keyboard.press("Space")
+    else:
+        target = KEYS.index(next(iter(correct)))
+        if target == 0:
+            page.keyboard.press("Space")
+        for _ in range(target):
+            page.keyboard.press("ArrowDown")  # moves along the regions and selects
+    for key in KEYS:
+        box = page.locator(f"#q{question.pk}-{key}")
+        (expect(box).to_be_checked if key in correct else expect(box).not_to_be_checked)()
+
+
+def test_clinician_takes_a_module_quiz(live_server, page, screenshot):
+    assert load_content().ok
+    quiz = Quiz.objects.get(slug="anatomy-quiz")
+    user = ClinicianFactory(email="doc@example.org")
+    EnrollmentFactory(user=user, course=quiz.course)
+
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill("doc@example.org")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Sign In").click()
+    page.goto(live_server.url + quiz.course.get_absolute_url())
+    page.get_by_role("link", name=quiz.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(quiz.title)
+
+    questions = list(quiz.questions.prefetch_related("choices").order_by("order"))
+    assert any(q.kind == "pain_map" for q in questions)
+    # Submitting with nothing chosen names what is missing and keeps the page.
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"{len(questions)} questions need an answer")
+
+    for question in questions:
+        if question.kind == "pain_map":
+            _answer_pain_map_by_keyboard(page, question)
+        else:
+            for choice in question.choices.all():
+                if choice.is_correct:
+                    page.locator(f"#q{question.pk}-{choice.pk}").check()
+    screenshot("05-quiz-pain-map")
+    page.get_by_role("button", name="Submit answers").click()
+
+    expect(page.get_by_role("heading", name="100% — passed")).to_be_visible()
+    for question in questions:
+        for choice in question.choices.all():
+            expect(page.get_by_text(choice.explanation, exact=True)).to_be_visible()
+    screenshot("06-quiz-result")
+    attempt = Attempt.objects.get(user=user)
+    assert attempt.passed and float(attempt.score) == 100.0
+
+    page.goto(live_server.url + quiz.course.get_absolute_url())
+    expect(page.get_by_text("best 100%, latest 100%")).to_be_visible()

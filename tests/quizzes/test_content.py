@@ -1,0 +1,202 @@
+"""Quiz files: loading, reloading, rejecting bad files, and the shipped case bank."""
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from course.content_loader import CONTENT_DIR, load_content
+from quizzes.models import Choice, Question, Quiz
+from quizzes.services import attempt_submit
+from tests.factories import EnrollmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+COURSE = "---\nslug: demo\ntitle: Demo\naudience: clinician\nsummary: S.\n---\nAbout.\n"
+MODULE = "---\nslug: first\ntitle: First\n---\nIntro.\n"
+LESSON = "---\nslug: {slug}\ntitle: T\nsummary: S.\n---\nBody.\n"
+QUIZ = """title: First quiz
+pass_mark: 75
+questions:
+  - slug: belt-line
+    kind: single
+    case: |
+      A 50-year-old with pain
+      at the belt line.
+    prompt: Most likely source?
+    lesson: one
+    options:
+      - text: Superior cluneal nerve
+        correct: true
+        explanation: Belt line and crest tenderness.
+      - text: Sacroiliac joint
+        explanation: Provocation tests were negative.
+  - slug: where
+    kind: pain_map
+    case: ""
+    prompt: Where?
+    lesson: one
+    options:
+      - {region: upper-buttock, correct: true, explanation: E1}
+      - {region: sacroiliac, explanation: E2}
+      - {region: sitting-bone, explanation: E3}
+      - {region: back-of-thigh, explanation: E4}
+      - {region: deep-mid-buttock, explanation: E5}
+      - {region: side-of-hip, explanation: E6}
+"""
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    root = tmp_path / "content"
+    (root / "demo" / "01-first").mkdir(parents=True)
+    (root / "demo" / "course.md").write_text(COURSE)
+    (root / "demo" / "01-first" / "module.md").write_text(MODULE)
+    (root / "demo" / "01-first" / "01-one.md").write_text(LESSON.format(slug="one"))
+    (root / "demo" / "01-first" / "quiz.yaml").write_text(QUIZ)
+    return root
+
+
+def test_quiz_loads_with_questions_options_and_lesson_links(content):
+    report = load_content(content)
+    assert report.ok, report.errors
+    quiz = Quiz.objects.get()
+    assert (quiz.slug, quiz.pass_mark, quiz.lesson) == ("first-quiz", 75, None)
+    first = quiz.questions.get(slug="belt-line")
+    assert first.vignette == "A 50-year-old with pain at the belt line."
+    assert first.lesson.slug == "one"
+    assert [c.is_correct for c in first.choices.all()] == [True, False]
+    assert quiz.questions.get(slug="where").choices.count() == 6
+
+
+def test_reloading_changes_nothing_and_edits_update_in_place(content):
+    load_content(content)
+    ids = set(Choice.objects.values_list("pk", flat=True))
+    report = load_content(content)
+    assert report.created == [] and report.updated == []
+    path = content / "demo" / "01-first" / "quiz.yaml"
+    path.write_text(QUIZ.replace("Provocation tests were negative.", "Tests were painless."))
+    report = load_content(content)
+    assert report.updated == ["option belt-line/Sacroiliac joint (explanation)"]
+    assert set(Choice.objects.values_list("pk", flat=True)) == ids
+
+
+BAD = [
+    (
+        "two correct in single",
+        (
+            "Provocation tests were negative.",
+            "Provocation tests were negative.\n        correct: true",
+        ),
+        "exactly one correct option, not 2",
+    ),
+    (
+        "missing region",
+        ("      - {region: side-of-hip, explanation: E6}\n", ""),
+        "lists all six regions; missing side-of-hip",
+    ),
+    (
+        "unknown lesson",
+        (
+            "    lesson: one\n    options:\n      - text: Superior",
+            "    lesson: nowhere\n    options:\n      - text: Superior",
+        ),
+        "'lesson' 'nowhere' is not a lesson of this course",
+    ),
+    (
+        "no explanation",
+        ("        explanation: Belt line and crest tenderness.\n", ""),
+        "option 1: 'explanation' is missing",
+    ),
+    ("unknown kind", ("kind: single", "kind: essay"), "'kind' must be one of"),
+    ("bad pass mark", ("pass_mark: 75", "pass_mark: 120"), "at most 100"),
+    (
+        "duplicate option",
+        ("- text: Sacroiliac joint", "- text: Superior cluneal nerve"),
+        "'Superior cluneal nerve' is listed twice",
+    ),
+    ("not yaml", ("title: First quiz", "title: [First"), "not valid YAML"),
+]
+
+
+@pytest.mark.parametrize(("label", "change", "problem"), BAD, ids=[b[0] for b in BAD])
+def test_malformed_quiz_is_named_and_loads_nothing(content, label, change, problem):
+    path = content / "demo" / "01-first" / "quiz.yaml"
+    path.write_text(QUIZ.replace(*change))
+    report = load_content(content)
+    assert [e.path for e in report.errors] == [path]
+    assert problem in report.errors[0].problem
+    assert not Quiz.objects.exists() and not Question.objects.exists()
+
+
+def test_an_answered_option_cannot_be_dropped_by_the_loader(content):
+    load_content(content)
+    quiz = Quiz.objects.get()
+    user = UserFactory()
+    EnrollmentFactory(user=user, course=quiz.course)
+    sacro = Choice.objects.get(text="Sacroiliac joint")
+    where = quiz.questions.get(slug="where").choices.first()
+    attempt_submit(
+        user=user, quiz=quiz, answers={sacro.question_id: [sacro.pk], where.question_id: [where.pk]}
+    )
+    path = content / "demo" / "01-first" / "quiz.yaml"
+    path.write_text(QUIZ.replace("Sacroiliac joint", "Lumbar facet joint"))
+    report = load_content(content)
+    assert "learners have answered it" in report.errors[0].problem
+    assert Choice.objects.filter(text="Sacroiliac joint").exists()
+    assert not Choice.objects.filter(text="Lumbar facet joint").exists()
+
+
+@pytest.fixture
+def shipped(tmp_path):
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    report = load_content(tmp_path / "content")
+    assert report.ok, [str(e) for e in report.errors]
+
+
+def test_every_shipped_question_is_complete(shipped):
+    questions = list(Question.objects.prefetch_related("choices").select_related("lesson"))
+    assert len(questions) >= 70
+    for q in questions:
+        choices = list(q.choices.all())
+        correct = [c for c in choices if c.is_correct]
+        assert correct, q.slug
+        if q.kind == "single":
+            assert len(correct) == 1, q.slug
+        assert all(len(c.explanation) > 20 for c in choices), q.slug
+        assert q.lesson is not None and q.lesson.course_id == q.quiz.course_id, q.slug
+        for text in [q.vignette, q.prompt, *(c.explanation for c in choices)]:
+            for marker in ("lorem", "todo", "tbd", "placeholder"):
+                assert marker not in text.lower(), q.slug
+
+
+def test_case_bank_covers_the_course(shipped):
+    clinician = Quiz.objects.filter(course__audience="clinician")
+    assert clinician.count() == 5 and all(q.lesson is None for q in clinician)
+    cases = Question.objects.filter(quiz__in=clinician).exclude(vignette="")
+    assert cases.count() >= 40
+    kinds = Counter(Question.objects.filter(quiz__in=clinician).values_list("kind", flat=True))
+    assert kinds["multiple"] >= 4 and kinds["pain_map"] >= 5
+    patient_checks = Quiz.objects.filter(course__audience="patient")
+    assert patient_checks.count() == 7 and all(q.lesson_id for q in patient_checks)
+    # Each source is the right answer (alone or among several) at least three times.
+    answers = Counter(
+        c.text.split(" (")[0].lower()
+        for c in Choice.objects.filter(question__quiz__in=clinician, is_correct=True).exclude(
+            text=""
+        )
+    )
+    for source in (
+        "superior cluneal nerve",
+        "middle cluneal nerve",
+        "inferior cluneal nerve",
+        "posterior femoral cutaneous nerve",
+        "superior gluteal nerve",
+        "inferior gluteal nerve",
+        "sacroiliac joint",
+    ):
+        assert sum(n for name, n in answers.items() if name.startswith(source)) >= 3, (
+            source,
+            answers,
+        )
