@@ -1,4 +1,8 @@
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -36,6 +40,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
     name = models.CharField("name", max_length=150, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+    # Review settings: how much the learner wants to remember, and how fast to add cards.
+    desired_retention = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.90"),
+        validators=[MinValueValidator(Decimal("0.80")), MaxValueValidator(Decimal("0.97"))],
+        help_text="The share of cards you want to still remember when they come back (0.80–0.97).",
+    )
+    new_cards_per_day = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[MaxValueValidator(200)],
+        help_text="How many new cards a day's review may introduce.",
+    )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="Your days (and daily limits) follow this zone."
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Staff can sign in to the admin and see drafts."
     )
@@ -58,6 +78,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_clinician(self) -> bool:
         return self.role == self.Role.CLINICIAN
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
     def get_short_name(self) -> str:
         return self.name or self.email.split("@")[0]

@@ -7,6 +7,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, ProgressViewSet
 from quizzes.api import AttemptViewSet, QuizViewSet
+from reviews.api import DueView, ReviewView, StatsView
 
 
 class ObtainToken(ObtainAuthToken):
@@ -26,5 +27,8 @@ router.register("attempts", AttemptViewSet, basename="attempt")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("reviews/due/", DueView.as_view(), name="api-reviews-due"),
+    path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),
+    path("reviews/<int:card_id>/", ReviewView.as_view(), name="api-review"),
     path("", include(router.urls)),
 ]

@@ -74,6 +74,10 @@ def lesson_set_done(
         )
         if done and progress.completed_at is None:
             progress.completed_at = now
+            # The lesson's key points become review cards the first time it is done.
+            from reviews.services import cards_from_lesson
+
+            cards_from_lesson(user=user, lesson=lesson, now=now)
         elif not done:
             progress.completed_at = None
         progress.save(update_fields=["completed_at"])

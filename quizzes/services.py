@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from course.access import LessonAccess
+from reviews.services import cards_from_attempt
 
 from .access import quiz_access
 from .models import Answer, Attempt, Choice, Question, Quiz
@@ -129,6 +130,12 @@ def attempt_submit(
                 Answer.choices.through(answer_id=row.pk, choice_id=choice_id)
                 for row, (_, chosen, _) in zip(rows, scored, strict=True)
                 for choice_id in chosen
+            )
+            # Every question answered for the first time becomes a review card.
+            cards_from_attempt(
+                attempt=attempt,
+                now=attempt.submitted_at,
+                results=[(q, s == 1) for q, _, s in scored],
             )
     except IntegrityError:
         # The same submission arrived twice at once; the other request recorded it.

@@ -1,5 +1,4 @@
 import uuid
-from dataclasses import dataclass, field
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,31 +7,9 @@ from course.access import LessonAccess, is_editor, lessons_visible_to
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
-from .models import Attempt, Choice, Question
+from .display import Option, QuestionForm, ordered_options
+from .models import Attempt
 from .painmap import BY_KEY, REGIONS
-
-
-@dataclass
-class Option:
-    choice: Choice
-    checked: bool = False
-
-    @property
-    def region(self):
-        return BY_KEY.get(self.choice.region)
-
-
-@dataclass
-class QuestionForm:
-    question: Question
-    number: int
-    many: bool
-    options: list[Option] = field(default_factory=list)
-    error: str = ""
-
-    @property
-    def name(self) -> str:
-        return f"q{self.question.pk}"
 
 
 def _forms(
@@ -40,10 +17,7 @@ def _forms(
 ) -> list[QuestionForm]:
     forms = []
     for number, question in enumerate(questions, start=1):
-        choices = list(question.choices.all())
-        if question.kind == Question.Kind.PAIN_MAP:
-            order = [r.key for r in REGIONS]
-            choices.sort(key=lambda c: order.index(c.region) if c.region in order else 99)
+        choices = ordered_options(question, list(question.choices.all()))
         chosen = selected.get(question.pk, set())
         forms.append(
             QuestionForm(

@@ -43,6 +43,7 @@ os.environ.pop("REDIS_URL", None)
 os.environ["TEST_REDIS_URL"] = REDIS_URL if REDIS else ""
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+os.environ.setdefault("SRS_FUZZING", "false")
 os.environ.setdefault("CELERY_BROKER_DIR", "/tmp/bnp-test-broker")
 
 

@@ -1,0 +1,44 @@
+"""How a question is laid out on a page: shared by quizzes and reviews."""
+
+from dataclasses import dataclass, field
+
+from .models import Choice, Question
+from .painmap import BY_KEY, REGIONS
+
+REGION_ORDER = [r.key for r in REGIONS]
+
+
+@dataclass
+class Option:
+    choice: Choice
+    checked: bool = False
+
+    @property
+    def region(self):
+        return BY_KEY.get(self.choice.region)
+
+
+@dataclass
+class QuestionForm:
+    question: Question
+    number: int
+    many: bool
+    options: list[Option] = field(default_factory=list)
+    error: str = ""
+    field_name: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.field_name or f"q{self.question.pk}"
+
+
+def ordered_options(question: Question, choices: list[Choice]) -> list[Choice]:
+    """Pain-map regions always in the diagram's order; other options as given."""
+    if question.kind == Question.Kind.PAIN_MAP:
+        return sorted(
+            choices,
+            key=lambda c: (
+                REGION_ORDER.index(c.region) if c.region in REGION_ORDER else len(REGION_ORDER)
+            ),
+        )
+    return choices

@@ -1,0 +1,82 @@
+"""The bridge to the fsrs package (FSRS-6): our Card rows in, fsrs cards out."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import fsrs
+from django.conf import settings
+
+from .models import Card, Rating
+
+
+def scheduler_for(user) -> fsrs.Scheduler:
+    return fsrs.Scheduler(
+        desired_retention=float(user.desired_retention),
+        enable_fuzzing=settings.SRS_FUZZING,
+    )
+
+
+def to_fsrs(card: Card) -> fsrs.Card:
+    return fsrs.Card(
+        card_id=card.pk or 1,
+        state=fsrs.State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+@dataclass
+class Outcome:
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime
+
+
+def review(scheduler: fsrs.Scheduler, card: Card, rating: int, now: datetime) -> Outcome:
+    updated, _ = scheduler.review_card(to_fsrs(card), fsrs.Rating(rating), review_datetime=now)
+    return Outcome(
+        state=updated.state.value,
+        step=updated.step,
+        stability=updated.stability,
+        difficulty=updated.difficulty,
+        due=updated.due,
+        last_review=updated.last_review,
+    )
+
+
+def previews(user, card: Card, now: datetime) -> dict[int, timedelta]:
+    """When the card would come back after each rating (without fuzz: "about")."""
+    scheduler = fsrs.Scheduler(
+        desired_retention=float(user.desired_retention), enable_fuzzing=False
+    )
+    return {r: review(scheduler, card, r, now).due - now for r in Rating.values}
+
+
+def review_interval_days(scheduler: fsrs.Scheduler, stability: float) -> int:
+    """The interval fsrs gives a card in review with this stability at the scheduler's
+    desired retention. Stability and difficulty do not depend on the retention, only the
+    interval does, so a retention change reschedules a card as last_review + this."""
+    return scheduler._next_interval(stability=stability)  # pinned fsrs==6.3.2; tested
+
+
+def humanise(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"{minutes} min"
+    if seconds < 86400:
+        hours = round(seconds / 3600)
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = round(seconds / 86400)
+    if days < 60:
+        return f"{days} day{'s' if days != 1 else ''}"
+    months = round(days / 30)
+    if months < 24:
+        return f"{months} months"
+    return f"{round(days / 365)} years"

@@ -1,0 +1,182 @@
+"""What is due, and how the learner is doing. Fixed query counts whatever the deck size."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from course.access import is_editor
+from course.models import Publishable
+
+from .models import Card, ReviewLog
+
+PUBLISHED = Publishable.Status.PUBLISHED
+
+
+def visible_cards(user, now: datetime | None = None) -> QuerySet[Card]:
+    """The learner's cards whose course, module and lesson they may still see: a lesson
+    taken back to draft takes its cards out of the reviews."""
+    cards = Card.objects.filter(user=user)
+    if is_editor(user):
+        return cards
+    now = now or timezone.now()
+    return cards.filter(
+        Q(course__status=PUBLISHED, course__publish_at__lte=now)
+        & Q(module__status=PUBLISHED, module__publish_at__lte=now)
+        & (Q(lesson__isnull=True) | Q(lesson__status=PUBLISHED, lesson__publish_at__lte=now))
+    )
+
+
+def local_day_start(user, now: datetime) -> datetime:
+    local = now.astimezone(user.zone)
+    return datetime.combine(local.date(), time.min, tzinfo=user.zone)
+
+
+@dataclass
+class Queue:
+    card: Card | None
+    reviews_due: int
+    new_available: int
+    new_today: int
+    reviewed_today: int
+
+    @property
+    def remaining(self) -> int:
+        return self.reviews_due + self.new_available
+
+    @property
+    def percent_done(self) -> int:
+        total = self.reviewed_today + self.remaining
+        return round(100 * self.reviewed_today / total) if total else 100
+
+
+def due_queue(user, now: datetime | None = None) -> Queue:
+    """The next card: reviews due, oldest first; then new cards, within the day's limit.
+
+    Four queries, each on the (user, is_new, due) index.
+    """
+    now = now or timezone.now()
+    in_queue = visible_cards(user, now).filter(suspended=False)
+    today = ReviewLog.objects.filter(user=user, reviewed_at__gte=local_day_start(user, now))
+    counts = today.aggregate(done=Count("id"), new=Count("id", filter=Q(was_new=True)))
+    allowance = max(0, user.new_cards_per_day - counts["new"])
+    due = in_queue.filter(is_new=False, due__lte=now)
+    reviews_due = due.count()
+    new_available = min(allowance, in_queue.filter(is_new=True).count()) if allowance else 0
+    card = due.order_by("due", "pk").select_related("question", "lesson").first()
+    if card is None and new_available:
+        card = (
+            in_queue.filter(is_new=True)
+            .order_by("due", "pk")
+            .select_related("question", "lesson")
+            .first()
+        )
+    return Queue(
+        card=card,
+        reviews_due=reviews_due,
+        new_available=new_available,
+        new_today=counts["new"],
+        reviewed_today=counts["done"],
+    )
+
+
+def next_due(user, now: datetime | None = None) -> datetime | None:
+    """When the next review falls due, once today's queue is empty."""
+    return (
+        visible_cards(user, now)
+        .filter(suspended=False, is_new=False)
+        .order_by("due")
+        .values_list("due", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class Day:
+    day: date
+    count: int
+
+
+def forecast(user, now: datetime | None = None, days: int = 14) -> list[Day]:
+    """Cards due today (overdue included, new cards within today's allowance not) and on
+    each of the next `days` days, in the learner's time zone (one query)."""
+    now = now or timezone.now()
+    start = local_day_start(user, now)
+    end = start + timedelta(days=days + 1)
+    rows = dict(
+        visible_cards(user, now)
+        .filter(suspended=False, is_new=False, due__lt=end)
+        .annotate(day=TruncDate("due", tzinfo=user.zone))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    today = start.date()
+    result = [
+        Day(today + timedelta(days=i), rows.get(today + timedelta(days=i), 0))
+        for i in range(days + 1)
+    ]
+    result[0].count += sum(n for d, n in rows.items() if d < today)
+    return result
+
+
+def reviews_per_day(user, now: datetime | None = None, days: int = 365) -> dict[date, int]:
+    now = now or timezone.now()
+    since = local_day_start(user, now) - timedelta(days=days)
+    return dict(
+        ReviewLog.objects.filter(user=user, reviewed_at__gte=since)
+        .annotate(day=TruncDate("reviewed_at", tzinfo=user.zone))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+
+
+def streak(per_day: dict[date, int], today: date) -> int:
+    """Days in a row with at least one review, ending today (or yesterday, if today's
+    reviews are still to come)."""
+    day = today if per_day.get(today) else today - timedelta(days=1)
+    count = 0
+    while per_day.get(day):
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+@dataclass
+class ModuleRetention:
+    module_id: int
+    title: str
+    course: str
+    reviews: int
+    right: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.right / self.reviews) if self.reviews else 0
+
+
+def retention_by_module(user) -> list[ModuleRetention]:
+    """Share of reviews answered right (anything but Again), by module (one query)."""
+    rows = (
+        ReviewLog.objects.filter(user=user)
+        .values("module_id", "module__title", "module__course__title", "module__order")
+        .annotate(n=Count("id"), right=Count("id", filter=Q(rating__gt=1)))
+        .order_by("module__course__title", "module__order")
+    )
+    return [
+        ModuleRetention(
+            r["module_id"], r["module__title"], r["module__course__title"], r["n"], r["right"]
+        )
+        for r in rows
+    ]
+
+
+def leeches(user) -> list[Card]:
+    return list(
+        Card.objects.filter(user=user, is_leech=True)
+        .select_related("lesson__course", "question")
+        .order_by("due")
+    )

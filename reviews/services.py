@@ -1,0 +1,256 @@
+"""Cards are made from quiz answers and finished lessons, and reviewed here."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import scheduler as srs
+from .models import Card, Rating, ReviewLog, State
+from .selectors import visible_cards
+
+LEECH_FAILURES = 8
+
+
+class ReviewError(Exception):
+    """A review that cannot be recorded; `status` is the HTTP status it maps to."""
+
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+# --- making cards ------------------------------------------------------------------------
+
+
+def cards_from_attempt(*, attempt, results: list[tuple], now: datetime) -> int:
+    """Make a card of every question answered for the first time in this attempt,
+    reviewed at once: Good when the answer was right, Again when it was not.
+    `results` holds (question, right: bool). Four queries whatever the quiz size."""
+    user = attempt.user
+    have = set(
+        Card.objects.filter(
+            user=user, kind=Card.Kind.QUESTION, question__in=[q for q, _ in results]
+        ).values_list("question_id", flat=True)
+    )
+    fresh = [(q, right) for q, right in results if q.pk not in have]
+    if not fresh:
+        return 0
+    quiz = attempt.quiz
+    scheduler = srs.scheduler_for(user)
+    cards, logs = [], []
+    for question, right in fresh:
+        card = Card(
+            user=user,
+            kind=Card.Kind.QUESTION,
+            question=question,
+            course_id=quiz.course_id,
+            module_id=quiz.module_id,
+            lesson_id=question.lesson_id or quiz.lesson_id,
+            due=now,
+            created_at=now,
+        )
+        rating = Rating.GOOD if right else Rating.AGAIN
+        outcome = srs.review(scheduler, card, rating, now)
+        logs.append(_log(card, user, rating, now, outcome, duration_ms=None, was_new=True))
+        _apply(card, outcome, rating)
+        cards.append(card)
+    Card.objects.bulk_create(cards)
+    for card, log in zip(cards, logs, strict=True):
+        log.card = card
+    ReviewLog.objects.bulk_create(logs)
+    return len(cards)
+
+
+def cards_from_lesson(*, user, lesson, now: datetime) -> int:
+    """Make a new card of each key point of a finished lesson (two queries)."""
+    cards = [
+        Card(
+            user=user,
+            kind=Card.Kind.KEY_POINT,
+            lesson=lesson,
+            key_index=i,
+            course_id=lesson.course_id,
+            module_id=lesson.module_id,
+            front=point["front"],
+            back=point["back"],
+            due=now,
+            created_at=now,
+        )
+        for i, point in enumerate(lesson.key_points)
+    ]
+    created = Card.objects.bulk_create(cards, ignore_conflicts=True)
+    return len(created)
+
+
+# --- reviewing ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewResult:
+    card: Card
+    log: ReviewLog
+    correct: bool | None  # for quiz cards: was the answer right
+
+
+def review_record(
+    *,
+    user,
+    card_id: int,
+    rating: int | None = None,
+    choices: list[int] | None = None,
+    expected_reps: int | None = None,
+    early: bool = False,
+    duration_ms: int | None = None,
+    now: datetime | None = None,
+) -> ReviewResult:
+    """Record one review in one short transaction with a fixed number of queries.
+
+    A quiz card is graded from `choices`: wrong is Again whatever was asked; right is
+    `rating` (Hard, Good or Easy; Good if not given). A key-point card needs `rating`.
+    Two submissions of the same review record one: the card row is updated only if its
+    review count is still the one read (compare-and-set), else 409.
+    """
+    now = now or timezone.now()
+    card = visible_cards(user, now).select_related("question").filter(pk=card_id).first()
+    if card is None:
+        raise ReviewError("No such card.", status=404)
+    if card.suspended:
+        raise ReviewError(
+            "This card is out of the queue (it kept being forgotten). "
+            "Bring it back from your progress page first."
+        )
+    if expected_reps is not None and expected_reps != card.reps:
+        raise ReviewError("This review was already recorded.", status=409)
+    if card.due > now and not early:
+        raise ReviewError(
+            f"This card is not due until {card.due:%Y-%m-%d %H:%M} UTC. "
+            "Send early=true to review it now anyway."
+        )
+    if rating is not None and rating not in Rating.values:
+        raise ReviewError("The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+
+    correct = None
+    if card.kind == Card.Kind.QUESTION:
+        correct = grade(card, choices)
+        if not correct:
+            if rating not in (None, Rating.AGAIN):
+                raise ReviewError("A wrong answer is rated Again.")
+            rating = Rating.AGAIN
+        elif rating is None:
+            rating = Rating.GOOD
+        elif rating == Rating.AGAIN:
+            raise ReviewError("A right answer is rated 2 (Hard), 3 (Good) or 4 (Easy).")
+    elif rating is None:
+        raise ReviewError("Rate how well you remembered: 1 (Again) to 4 (Easy).")
+
+    outcome = srs.review(srs.scheduler_for(user), card, rating, now)
+    log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=card.is_new)
+    failures = card.failures + (rating == Rating.AGAIN)
+    leech = failures >= LEECH_FAILURES
+    with transaction.atomic():
+        updated = Card.objects.filter(pk=card.pk, reps=card.reps).update(
+            state=outcome.state,
+            step=outcome.step,
+            stability=outcome.stability,
+            difficulty=outcome.difficulty,
+            due=outcome.due,
+            last_review=outcome.last_review,
+            is_new=False,
+            reps=F("reps") + 1,
+            failures=failures,
+            is_leech=leech,
+            suspended=leech,
+        )
+        if updated != 1:
+            # Another request reviewed this card between our read and our write.
+            raise ReviewError("This review was already recorded.", status=409)
+        log.save()
+    _apply(card, outcome, rating)
+    card.reps += 1
+    card.failures, card.is_leech, card.suspended = failures, leech, leech
+    return ReviewResult(card=card, log=log, correct=correct)
+
+
+def grade(card: Card, choices: list[int] | None) -> bool:
+    if not choices:
+        raise ReviewError("Choose an answer.")
+    options = {c.pk: c.is_correct for c in card.question.choices.all()}
+    if unknown := [c for c in choices if c not in options]:
+        raise ReviewError(f"Option {unknown[0]} does not belong to this question.")
+    return set(choices) == {pk for pk, right in options.items() if right}
+
+
+def shuffled_choices(card: Card) -> list:
+    """The options in a new order for this review (stable while the page is reloaded)."""
+    choices = list(card.question.choices.all())
+    random.Random(f"{card.pk}:{card.reps}").shuffle(choices)  # noqa: S311 (not security)
+    return choices
+
+
+def card_bring_back(*, user, card_id: int) -> Card:
+    card = Card.objects.filter(user=user, pk=card_id).first()
+    if card is None:
+        raise ReviewError("No such card.", status=404)
+    Card.objects.filter(pk=card.pk).update(
+        suspended=False, is_leech=False, failures=0, due=timezone.now()
+    )
+    card.refresh_from_db()
+    return card
+
+
+def retention_change(*, user, desired_retention: Decimal, batch: int = 1000) -> int:
+    """Save a new desired retention and move every card in review to the due date fsrs
+    gives it at that retention. Cards in (re)learning keep their short steps."""
+    user.desired_retention = desired_retention
+    user.save(update_fields=["desired_retention"])
+    scheduler = srs.scheduler_for(user)
+    cards = (
+        Card.objects.filter(user=user, state=State.REVIEW, last_review__isnull=False)
+        .only("pk", "stability", "last_review", "due")
+        .order_by("pk")
+    )
+    moved, last_pk = 0, 0
+    while True:
+        chunk = list(cards.filter(pk__gt=last_pk)[:batch])
+        if not chunk:
+            return moved
+        for card in chunk:
+            card.due = card.last_review + timedelta(
+                days=srs.review_interval_days(scheduler, card.stability)
+            )
+        Card.objects.bulk_update(chunk, ["due"])
+        moved += len(chunk)
+        last_pk = chunk[-1].pk
+
+
+def _log(card, user, rating, now, outcome, *, duration_ms, was_new) -> ReviewLog:
+    return ReviewLog(
+        card=card if card.pk else None,
+        user=user,
+        module_id=card.module_id,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        was_new=was_new,
+        state_before=card.state,
+        state_after=outcome.state,
+        due_before=card.due,
+        due_after=outcome.due,
+        stability_after=outcome.stability,
+        difficulty_after=outcome.difficulty,
+    )
+
+
+def _apply(card: Card, outcome, rating: int) -> None:
+    card.state, card.step = outcome.state, outcome.step
+    card.stability, card.difficulty = outcome.stability, outcome.difficulty
+    card.due, card.last_review = outcome.due, outcome.last_review
+    card.is_new = False
+    if card.pk is None:
+        card.reps = 1
+        card.failures = int(rating == Rating.AGAIN)

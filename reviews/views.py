@@ -1,0 +1,208 @@
+import time
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from quizzes.display import Option, QuestionForm, ordered_options
+
+from . import scheduler as srs
+from . import selectors, services
+from .charts import bar_chart
+from .forms import ReviewSettingsForm
+from .models import Card, Rating
+
+
+def _ratings(user, card, now, allowed=Rating.values):
+    intervals = srs.previews(user, card, now)
+    return [
+        {"value": r, "label": Rating(r).label, "after": srs.humanise(intervals[r])} for r in allowed
+    ]
+
+
+def _question_form(card, chosen=frozenset()) -> QuestionForm:
+    """The question laid out as in a quiz, options in a new order (regions stay put)."""
+    choices = ordered_options(card.question, services.shuffled_choices(card))
+    many = card.question.kind == "multiple" or sum(c.is_correct for c in choices) > 1
+    return QuestionForm(
+        question=card.question,
+        number=1,
+        many=many,
+        field_name="choices",
+        options=[Option(choice=c, checked=c.pk in chosen) for c in choices],
+    )
+
+
+def _duration_ms(request) -> int | None:
+    try:
+        shown = float(request.POST.get("shown_at", ""))
+    except ValueError:
+        return None
+    # A rough time spent on the card, capped so a forgotten tab does not skew the logs.
+    return int(min(max(time.time() - shown, 0), 600) * 1000)
+
+
+@login_required
+def session(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    queue = selectors.due_queue(request.user, now)
+    card = queue.card
+    context = {"queue": queue, "card": card, "shown_at": time.time()}
+    if card is None:
+        context["next_due"] = selectors.next_due(request.user, now)
+    elif card.kind == Card.Kind.QUESTION:
+        context["form"] = _question_form(card)
+    elif request.GET.get("show") == str(card.pk):
+        context["flipped"] = True
+        context["ratings"] = _ratings(request.user, card, now)
+    return render(request, "reviews/session.html", context)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, card_id: int) -> HttpResponse:
+    """Answer a quiz card (graded here) or rate a key-point card."""
+    now = timezone.now()
+    choices = [int(c) for c in request.POST.getlist("choices") if c.isdigit()]
+    rating = request.POST.get("rating")
+    rating = int(rating) if rating and rating.isdigit() else None
+    reps = request.POST.get("reps")
+    expected = int(reps) if reps and reps.isdigit() else None
+    card = (
+        selectors.visible_cards(request.user, now)
+        .select_related("question")
+        .filter(pk=card_id)
+        .first()
+    )
+    if card is None:
+        raise Http404("No such card.")
+
+    if card.kind == Card.Kind.QUESTION and rating is None:
+        # First step: check the answer. Wrong is recorded at once (Again); right is
+        # shown with Hard / Good / Easy to choose from.
+        try:
+            right = services.grade(card, choices)
+        except services.ReviewError as exc:
+            messages.error(request, exc.message)
+            return redirect("reviews:session")
+        if not right:
+            return _record(
+                request, card, rating=Rating.AGAIN, choices=choices, expected=expected, now=now
+            )
+        return render(
+            request,
+            "reviews/feedback.html",
+            {
+                "card": card,
+                "right": True,
+                "form": _question_form(card, set(choices)),
+                "choice_ids": choices,
+                "ratings": _ratings(request.user, card, now, allowed=[2, 3, 4]),
+                "shown_at": request.POST.get("shown_at", ""),
+            },
+        )
+    return _record(request, card, rating=rating, choices=choices, expected=expected, now=now)
+
+
+def _record(request, card, *, rating, choices, expected, now):
+    try:
+        result = services.review_record(
+            user=request.user,
+            card_id=card.pk,
+            rating=rating,
+            choices=choices or None,
+            expected_reps=expected,
+            duration_ms=_duration_ms(request),
+            now=now,
+            early=True,  # the session only shows due cards; a page left open may be early
+        )
+    except services.ReviewError as exc:
+        if exc.status == 409:
+            messages.info(request, "That review was already recorded.")
+        else:
+            messages.error(request, exc.message)
+        return redirect("reviews:session")
+    back = srs.humanise(result.card.due - now)
+    label = Rating(result.log.rating).label
+    if result.card.is_leech:
+        messages.warning(
+            request,
+            "This card has been forgotten 8 times, so it is out of the "
+            "daily reviews for now. Read its lesson again, then bring it back "
+            "from your progress page.",
+        )
+    if card.kind == Card.Kind.QUESTION and result.correct is False:
+        return render(
+            request,
+            "reviews/feedback.html",
+            {
+                "card": card,
+                "right": False,
+                "form": _question_form(card, set(choices)),
+                "back_in": back,
+            },
+        )
+    messages.success(request, f"{label}: back in {back}.")
+    return redirect("reviews:session")
+
+
+@login_required
+@require_POST
+def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
+    try:
+        services.card_bring_back(user=request.user, card_id=card_id)
+    except services.ReviewError as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, "The card is back in your reviews.")
+    return redirect("reviews:progress")
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    old_retention = user.desired_retention
+    form = ReviewSettingsForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        retention = form.cleaned_data["desired_retention"]
+        form.instance.desired_retention = old_retention
+        form.save()
+        if retention != old_retention:
+            moved = services.retention_change(user=user, desired_retention=retention)
+            messages.success(
+                request,
+                f"Saved. {moved} card{'s' if moved != 1 else ''} "
+                "rescheduled for your new retention.",
+            )
+        else:
+            messages.success(request, "Saved.")
+        return redirect("reviews:settings")
+    return render(request, "reviews/settings.html", {"form": form})
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    user, now = request.user, timezone.now()
+    days = selectors.forecast(user, now)
+    per_day = selectors.reviews_per_day(user, now)
+    today = selectors.local_day_start(user, now).date()
+    recent = [
+        (day, per_day.get(day, 0)) for day in (today - timedelta(days=i) for i in range(13, -1, -1))
+    ]
+    return render(
+        request,
+        "reviews/progress.html",
+        {
+            "forecast_chart": bar_chart(
+                [("Today" if i == 0 else f"{d.day:%a %-d}", d.count) for i, d in enumerate(days)]
+            ),
+            "recent_chart": bar_chart([(f"{day:%a %-d}", n) for day, n in recent]),
+            "streak": selectors.streak(per_day, today),
+            "retention": selectors.retention_by_module(user),
+            "leeches": selectors.leeches(user),
+            "total_cards": Card.objects.filter(user=user).count(),
+        },
+    )

@@ -1,0 +1,323 @@
+"""Cards from quizzes and lessons, the review pages and the API, access and speed."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from quizzes.services import attempt_submit
+from reviews.models import Card, Rating, ReviewLog, State
+from tests.factories import (
+    DRAFT,
+    EnrollmentFactory,
+    LessonFactory,
+    QuizFactory,
+    UserFactory,
+    question_with,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quiz():
+    quiz = QuizFactory()
+    lesson = LessonFactory(module=quiz.module, key_points=[{"front": "Front?", "back": "Back."}])
+    for i in range(3):
+        question_with(quiz, correct=(0,), lesson=lesson, slug=f"q{i}")
+    return quiz
+
+
+@pytest.fixture
+def learner(quiz):
+    user = UserFactory()
+    EnrollmentFactory(user=user, course=quiz.course)
+    return user
+
+
+def _first(question):
+    return question.choices.order_by("order").first().pk
+
+
+def _second(question):
+    return question.choices.order_by("order")[1].pk
+
+
+def _take(user, quiz, wrong=()):
+    questions = list(quiz.questions.order_by("order"))
+    return attempt_submit(
+        user=user,
+        quiz=quiz,
+        answers={q.pk: [_second(q) if q.slug in wrong else _first(q)] for q in questions},
+    )
+
+
+def test_quiz_answers_become_cards_wrong_again_right_good(quiz, learner):
+    attempt = _take(learner, quiz, wrong={"q1"})
+    cards = {c.question.slug: c for c in Card.objects.filter(user=learner)}
+    assert set(cards) == {"q0", "q1", "q2"}
+    assert [log.rating for log in ReviewLog.objects.filter(card=cards["q1"])] == [Rating.AGAIN]
+    assert [log.rating for log in ReviewLog.objects.filter(card=cards["q0"])] == [Rating.GOOD]
+    assert cards["q1"].failures == 1 and not cards["q1"].is_new
+    assert cards["q1"].due < cards["q0"].due  # the missed one comes back sooner
+    assert all(c.lesson is not None for c in cards.values())
+    # A retake does not make more cards or reviews.
+    _take(learner, quiz)
+    assert Card.objects.filter(user=learner).count() == 3
+    assert ReviewLog.objects.filter(user=learner).count() == 3
+    assert attempt.pk
+
+
+def test_marking_a_lesson_done_makes_its_key_point_cards_once(client, quiz, learner):
+    lesson = quiz.questions.first().lesson
+    client.force_login(learner)
+    client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
+    client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/", {"done": "0"})
+    client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
+    card = Card.objects.get(user=learner, kind="key_point")
+    assert (card.front, card.back, card.is_new) == ("Front?", "Back.", True)
+
+
+def test_review_session_page_by_rating_a_key_point(client, quiz, learner):
+    lesson = quiz.questions.first().lesson
+    client.force_login(learner)
+    client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
+    card = Card.objects.get(user=learner, kind="key_point")
+    page = client.get("/review/").content.decode()
+    assert "Front?" in page and "Back." not in page and "Show answer" in page
+    page = client.get(f"/review/?show={card.pk}").content.decode()
+    assert "Back." in page and "Again" in page and "back in 1 min" in page
+    response = client.post(f"/review/{card.pk}/", {"rating": "3", "reps": "0"}, follow=True)
+    assert "Good: back in" in response.content.decode()
+    card.refresh_from_db()
+    assert card.reps == 1 and not card.is_new
+    # The same form posted again (a double click) records nothing more.
+    response = client.post(f"/review/{card.pk}/", {"rating": "3", "reps": "0"}, follow=True)
+    assert "already recorded" in response.content.decode()
+    assert ReviewLog.objects.filter(card=card).count() == 1
+
+
+def test_review_a_quiz_card_wrong_then_right(client, quiz, learner):
+    _take(learner, quiz, wrong={"q0"})
+    card = Card.objects.get(user=learner, question__slug="q0")
+    client.force_login(learner)
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        page = client.get("/review/").content.decode()
+        assert "Check my answer" in page and "EXPLANATION-" not in page
+        # Wrong: recorded as Again straight away, with every option explained.
+        response = client.post(
+            f"/review/{card.pk}/", {"choices": [_second(card.question)], "reps": "1"}
+        )
+        body = response.content.decode()
+        assert "Not quite" in body and "EXPLANATION-" in body and "Rated <strong>Again" in body
+    card.refresh_from_db()
+    assert card.reps == 2 and card.failures == 2
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        # Right: the learner then says how hard it was.
+        response = client.post(
+            f"/review/{card.pk}/", {"choices": [_first(card.question)], "reps": "2"}
+        )
+        assert "How hard was it?" in response.content.decode()
+        assert ReviewLog.objects.filter(card=card).count() == 2  # nothing recorded yet
+        client.post(
+            f"/review/{card.pk}/", {"choices": [_first(card.question)], "reps": "2", "rating": "4"}
+        )
+    assert list(
+        ReviewLog.objects.filter(card=card).order_by("reviewed_at").values_list("rating", flat=True)
+    ) == [1, 1, 4]
+
+
+def test_cards_of_a_withdrawn_lesson_stop_coming_up(client, api_client, quiz, learner):
+    _take(learner, quiz, wrong={"q0", "q1", "q2"})
+    lesson = quiz.questions.first().lesson
+    later = timezone.now() + timedelta(minutes=5)
+    api_client.force_authenticate(learner)
+    with time_machine.travel(later):
+        assert api_client.get("/api/v1/reviews/due/").json()["reviews_due"] == 3
+    lesson.status = DRAFT
+    lesson.save()
+    card = Card.objects.filter(user=learner).first()
+    with time_machine.travel(later):
+        assert api_client.get("/api/v1/reviews/due/").json()["reviews_due"] == 0
+        response = api_client.post(
+            f"/api/v1/reviews/{card.pk}/", {"choices": [_first(card.question)]}, format="json"
+        )
+        assert response.status_code == 404
+
+
+def test_api_review_flow_and_errors(api_client, quiz, learner):
+    _take(learner, quiz, wrong={"q0"})
+    card = Card.objects.get(user=learner, question__slug="q0")
+    api_client.force_authenticate(learner)
+    url = f"/api/v1/reviews/{card.pk}/"
+    # Not due yet (it is due in a minute).
+    response = api_client.post(url, {"choices": [_first(card.question)]}, format="json")
+    assert response.status_code == 400 and "not due until" in response.json()["detail"]
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        queue = api_client.get("/api/v1/reviews/due/").json()
+        assert queue["reviews_due"] == 1 and queue["next"]["id"] == card.pk
+        assert "correct" not in str(queue["next"]["question"]["options"])
+        for body, message in [
+            ({"rating": 5, "choices": [_first(card.question)]}, "rating must be 1"),
+            ({"rating": "soon"}, "valid integer"),
+            ({"choices": []}, "Choose an answer"),
+            ({"choices": [999999]}, "does not belong"),
+            ({"choices": [_second(card.question)], "rating": 3}, "wrong answer is rated Again"),
+            ({"choices": "all"}, "list"),
+        ]:
+            response = api_client.post(url, body, format="json")
+            assert response.status_code == 400, body
+            assert message in str(response.json()), (body, response.json())
+        ok = api_client.post(
+            url, {"choices": [_first(card.question)], "rating": 4, "reps": 1}, format="json"
+        )
+        assert ok.status_code == 200
+        assert ok.json()["rating"] == 4 and ok.json()["correct"] is True
+        again = api_client.post(
+            url, {"choices": [_first(card.question)], "reps": 1, "early": True}, format="json"
+        )
+        assert again.status_code == 409
+    assert ReviewLog.objects.filter(card=card).count() == 2
+    stats = api_client.get("/api/v1/reviews/stats/").json()
+    assert len(stats["forecast"]) == 15 and stats["streak"] == 1
+    assert stats["retention"][0]["reviews"] == 4
+
+
+def test_another_users_card_is_not_found(api_client, client, quiz, learner):
+    _take(learner, quiz)
+    card = Card.objects.filter(user=learner).first()
+    stranger = UserFactory()
+    api_client.force_authenticate(stranger)
+    assert (
+        api_client.post(
+            f"/api/v1/reviews/{card.pk}/", {"rating": 3, "early": True}, format="json"
+        ).status_code
+        == 404
+    )
+    client.force_login(stranger)
+    assert client.post(f"/review/{card.pk}/", {"rating": "3"}).status_code == 404
+    assert client.post(f"/review/{card.pk}/bring-back/").status_code == 404
+
+
+def test_review_pages_need_sign_in(client, api_client):
+    for url in ("/review/", "/review/progress/", "/review/settings/"):
+        assert client.get(url).url.startswith("/accounts/login/")
+    assert api_client.get("/api/v1/reviews/due/").status_code == 401
+
+
+def test_settings_change_retention_and_reject_bad_values(client, quiz, learner):
+    client.force_login(learner)
+    lesson = quiz.questions.first().lesson
+    client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
+    card = Card.objects.get(user=learner, kind="key_point")
+    client.post(f"/review/{card.pk}/", {"rating": "4", "reps": "0"})
+    card.refresh_from_db()
+    assert card.state == State.REVIEW
+    before = card.due
+    response = client.post(
+        "/review/settings/",
+        {"desired_retention": "0.95", "new_cards_per_day": "5", "time_zone": "Europe/London"},
+        follow=True,
+    )
+    assert "1 card rescheduled" in response.content.decode()
+    card.refresh_from_db()
+    learner.refresh_from_db()
+    assert card.due < before and str(learner.desired_retention) == "0.95"
+    assert learner.time_zone == "Europe/London"
+    for field, value, message in [
+        ("desired_retention", "0.5", "greater than or equal to 0.80"),
+        ("desired_retention", "0.99", "less than or equal to 0.97"),
+        ("time_zone", "Mars/Olympus", "Select a valid choice"),
+    ]:
+        data = {
+            "desired_retention": "0.9",
+            "new_cards_per_day": "5",
+            "time_zone": "UTC",
+            field: value,
+        }
+        response = client.post("/review/settings/", data)
+        assert response.status_code == 200 and message in response.content.decode()
+    learner.refresh_from_db()
+    assert str(learner.desired_retention) == "0.95"
+
+
+def test_progress_page_shows_forecast_streak_retention_and_leeches(client, quiz, learner):
+    _take(learner, quiz, wrong={"q0"})
+    card = Card.objects.get(user=learner, question__slug="q0")
+    Card.objects.filter(pk=card.pk).update(is_leech=True, suspended=True)
+    client.force_login(learner)
+    page = client.get("/review/progress/").content.decode()
+    assert "Cards due today and on each of the next 14 days" in page
+    assert "<table" in page and '<th scope="row">Today</th>' in page
+    assert "current streak: <strong>1 day</strong>" in page
+    assert "67%" in page  # two of three answered right
+    assert "Bring back" in page and card.lesson.get_absolute_url() in page
+    client.post(f"/review/{card.pk}/bring-back/")
+    card.refresh_from_db()
+    assert not card.suspended
+
+
+def _count(fn) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
+
+
+def test_answering_a_review_has_a_fixed_query_count(quiz, learner):
+    from reviews.services import review_record
+
+    _take(learner, quiz, wrong={"q0", "q1"})
+    cards = list(Card.objects.filter(user=learner, question__slug__in=["q0", "q1"]))
+    later = timezone.now() + timedelta(minutes=5)
+    right = {card.pk: [_first(card.question)] for card in cards}
+    small = _count(
+        lambda: review_record(
+            user=learner, card_id=cards[0].pk, choices=right[cards[0].pk], now=later
+        )
+    )
+    # Many more cards for this learner change nothing.
+    more = QuizFactory(module=quiz.module)
+    for i in range(30):
+        question_with(more, slug=f"m{i}")
+    attempt_submit(
+        user=learner,
+        quiz=more,
+        answers={q.pk: [_first(q)] for q in more.questions.all()},
+        submission_key=uuid.uuid4(),
+    )
+    large = _count(
+        lambda: review_record(
+            user=learner, card_id=cards[1].pk, choices=right[cards[1].pk], now=later
+        )
+    )
+    assert small == large <= 6
+
+
+def test_review_pages_have_fixed_query_counts(client, quiz, learner):
+    _take(learner, quiz, wrong={"q0", "q1", "q2"})
+    client.force_login(learner)
+    later = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(later):
+        client.get("/review/")
+        small = (
+            _count(lambda: client.get("/review/")),
+            _count(lambda: client.get("/review/progress/")),
+        )
+        more = QuizFactory(module=quiz.module)
+        for i in range(20):
+            question_with(more, slug=f"m{i}")
+        attempt_submit(
+            user=learner, quiz=more, answers={q.pk: [_second(q)] for q in more.questions.all()}
+        )
+    with time_machine.travel(later + timedelta(minutes=5)):
+        large = (
+            _count(lambda: client.get("/review/")),
+            _count(lambda: client.get("/review/progress/")),
+        )
+    # (The new-card count is skipped once the day's allowance is used up.)
+    assert all(b <= a for a, b in zip(small, large, strict=True)), (small, large)
+    assert max(small) <= 14
