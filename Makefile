@@ -31,6 +31,11 @@ test: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
+## Time the review queue and answers with 10,000 cards and 100,000 logs (SQLite and
+## PostgreSQL), with production settings.
+bench: $(STAMP)
+	bin/bench
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

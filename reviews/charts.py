@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-WIDTH, HEIGHT, TOP, BOTTOM = 700, 170, 18, 34
+WIDTH, HEIGHT, TOP, BOTTOM = 700, 190, 26, 36
 
 
 @dataclass
@@ -11,17 +11,19 @@ class Bar:
     y: float
     width: float
     height: float
-    label: str
+    label: str  # for the table: "Mon 23 Nov"
+    short: str  # under the bar: "23"
     value: int
     text_x: float
 
 
-def bar_chart(points: list[tuple[str, int]]) -> dict:
-    peak = max([v for _, v in points] + [1])
+def bar_chart(points: list[tuple[str, str, int]]) -> dict:
+    """points: (label, short label, value)."""
+    peak = max([v for _, _, v in points] + [1])
     slot = WIDTH / max(len(points), 1)
     usable = HEIGHT - TOP - BOTTOM
     bars = []
-    for i, (label, value) in enumerate(points):
+    for i, (label, short, value) in enumerate(points):
         h = usable * value / peak
         bars.append(
             Bar(
@@ -30,6 +32,7 @@ def bar_chart(points: list[tuple[str, int]]) -> dict:
                 width=round(slot * 0.7, 1),
                 height=round(h, 1),
                 label=label,
+                short=short,
                 value=value,
                 text_x=round(i * slot + slot / 2, 1),
             )

@@ -81,10 +81,10 @@ class Card(models.Model):
         ]
         indexes = [
             # The due queue: this learner's cards in the queue, new or not, by due time.
+            # Module and lesson ride along so the visibility check needs no table reads.
             models.Index(
-                fields=["user", "is_new", "due"],
+                fields=["user", "suspended", "is_new", "due", "module", "lesson"],
                 name="card_queue_idx",
-                condition=Q(suspended=False),
             ),
         ]
 

@@ -8,7 +8,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from course.access import is_editor
-from course.models import Publishable
+from course.models import Lesson, Module, Publishable
 
 from .models import Card, ReviewLog
 
@@ -17,16 +17,22 @@ PUBLISHED = Publishable.Status.PUBLISHED
 
 def visible_cards(user, now: datetime | None = None) -> QuerySet[Card]:
     """The learner's cards whose course, module and lesson they may still see: a lesson
-    taken back to draft takes its cards out of the reviews."""
+    taken back to draft takes its cards out of the reviews.
+
+    Written as "not in the (few) hidden modules and lessons" rather than as joins, so that
+    the due query stays a range scan on the card index: the subqueries are uncorrelated
+    and computed once.
+    """
     cards = Card.objects.filter(user=user)
     if is_editor(user):
         return cards
     now = now or timezone.now()
-    return cards.filter(
-        Q(course__status=PUBLISHED, course__publish_at__lte=now)
-        & Q(module__status=PUBLISHED, module__publish_at__lte=now)
-        & (Q(lesson__isnull=True) | Q(lesson__status=PUBLISHED, lesson__publish_at__lte=now))
-    )
+    hidden_modules = Module.objects.exclude(
+        Q(status=PUBLISHED, publish_at__lte=now)
+        & Q(course__status=PUBLISHED, course__publish_at__lte=now)
+    ).values("pk")
+    hidden_lessons = Lesson.objects.exclude(status=PUBLISHED, publish_at__lte=now).values("pk")
+    return cards.exclude(module_id__in=hidden_modules).exclude(lesson_id__in=hidden_lessons)
 
 
 def local_day_start(user, now: datetime) -> datetime:
@@ -52,33 +58,38 @@ class Queue:
         return round(100 * self.reviewed_today / total) if total else 100
 
 
+def due_reviews(user, now: datetime) -> QuerySet[Card]:
+    """Cards in review whose time has come (new cards aside), for one learner."""
+    # `__in=[False]` rather than `=False`: Django writes the latter as NOT "column" on
+    # SQLite, which SQLite cannot match to the (user, suspended, is_new, due) index.
+    return visible_cards(user, now).filter(suspended__in=[False], is_new__in=[False], due__lte=now)
+
+
 def due_queue(user, now: datetime | None = None) -> Queue:
     """The next card: reviews due, oldest first; then new cards, within the day's limit.
 
-    Four queries, each on the (user, is_new, due) index.
+    Four queries: today's reviews (on the log index), the due and new counts and the next
+    card (each a range of the card_queue_idx index).
     """
     now = now or timezone.now()
-    in_queue = visible_cards(user, now).filter(suspended=False)
     today = ReviewLog.objects.filter(user=user, reviewed_at__gte=local_day_start(user, now))
-    counts = today.aggregate(done=Count("id"), new=Count("id", filter=Q(was_new=True)))
-    allowance = max(0, user.new_cards_per_day - counts["new"])
-    due = in_queue.filter(is_new=False, due__lte=now)
+    done = today.aggregate(done=Count("id"), new=Count("id", filter=Q(was_new=True)))
+    allowance = max(0, user.new_cards_per_day - done["new"])
+    due = due_reviews(user, now)
+    new = visible_cards(user, now).filter(suspended__in=[False], is_new__in=[True])
     reviews_due = due.count()
-    new_available = min(allowance, in_queue.filter(is_new=True).count()) if allowance else 0
-    card = due.order_by("due", "pk").select_related("question", "lesson").first()
-    if card is None and new_available:
-        card = (
-            in_queue.filter(is_new=True)
-            .order_by("due", "pk")
-            .select_related("question", "lesson")
-            .first()
-        )
+    new_available = min(allowance, new.count()) if allowance else 0
+    card = None
+    if reviews_due:
+        card = due.order_by("due", "pk").select_related("question", "lesson").first()
+    elif new_available:
+        card = new.order_by("due", "pk").select_related("question", "lesson").first()
     return Queue(
         card=card,
         reviews_due=reviews_due,
         new_available=new_available,
-        new_today=counts["new"],
-        reviewed_today=counts["done"],
+        new_today=done["new"],
+        reviewed_today=done["done"],
     )
 
 

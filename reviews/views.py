@@ -183,6 +183,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/settings.html", {"form": form})
 
 
+def _point(day, today, value: int) -> tuple[str, str, int]:
+    if day == today:
+        return "Today", "Today", value
+    return f"{day:%a %-d %b}", f"{day:%-d}", value
+
+
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
     user, now = request.user, timezone.now()
@@ -196,10 +202,8 @@ def progress(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/progress.html",
         {
-            "forecast_chart": bar_chart(
-                [("Today" if i == 0 else f"{d.day:%a %-d}", d.count) for i, d in enumerate(days)]
-            ),
-            "recent_chart": bar_chart([(f"{day:%a %-d}", n) for day, n in recent]),
+            "forecast_chart": bar_chart([_point(d.day, today, d.count) for d in days]),
+            "recent_chart": bar_chart([_point(day, today, n) for day, n in recent]),
             "streak": selectors.streak(per_day, today),
             "retention": selectors.retention_by_module(user),
             "leeches": selectors.leeches(user),

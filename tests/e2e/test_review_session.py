@@ -1,0 +1,94 @@
+"""A learner runs a review session by keyboard alone: space shows the answer, 1-4 rate,
+and a quiz card is answered again with the arrow keys and Enter."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from quizzes.services import attempt_submit
+from reviews.models import Card, ReviewLog
+from reviews.services import cards_from_lesson
+from tests.factories import (
+    EnrollmentFactory,
+    LessonFactory,
+    QuizFactory,
+    UserFactory,
+    question_with,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_review_session_by_keyboard(live_server, page, screenshot):
+    user = UserFactory(email="rev@example.org")
+    lesson = LessonFactory(
+        title="The cluneal nerves",
+        key_points=[
+            {"front": "Where do the superior cluneal nerves cross?", "back": "The iliac crest."}
+        ],
+    )
+    EnrollmentFactory(user=user, course=lesson.course)
+    quiz = QuizFactory(module=lesson.module)
+    question = question_with(quiz, correct=(0,), lesson=lesson, prompt="Which nerve?")
+    right = question.choices.order_by("order").first()
+    wrong = question.choices.order_by("order")[1]
+    yesterday = timezone.now() - timedelta(days=1)
+    attempt_submit(user=user, quiz=quiz, answers={question.pk: [wrong.pk]}, now=yesterday)
+    cards_from_lesson(user=user, lesson=lesson, now=yesterday)
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill("rev@example.org")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto(live_server.url + "/review/")
+
+    # First the review that is due (the quiz question missed yesterday).
+    expect(page.get_by_text("1 due, 1 new")).to_be_visible()
+    expect(page.get_by_text("Which nerve?")).to_be_visible()
+    screenshot("07-review-question")
+    for _ in range(60):
+        if page.evaluate("document.activeElement && document.activeElement.name") == "choices":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # select the focused option
+    options = page.locator("input[name=choices]")
+    target = [options.nth(i).get_attribute("value") for i in range(options.count())].index(
+        str(right.pk)
+    )
+    focused = [
+        options.nth(i).evaluate("e => e === document.activeElement") for i in range(options.count())
+    ].index(True)
+    for _ in range((target - focused) % options.count()):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator(f"input[name=choices][value='{right.pk}']")).to_be_checked()
+    page.keyboard.press("Enter")  # submits the form
+    expect(page.get_by_role("heading", level=1)).to_have_text("Right")
+    expect(page.get_by_text(right.explanation)).to_be_visible()
+    page.keyboard.press("4")  # Easy
+    expect(page.get_by_role("status")).to_contain_text("Easy: back in")
+
+    # Then the new key-point card: space flips it, 3 rates it Good.
+    expect(page.get_by_text("Where do the superior cluneal nerves cross?")).to_be_visible()
+    expect(page.get_by_text("The iliac crest.")).to_have_count(0)
+    page.keyboard.press("Space")
+    expect(page.get_by_text("The iliac crest.")).to_be_visible()
+    screenshot("08-review-key-point")
+    page.keyboard.press("3")
+    expect(page.get_by_role("heading", name="Nothing more to review today")).to_be_visible()
+
+    assert list(
+        ReviewLog.objects.filter(user=user, was_new=False)
+        .values_list("rating", flat=True)
+        .order_by("reviewed_at")
+    ) == [4]
+    assert ReviewLog.objects.filter(user=user).count() == 3  # the quiz answer, and two reviews
+    assert Card.objects.get(user=user, kind="key_point").reps == 1
+
+    page.goto(live_server.url + "/review/progress/")
+    expect(
+        page.get_by_text("Cards due today and on each of the next 14 days").first
+    ).to_be_visible()
+    screenshot("09-review-progress")
