@@ -21,6 +21,7 @@ run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py createcachetable
 	DEBUG=true $(BIN)/python manage.py load_content
 	DEBUG=true $(BIN)/python manage.py ensure_demo_admin
+	DEBUG=true $(BIN)/python manage.py ensure_demo_learner
 	DEBUG=true bin/dev
 
 ## Lint, check migrations, and run the whole suite (browser tests included) against

@@ -1,0 +1,82 @@
+"""Quick start only: a learner who took a quiz and finished a lesson yesterday, so that
+today's review session and the forecast have something in them."""
+
+import os
+import random
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import ClinicianProfile, User
+from course.models import Course, Enrollment, LessonProgress
+from course.services import enrollment_create, lesson_set_done
+from quizzes.models import Attempt, Quiz
+from quizzes.services import attempt_submit
+from reviews.models import Card, ReviewLog
+
+
+class Command(BaseCommand):
+    help = "Create the demo learner (a quiz and a lesson done yesterday) and print its login."
+
+    def handle(self, *args, **options):
+        email = os.environ.get("DEMO_LEARNER_EMAIL", "learner@example.com")
+        password = os.environ.get("DEMO_LEARNER_PASSWORD", "change-me-learner")
+        if not User.objects.filter(email=email).exists():
+            self._create(email, password)
+            self.stdout.write(self.style.SUCCESS("Created the demo learner."))
+        self.stdout.write(
+            f"Learner: http://127.0.0.1:8000/review/  email {email}  "
+            f"password {password} (unless you changed it)"
+        )
+
+    @transaction.atomic
+    def _create(self, email: str, password: str) -> None:
+        user = User.objects.create_user(
+            email=email, password=password, name="Demo clinician", role=User.Role.CLINICIAN
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        ClinicianProfile.objects.create(
+            user=user, profession="Physiotherapist", registration_number="DEMO-0001"
+        )
+        rng = random.Random(7)  # noqa: S311 (demo data)
+        for course in Course.objects.filter(status="published"):
+            enrollment_create(user=user, course=course)
+        quiz = (
+            Quiz.objects.filter(course__audience="clinician", lesson__isnull=True)
+            .order_by("module__order")
+            .first()
+        )
+        if quiz is None:
+            return
+        for lesson in quiz.module.lessons.order_by("order")[:1]:
+            lesson_set_done(user=user, lesson=lesson)
+        answers = {}
+        for question in quiz.questions.prefetch_related("choices"):
+            choices = list(question.choices.all())
+            right = [c.pk for c in choices if c.is_correct]
+            wrong = [c.pk for c in choices if not c.is_correct]
+            # About a third wrong, so that some cards come back sooner.
+            answers[question.pk] = [rng.choice(wrong)] if rng.random() < 0.35 else right
+        attempt_submit(user=user, quiz=quiz, answers=answers)
+        self._move_back_a_day(user)
+
+    def _move_back_a_day(self, user) -> None:
+        """As if all of it had happened yesterday: move the learner's data, not the clock."""
+        day = timedelta(days=1)
+        Enrollment.objects.filter(user=user).update(created_at=F("created_at") - day)
+        LessonProgress.objects.filter(user=user).update(
+            last_viewed_at=F("last_viewed_at") - day, completed_at=F("completed_at") - day
+        )
+        Attempt.objects.filter(user=user).update(submitted_at=F("submitted_at") - day)
+        Card.objects.filter(user=user).update(due=F("due") - day, created_at=F("created_at") - day)
+        Card.objects.filter(user=user, last_review__isnull=False).update(
+            last_review=F("last_review") - day
+        )
+        ReviewLog.objects.filter(user=user).update(
+            reviewed_at=F("reviewed_at") - day,
+            due_before=F("due_before") - day,
+            due_after=F("due_after") - day,
+        )

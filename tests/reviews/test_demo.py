@@ -1,0 +1,20 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from course.content_loader import load_content
+from reviews.selectors import due_queue, forecast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_learner_has_a_review_session_today(capsys):
+    assert load_content().ok
+    call_command("ensure_demo_learner")
+    call_command("ensure_demo_learner")  # a second run changes nothing
+    assert "learner@example.com" in capsys.readouterr().out
+    user = User.objects.get(email="learner@example.com")
+    queue = due_queue(user)
+    assert queue.reviews_due >= 5 and queue.card is not None
+    assert queue.new_available > 0  # the key points of the lesson done yesterday
+    assert forecast(user)[0].count == queue.reviews_due
