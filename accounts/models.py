@@ -56,6 +56,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         max_length=64, default="UTC", help_text="Your days (and daily limits) follow this zone."
     )
+    # Review reminders: whether, at what local hour, on which weekdays (bit 0 = Monday).
+    reminders_enabled = models.BooleanField(default=True)
+    reminder_hour = models.PositiveSmallIntegerField(
+        default=18,
+        validators=[MinValueValidator(7), MaxValueValidator(21)],
+        help_text="Local hour (7–21): reminders never come between 22:00 and 07:00.",
+    )
+    reminder_weekdays = models.PositiveSmallIntegerField(default=0b1111111)
+    reminders_paused_until = models.DateTimeField(null=True, blank=True)
+    email_bounced_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the mail server refused the address for good."
+    )
+    # For the weekly back-off: consecutive reminders with no review since.
+    reminders_unanswered = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(
         default=False, help_text="Staff can sign in to the admin and see drafts."
     )

@@ -14,6 +14,12 @@ app.autodiscover_tasks()
 # The beat schedule lives here, in one visible place. django-celery-beat's database
 # scheduler copies these entries into its tables, where an admin can change the times.
 app.conf.beat_schedule = {
+    "send-due-reminders": {
+        # Claims today's reminder for everyone whose local hour has come, and re-sends
+        # claims a dead worker left. Safe to run as often as you like.
+        "task": "reminders.tasks.send_due_reminders",
+        "schedule": 300.0,
+    },
     "outbox-sweep": {
         # Re-enqueue mail that was recorded but never sent (the broker was down, a worker
         # died). The database, not the queue, knows what is owed.

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "course",
     "quizzes",
     "reviews",
+    "reminders",
     "outbox",
 ]
 
@@ -232,6 +233,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # fsrs spreads due dates a little so that cards learnt together do not stay together;
 # the tests turn it off to compare with the package's exact dates.
 SRS_FUZZING = envbool("SRS_FUZZING", True)
+# How long a worker holds a reminder it is sending before another may take it over.
+REMINDER_LEASE_SECONDS = envint("REMINDER_LEASE_SECONDS", 600)
 
 # --- Django REST framework and the OpenAPI schema ---
 REST_FRAMEWORK = {

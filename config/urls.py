@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("quizzes.urls")),
     path("", include("reviews.urls")),
+    path("", include("reminders.urls")),
     path("", include("course.urls")),
 ]

@@ -95,6 +95,11 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
             reverse("account_signup") + "?" + urlencode({"next": course.get_absolute_url()})
         )
     _, created = services.enrollment_create(user=request.user, course=course)
+    if request.POST.get("reminders_asked"):
+        wanted = bool(request.POST.get("reminders"))
+        if wanted != request.user.reminders_enabled:
+            request.user.reminders_enabled = wanted
+            request.user.save(update_fields=["reminders_enabled"])
     if created:
         messages.success(request, f"You are enrolled in “{course.title}”.")
     start = selectors.course_outline(request.user, course).next_lesson()

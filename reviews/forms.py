@@ -4,19 +4,63 @@ from django import forms
 
 from accounts.models import User
 
+WEEKDAYS = [
+    (str(i), name)
+    for i, name in enumerate(
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    )
+]
+
 
 class ReviewSettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=[(z, z.replace("_", " ")) for z in sorted(available_timezones())],
-        help_text="Your days, and the daily limit on new cards, follow this zone.",
+        help_text="Your days, daily limits and reminder hour follow this zone.",
+    )
+    reminder_hour = forms.TypedChoiceField(
+        label="Remind me at",
+        coerce=int,
+        choices=[(h, f"{h:02d}:00") for h in range(7, 22)],
+        help_text="Your local time. Reminders never come between 22:00 and 07:00.",
+    )
+    weekdays = forms.MultipleChoiceField(
+        label="On these days",
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:
         model = User
-        fields = ["desired_retention", "new_cards_per_day", "time_zone"]
-        labels = {"desired_retention": "Desired retention", "new_cards_per_day": "New cards a day"}
+        fields = [
+            "desired_retention",
+            "new_cards_per_day",
+            "time_zone",
+            "reminders_enabled",
+            "reminder_hour",
+        ]
+        labels = {
+            "desired_retention": "Desired retention",
+            "new_cards_per_day": "New cards a day",
+            "reminders_enabled": "Email me on days when reviews are due",
+        }
         widgets = {
             "desired_retention": forms.NumberInput(
                 attrs={"step": "0.01", "min": "0.80", "max": "0.97"}
             )
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mask = self.instance.reminder_weekdays
+        self.fields["weekdays"].initial = [str(i) for i in range(7) if mask & (1 << i)]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reminders_enabled") and not cleaned.get("weekdays"):
+            self.add_error("weekdays", "Choose at least one day, or turn reminders off.")
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.reminder_weekdays = sum(1 << int(d) for d in self.cleaned_data["weekdays"])
+        return super().save(commit)

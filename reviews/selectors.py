@@ -26,7 +26,11 @@ def visible_cards(user, now: datetime | None = None) -> QuerySet[Card]:
     cards = Card.objects.filter(user=user)
     if is_editor(user):
         return cards
-    now = now or timezone.now()
+    return without_hidden(cards, now or timezone.now())
+
+
+def without_hidden(cards: QuerySet[Card], now: datetime) -> QuerySet[Card]:
+    """Leave out cards of modules or lessons not live now (for anyone but editors)."""
     hidden_modules = Module.objects.exclude(
         Q(status=PUBLISHED, publish_at__lte=now)
         & Q(course__status=PUBLISHED, course__publish_at__lte=now)

@@ -162,6 +162,15 @@ def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def pause_reminders(request: HttpRequest) -> HttpResponse:
+    until = timezone.now() + timedelta(days=7)
+    type(request.user).objects.filter(pk=request.user.pk).update(reminders_paused_until=until)
+    messages.success(request, f"Reminders are paused until {until:%A %-d %B}.")
+    return redirect("reviews:settings")
+
+
+@login_required
 def settings_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     old_retention = user.desired_retention
@@ -180,7 +189,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
         return redirect("reviews:settings")
-    return render(request, "reviews/settings.html", {"form": form})
+    paused = user.reminders_paused_until and user.reminders_paused_until > timezone.now()
+    return render(
+        request,
+        "reviews/settings.html",
+        {"form": form, "paused_until": paused and user.reminders_paused_until},
+    )
 
 
 def _point(day, today, value: int) -> tuple[str, str, int]:

@@ -22,6 +22,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+REMINDERS = {"reminders_enabled": "on", "reminder_hour": "18", "weekdays": ["0", "2", "4"]}
+
 
 @pytest.fixture
 def quiz():
@@ -220,7 +222,8 @@ def test_settings_change_retention_and_reject_bad_values(client, quiz, learner):
     before = card.due
     response = client.post(
         "/review/settings/",
-        {"desired_retention": "0.95", "new_cards_per_day": "5", "time_zone": "Europe/London"},
+        {"desired_retention": "0.95", "new_cards_per_day": "5", "time_zone": "Europe/London",
+         **REMINDERS},
         follow=True,
     )
     assert "1 card rescheduled" in response.content.decode()
@@ -237,6 +240,7 @@ def test_settings_change_retention_and_reject_bad_values(client, quiz, learner):
             "desired_retention": "0.9",
             "new_cards_per_day": "5",
             "time_zone": "UTC",
+            **REMINDERS,
             field: value,
         }
         response = client.post("/review/settings/", data)

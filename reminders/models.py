@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Reminder(models.Model):
+    """One reminder email for one learner on one local day.
+
+    The row is written (claimed) before anything is sent: the unique (learner, local
+    date) constraint is what makes "at most one a day" true whatever runs twice. A row
+    whose lease has run out without being sent belongs to a worker that died; the next
+    run of the job hands it out again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    local_date = models.DateField(help_text="The learner's own date when it was due.")
+    due_count = models.PositiveIntegerField()
+    claim = models.UUIDField(help_text="The job run that created the row.")
+    created_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "local_date"], name="one_reminder_per_local_day"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["claim"], name="reminder_claim_idx"),
+            # The catch-up: rows claimed but never sent.
+            models.Index(
+                fields=["lease_until"],
+                name="reminder_unsent_idx",
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.local_date}"
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.failed_at:
+            return "failed"
+        return "pending"

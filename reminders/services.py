@@ -1,0 +1,297 @@
+"""Review reminders: who is owed one now, claiming it, and sending it.
+
+The job that beat runs every few minutes does two things, both from the database:
+it claims today's reminder for every learner whose local hour has come and who has
+reviews due (set-based, in batches), and it hands out again the claims that a dead
+worker left unsent. Beat or Redis being down for hours therefore costs nothing that is
+still owed today: the next run finds it.
+"""
+
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import User
+from reviews.models import Card, ReviewLog
+from reviews.selectors import without_hidden
+
+from .models import Reminder
+
+log = logging.getLogger(__name__)
+
+QUIET_FROM, QUIET_UNTIL = 22, 7  # no reminder from 22:00 to 07:00, local time
+WEEKLY_AFTER = 3  # unanswered reminders in a row before going weekly
+BATCH = 500
+SECONDS_PER_REVIEW = 8
+UNSUBSCRIBE_SALT = "reminders.unsubscribe"
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+
+
+def in_quiet_hours(local: datetime) -> bool:
+    return local.hour >= QUIET_FROM or local.hour < QUIET_UNTIL
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("Unknown time zone %r on a learner; no reminders for them", name)
+        return None
+
+
+def due_cards(now: datetime):
+    """Each learner's due reviews, as a subquery on the learner (OuterRef("pk"))."""
+    cards = Card.objects.filter(
+        user=OuterRef("pk"), suspended__in=[False], is_new__in=[False], due__lte=now
+    )
+    return without_hidden(cards, now)
+
+
+def owed_now(now: datetime):
+    """Learners owed today's reminder now, with their due count (one query).
+
+    Per time zone in use: the local hour has reached their chosen hour, it is not quiet
+    hours, today is one of their weekdays, and they have no reminder row for their
+    local date yet. Then: reminders on, not paused, address not bounced, reviews due,
+    and not in weekly back-off (three unanswered in a row) unless a week has passed or
+    they have reviewed since.
+    """
+    zones = (
+        User.objects.filter(reminders_enabled=True, is_active=True)
+        .values_list("time_zone", flat=True)
+        .distinct()
+    )
+    per_zone = Q(pk__in=[])
+    for name in zones:
+        zone = _zone(name)
+        if zone is None:
+            continue
+        local = now.astimezone(zone)
+        if in_quiet_hours(local):
+            continue
+        bit = 1 << local.weekday()
+        per_zone |= Q(
+            time_zone=name,
+            reminder_hour__lte=local.hour,
+            reminder_weekdays__in=[m for m in range(128) if m & bit],
+        ) & ~Exists(Reminder.objects.filter(user=OuterRef("pk"), local_date=local.date()))
+    returned = Exists(
+        ReviewLog.objects.filter(user=OuterRef("pk"), reviewed_at__gte=OuterRef("last_reminded_at"))
+    )
+    count = due_cards(now).values("user").annotate(n=Count("pk")).values("n")
+    return (
+        User.objects.filter(
+            per_zone, reminders_enabled=True, is_active=True, email_bounced_at__isnull=True
+        )
+        .filter(Q(reminders_paused_until__isnull=True) | Q(reminders_paused_until__lte=now))
+        .filter(
+            Q(reminders_unanswered__lt=WEEKLY_AFTER)
+            | Q(last_reminded_at__lte=now - timedelta(days=7) + timedelta(hours=1))
+            | returned
+        )
+        .annotate(due_count=Coalesce(Subquery(count[:1]), Value(0)))
+        .filter(due_count__gt=0)
+    )
+
+
+def reminders_claim(*, now: datetime, batch: int = BATCH) -> list[list[int]]:
+    """Write today's reminder row for everyone owed one, in batches; return the ids of
+    the rows this run created, in batches for the workers.
+
+    A learner whose row exists already (another run, a retry) is skipped by the unique
+    constraint: `ignore_conflicts`, then only the rows carrying this run's claim id are
+    ours. Queries: one per batch of learners, plus one to read back the claim.
+    """
+    claim = uuid.uuid4()
+    learners = owed_now(now).order_by("pk").values_list("pk", "time_zone", "due_count")
+    last_pk = 0
+    while True:
+        rows = list(learners.filter(pk__gt=last_pk)[:batch])
+        if not rows:
+            break
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    user_id=pk,
+                    local_date=now.astimezone(ZoneInfo(tz)).date(),
+                    due_count=n,
+                    claim=claim,
+                    created_at=now,
+                )
+                for pk, tz, n in rows
+            ],
+            ignore_conflicts=True,
+        )
+        last_pk = rows[-1][0]
+    ids = list(Reminder.objects.filter(claim=claim).order_by("pk").values_list("pk", flat=True))
+    return [ids[i : i + batch] for i in range(0, len(ids), batch)]
+
+
+def reminders_owed(*, now: datetime, batch: int = BATCH) -> list[list[int]]:
+    """Claims left unsent by a worker that died (lease run out), or never handed to one
+    because the broker was down: hand them out again. One query."""
+    ids = list(
+        Reminder.objects.filter(sent_at__isnull=True, failed_at__isnull=True)
+        .filter(Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - lease()))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [ids[i : i + batch] for i in range(0, len(ids), batch)]
+
+
+class TemporaryMailFailure(Exception):
+    """The mail server could not be reached or said "try later"; the batch is retried."""
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def reminders_send(*, ids: list[int], now: datetime) -> SendReport:
+    """Send the reminders with these ids that nobody else holds, over one connection."""
+    token = uuid.uuid4()
+    # Take the lease on every row still owed and free; "another worker got there first"
+    # leaves that row out.
+    Reminder.objects.filter(pk__in=ids, sent_at__isnull=True, failed_at__isnull=True).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    ).update(lease_until=now + lease(), lease_token=token, attempts=F("attempts") + 1)
+    reminders = list(Reminder.objects.filter(lease_token=token).select_related("user"))
+    report = SendReport()
+    if not reminders:
+        return report
+    sent_users = []
+    connection = get_connection()
+    try:
+        connection.open()
+        for reminder in reminders:
+            user = reminder.user
+            local = now.astimezone(_zone(user.time_zone) or ZoneInfo("UTC"))
+            if local.date() != reminder.local_date or in_quiet_hours(local):
+                # Too late for today's reminder now; never at night.
+                _finish(
+                    reminder,
+                    failed=now,
+                    error="The local day or the allowed hours ended before it could be sent.",
+                )
+                report.skipped += 1
+                continue
+            if not user.reminders_enabled or user.email_bounced_at:
+                _finish(reminder, failed=now, error="Reminders turned off or address bounced.")
+                report.skipped += 1
+                continue
+            try:
+                reminder_message(reminder, connection=connection).send()
+            except smtplib.SMTPRecipientsRefused as exc:
+                _finish(reminder, failed=now, error=f"Address refused: {exc.recipients}")
+                User.objects.filter(pk=user.pk).update(email_bounced_at=now)
+                report.failed += 1
+                continue
+            except smtplib.SMTPResponseException as exc:
+                if 500 <= exc.smtp_code < 600:
+                    _finish(reminder, failed=now, error=f"{exc.smtp_code} {exc.smtp_error!r}")
+                    report.failed += 1
+                    continue
+                raise  # a 4xx: try the rest of the batch again later
+            # The one window that cannot be closed: the mail server has accepted the
+            # message, and this UPDATE has not yet committed. A worker killed exactly
+            # here leaves the row unsent, so the reminder goes out again once the lease
+            # runs out. The window is one round trip to the database (about a
+            # millisecond); everything before the server's "250" is safe to repeat.
+            Reminder.objects.filter(pk=reminder.pk).update(
+                sent_at=now, lease_until=None, last_error=""
+            )
+            sent_users.append(user.pk)
+            report.sent += 1
+    except (smtplib.SMTPException, OSError) as exc:
+        # Give the unsent rows back at once so that the retry can take them.
+        Reminder.objects.filter(
+            lease_token=token, sent_at__isnull=True, failed_at__isnull=True
+        ).update(lease_until=None, last_error=repr(exc))
+        raise TemporaryMailFailure(repr(exc)) from exc
+    finally:
+        connection.close()
+        _count_unanswered(sent_users, now)
+    return report
+
+
+def _finish(reminder: Reminder, *, failed: datetime, error: str) -> None:
+    Reminder.objects.filter(pk=reminder.pk).update(
+        failed_at=failed, last_error=error, lease_until=None
+    )
+
+
+def _count_unanswered(user_ids: list[int], now: datetime) -> None:
+    """One more unanswered reminder in a row, or the first again if they reviewed
+    since the last one (one query for the batch)."""
+    if not user_ids:
+        return
+    returned = Exists(
+        ReviewLog.objects.filter(user=OuterRef("pk"), reviewed_at__gte=OuterRef("last_reminded_at"))
+    )
+    User.objects.filter(pk__in=user_ids).update(
+        reminders_unanswered=Case(
+            When(Q(last_reminded_at__isnull=True) | returned, then=Value(1)),
+            default=F("reminders_unanswered") + 1,
+        ),
+        last_reminded_at=now,
+    )
+
+
+def unsubscribe_token(user: User) -> str:
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_user(token: str) -> User | None:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is not None:
+        User.objects.filter(pk=pk).update(reminders_enabled=False)
+    return user
+
+
+def reminder_message(reminder: Reminder, *, connection=None) -> EmailMultiAlternatives:
+    user, n = reminder.user, reminder.due_count
+    unsubscribe = settings.SITE_URL + reverse(
+        "reminders:unsubscribe", args=[unsubscribe_token(user)]
+    )
+    context = {
+        "user": user,
+        "count": n,
+        "minutes": max(1, round(n * SECONDS_PER_REVIEW / 60)),
+        "review_url": settings.SITE_URL + reverse("reviews:session"),
+        "settings_url": settings.SITE_URL + reverse("reviews:settings"),
+        "unsubscribe_url": unsubscribe,
+    }
+    subject = render_to_string("email/reminder_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("email/reminder.txt", context),
+        to=[user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string("email/reminder.html", context), "text/html")
+    return message
