@@ -165,7 +165,8 @@ def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
 @require_POST
 def pause_reminders(request: HttpRequest) -> HttpResponse:
     until = timezone.now() + timedelta(days=7)
-    type(request.user).objects.filter(pk=request.user.pk).update(reminders_paused_until=until)
+    request.user.reminders_paused_until = until
+    request.user.save(update_fields=["reminders_paused_until"])
     messages.success(request, f"Reminders are paused until {until:%A %-d %B}.")
     return redirect("reviews:settings")
 

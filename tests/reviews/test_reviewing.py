@@ -222,8 +222,12 @@ def test_settings_change_retention_and_reject_bad_values(client, quiz, learner):
     before = card.due
     response = client.post(
         "/review/settings/",
-        {"desired_retention": "0.95", "new_cards_per_day": "5", "time_zone": "Europe/London",
-         **REMINDERS},
+        {
+            "desired_retention": "0.95",
+            "new_cards_per_day": "5",
+            "time_zone": "Europe/London",
+            **REMINDERS,
+        },
         follow=True,
     )
     assert "1 card rescheduled" in response.content.decode()
