@@ -235,6 +235,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 SRS_FUZZING = envbool("SRS_FUZZING", True)
 # How long a worker holds a reminder it is sending before another may take it over.
 REMINDER_LEASE_SECONDS = envint("REMINDER_LEASE_SECONDS", 600)
+# Learners claimed per query, and reminders per worker task (one SMTP connection each).
+REMINDER_BATCH_SIZE = envint("REMINDER_BATCH_SIZE", 500)
 
 # --- Django REST framework and the OpenAPI schema ---
 REST_FRAMEWORK = {

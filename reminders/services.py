@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 QUIET_FROM, QUIET_UNTIL = 22, 7  # no reminder from 22:00 to 07:00, local time
 WEEKLY_AFTER = 3  # unanswered reminders in a row before going weekly
-BATCH = 500
 SECONDS_PER_REVIEW = 8
 UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 
@@ -108,7 +107,7 @@ def owed_now(now: datetime):
     )
 
 
-def reminders_claim(*, now: datetime, batch: int = BATCH) -> list[list[int]]:
+def reminders_claim(*, now: datetime, batch: int | None = None) -> list[list[int]]:
     """Write today's reminder row for everyone owed one, in batches; return the ids of
     the rows this run created, in batches for the workers.
 
@@ -116,6 +115,7 @@ def reminders_claim(*, now: datetime, batch: int = BATCH) -> list[list[int]]:
     constraint: `ignore_conflicts`, then only the rows carrying this run's claim id are
     ours. Queries: one per batch of learners, plus one to read back the claim.
     """
+    batch = batch or settings.REMINDER_BATCH_SIZE
     claim = uuid.uuid4()
     learners = owed_now(now).order_by("pk").values_list("pk", "time_zone", "due_count")
     last_pk = 0
@@ -141,9 +141,10 @@ def reminders_claim(*, now: datetime, batch: int = BATCH) -> list[list[int]]:
     return [ids[i : i + batch] for i in range(0, len(ids), batch)]
 
 
-def reminders_owed(*, now: datetime, batch: int = BATCH) -> list[list[int]]:
+def reminders_owed(*, now: datetime, batch: int | None = None) -> list[list[int]]:
     """Claims left unsent by a worker that died (lease run out), or never handed to one
     because the broker was down: hand them out again. One query."""
+    batch = batch or settings.REMINDER_BATCH_SIZE
     ids = list(
         Reminder.objects.filter(sent_at__isnull=True, failed_at__isnull=True)
         .filter(Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - lease()))

@@ -1,6 +1,7 @@
 """Real services for integration tests: an SMTP server (aiosmtpd), Redis as the broker,
 and Celery workers as subprocesses against the test database (PostgreSQL)."""
 
+import asyncio
 import email
 import os
 import signal
@@ -30,13 +31,38 @@ def free_port() -> int:
 
 
 class Inbox:
-    """What the SMTP server received, one parsed message per recipient."""
+    """What the SMTP server received, one parsed message per recipient.
+
+    `hold_at(n)` makes the n-th message wait, unanswered, until `release(accept=...)`:
+    a test can kill the sending worker while the server has not said "250" yet.
+    """
 
     def __init__(self):
         self.messages: list[email.message.Message] = []
         self._lock = threading.Lock()
+        self._seen = 0
+        self._hold_at: int | None = None
+        self.holding = threading.Event()
+        self._released = threading.Event()
+        self._accept_held = True
+
+    def hold_at(self, n: int) -> None:
+        self._hold_at, self._seen = n, 0
+
+    def release(self, *, accept: bool) -> None:
+        self._accept_held = accept
+        self._released.set()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        with self._lock:
+            self._seen += 1
+            held = self._seen == self._hold_at
+        if held:
+            self.held_for = list(envelope.rcpt_tos)
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self._released.wait, 60)
+            if not self._accept_held:
+                return "451 Not accepted (the sender went away)"
         message = email.message_from_bytes(envelope.content)
         with self._lock:
             for _ in envelope.rcpt_tos:
@@ -102,8 +128,8 @@ def database_url() -> str:
 
 
 class Worker:
-    def __init__(self, env: dict, log: Path):
-        self.env, self.log = env, log
+    def __init__(self, env: dict, log: Path, concurrency: int = 2):
+        self.env, self.log, self.concurrency = env, log, concurrency
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "Worker":
@@ -118,7 +144,7 @@ class Worker:
                 "config",
                 "worker",
                 "--loglevel=info",
-                "--concurrency=2",
+                f"--concurrency={self.concurrency}",
                 "--without-gossip",
                 "--without-mingle",
                 "--hostname",
@@ -171,12 +197,15 @@ def celery_worker(redis_url, smtp_server, tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
+        "EMAIL_TIMEOUT": "120",
+        "REMINDER_LEASE_SECONDS": "4",
+        "REMINDER_BATCH_SIZE": "20",
         "PYTHONUNBUFFERED": "1",
     }
     workers: list[Worker] = []
 
-    def start() -> Worker:
-        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log").start()
+    def start(concurrency: int = 2) -> Worker:
+        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log", concurrency).start()
         workers.append(worker)
         return worker
 
