@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -61,7 +60,7 @@ def due_cards(now: datetime):
 
 
 def owed_now(now: datetime):
-    """Learners owed today's reminder now, with their due count (one query).
+    """Learners owed today's reminder now (one query).
 
     Per time zone in use: the local hour has reached their chosen hour, it is not quiet
     hours, today is one of their weekdays, and they have no reminder row for their
@@ -91,10 +90,13 @@ def owed_now(now: datetime):
     returned = Exists(
         ReviewLog.objects.filter(user=OuterRef("pk"), reviewed_at__gte=OuterRef("last_reminded_at"))
     )
-    count = due_cards(now).values("user").annotate(n=Count("pk")).values("n")
     return (
         User.objects.filter(
-            per_zone, reminders_enabled=True, is_active=True, email_bounced_at__isnull=True
+            per_zone,
+            Exists(due_cards(now)),
+            reminders_enabled=True,
+            is_active=True,
+            email_bounced_at__isnull=True,
         )
         .filter(Q(reminders_paused_until__isnull=True) | Q(reminders_paused_until__lte=now))
         .filter(
@@ -102,8 +104,6 @@ def owed_now(now: datetime):
             | Q(last_reminded_at__lte=now - timedelta(days=7) + timedelta(hours=1))
             | returned
         )
-        .annotate(due_count=Coalesce(Subquery(count[:1]), Value(0)))
-        .filter(due_count__gt=0)
     )
 
 
@@ -113,26 +113,33 @@ def reminders_claim(*, now: datetime, batch: int | None = None) -> list[list[int
 
     A learner whose row exists already (another run, a retry) is skipped by the unique
     constraint: `ignore_conflicts`, then only the rows carrying this run's claim id are
-    ours. Queries: one per batch of learners, plus one to read back the claim.
+    ours. Three queries per batch of learners (who, how many due, the rows), and one to
+    read back the claim; memory holds one batch at a time.
     """
     batch = batch or settings.REMINDER_BATCH_SIZE
     claim = uuid.uuid4()
-    learners = owed_now(now).order_by("pk").values_list("pk", "time_zone", "due_count")
+    learners = owed_now(now).order_by("pk").values_list("pk", "time_zone")
     last_pk = 0
     while True:
         rows = list(learners.filter(pk__gt=last_pk)[:batch])
         if not rows:
             break
+        due = Card.objects.filter(
+            user__in=[pk for pk, _ in rows], suspended__in=[False], is_new__in=[False], due__lte=now
+        )
+        counts = dict(
+            without_hidden(due, now).values("user").annotate(n=Count("pk")).values_list("user", "n")
+        )
         Reminder.objects.bulk_create(
             [
                 Reminder(
                     user_id=pk,
                     local_date=now.astimezone(ZoneInfo(tz)).date(),
-                    due_count=n,
+                    due_count=counts.get(pk, 1),
                     claim=claim,
                     created_at=now,
                 )
-                for pk, tz, n in rows
+                for pk, tz in rows
             ],
             ignore_conflicts=True,
         )
