@@ -8,9 +8,10 @@ from reviews.selectors import due_queue, forecast
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_learner_has_a_review_session_today(capsys):
+def test_demo_learner_has_a_review_session_today(capsys, on_commit):
     assert load_content().ok
-    call_command("ensure_demo_learner")
+    with on_commit():
+        call_command("ensure_demo_learner")
     call_command("ensure_demo_learner")  # a second run changes nothing
     assert "learner@example.com" in capsys.readouterr().out
     user = User.objects.get(email="learner@example.com")
@@ -18,3 +19,5 @@ def test_demo_learner_has_a_review_session_today(capsys):
     assert queue.reviews_due >= 5 and queue.card is not None
     assert queue.new_available > 0  # the key points of the lesson done yesterday
     assert forecast(user)[0].count == queue.reviews_due
+    # Its reminder is owed now (the command queued the job; eager in tests).
+    assert user.reminders.filter(sent_at__isnull=False).count() == 1

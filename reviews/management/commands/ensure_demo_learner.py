@@ -4,18 +4,30 @@ today's review session and the forecast have something in them."""
 import os
 import random
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
 from course.models import Course, Enrollment, LessonProgress
 from course.services import enrollment_create, lesson_set_done
+from outbox.services import enqueue_after_commit
 from quizzes.models import Attempt, Quiz
 from quizzes.services import attempt_submit
+from reminders.tasks import send_due_reminders
 from reviews.models import Card, ReviewLog
+
+DAYTIME_ZONES = [
+    "Europe/London",
+    "Asia/Tokyo",
+    "America/Chicago",
+    "Asia/Kolkata",
+    "Pacific/Honolulu",
+]
 
 
 class Command(BaseCommand):
@@ -27,6 +39,9 @@ class Command(BaseCommand):
         if not User.objects.filter(email=email).exists():
             self._create(email, password)
             self.stdout.write(self.style.SUCCESS("Created the demo learner."))
+            # Beat runs the reminder job every five minutes; queue one run now so that
+            # the worker prints the demo learner's reminder as soon as it starts.
+            enqueue_after_commit(send_due_reminders)
         self.stdout.write(
             f"Learner: http://127.0.0.1:8000/review/  email {email}  "
             f"password {password} (unless you changed it)"
@@ -34,8 +49,16 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _create(self, email: str, password: str) -> None:
+        # A time zone where it is day now, so that today's reminder is owed at once.
+        now = timezone.now()
+        zone = next(z for z in DAYTIME_ZONES if 8 <= now.astimezone(ZoneInfo(z)).hour <= 20)
         user = User.objects.create_user(
-            email=email, password=password, name="Demo clinician", role=User.Role.CLINICIAN
+            email=email,
+            password=password,
+            name="Demo clinician",
+            role=User.Role.CLINICIAN,
+            time_zone=zone,
+            reminder_hour=7,
         )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         ClinicianProfile.objects.create(
