@@ -119,3 +119,20 @@ def test_preview_link_opens_the_learner_page(client, editor):
     listing = client.get("/admin/course/lesson/").content.decode()
     assert f'href="{lesson.get_absolute_url()}"' in listing
     assert "Preview: learners cannot see" in client.get(lesson.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "reviews/card",
+        "reviews/reviewlog",
+        "reminders/reminder",
+        "quizzes/quiz",
+        "quizzes/question",
+        "quizzes/attempt",
+        "outbox/outboundemail",
+        "django_celery_beat/periodictask",
+    ],
+)
+def test_other_admin_lists_open(client, editor, page):
+    assert client.get(f"/admin/{page}/").status_code == 200
