@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from outbox.batch import LeasedSend
 
-class Reminder(models.Model):
+
+class Reminder(LeasedSend):
     """One reminder email for one learner on one local day.
 
     The row is written (claimed) before anything is sent: the unique (learner, local
@@ -19,12 +21,6 @@ class Reminder(models.Model):
     due_count = models.PositiveIntegerField()
     claim = models.UUIDField(help_text="The job run that created the row.")
     created_at = models.DateTimeField()
-    lease_until = models.DateTimeField(null=True, blank=True)
-    lease_token = models.UUIDField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -44,11 +40,3 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.local_date}"
-
-    @property
-    def status(self) -> str:
-        if self.sent_at:
-            return "sent"
-        if self.failed_at:
-            return "failed"
-        return "pending"

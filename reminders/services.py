@@ -8,24 +8,25 @@ still owed today: the next run finds it.
 """
 
 import logging
-import smtplib
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from outbox.batch import BatchReport, TemporaryMailFailure, owed_ids, send_batch
 from reviews.models import Card, ReviewLog
 from reviews.selectors import without_hidden
 
 from .models import Reminder
+
+__all__ = ["TemporaryMailFailure", "reminders_claim", "reminders_owed", "reminders_send"]
 
 log = logging.getLogger(__name__)
 
@@ -151,98 +152,43 @@ def reminders_claim(*, now: datetime, batch: int | None = None) -> list[list[int
 def reminders_owed(*, now: datetime, batch: int | None = None) -> list[list[int]]:
     """Claims left unsent by a worker that died (lease run out), or never handed to one
     because the broker was down: hand them out again. One query."""
-    batch = batch or settings.REMINDER_BATCH_SIZE
-    ids = list(
-        Reminder.objects.filter(sent_at__isnull=True, failed_at__isnull=True)
-        .filter(Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - lease()))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return [ids[i : i + batch] for i in range(0, len(ids), batch)]
+    return owed_ids(Reminder, now=now, lease=lease(), batch=batch or settings.REMINDER_BATCH_SIZE)
 
 
-class TemporaryMailFailure(Exception):
-    """The mail server could not be reached or said "try later"; the batch is retried."""
-
-
-@dataclass
-class SendReport:
-    sent: int = 0
-    skipped: int = 0
-    failed: int = 0
-
-
-def reminders_send(*, ids: list[int], now: datetime) -> SendReport:
+def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
     """Send the reminders with these ids that nobody else holds, over one connection."""
-    token = uuid.uuid4()
-    # Take the lease on every row still owed and free; "another worker got there first"
-    # leaves that row out.
-    Reminder.objects.filter(pk__in=ids, sent_at__isnull=True, failed_at__isnull=True).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    ).update(lease_until=now + lease(), lease_token=token, attempts=F("attempts") + 1)
-    reminders = list(Reminder.objects.filter(lease_token=token).select_related("user"))
-    report = SendReport()
-    if not reminders:
-        return report
-    sent_users = []
-    connection = get_connection()
+
+    def message_for(reminder: Reminder):
+        user = reminder.user
+        local = now.astimezone(_zone(user.time_zone) or ZoneInfo("UTC"))
+        if local.date() != reminder.local_date or in_quiet_hours(local):
+            return "The local day or the allowed hours ended before it could be sent."
+        if not user.reminders_enabled or user.email_bounced_at:
+            return "Reminders turned off or address bounced."
+        return reminder_message(reminder)
+
+    def on_refused(reminder: Reminder) -> None:
+        User.objects.filter(pk=reminder.user_id).update(email_bounced_at=now)
+
+    report = BatchReport()
     try:
-        connection.open()
-        for reminder in reminders:
-            user = reminder.user
-            local = now.astimezone(_zone(user.time_zone) or ZoneInfo("UTC"))
-            if local.date() != reminder.local_date or in_quiet_hours(local):
-                # Too late for today's reminder now; never at night.
-                _finish(
-                    reminder,
-                    failed=now,
-                    error="The local day or the allowed hours ended before it could be sent.",
-                )
-                report.skipped += 1
-                continue
-            if not user.reminders_enabled or user.email_bounced_at:
-                _finish(reminder, failed=now, error="Reminders turned off or address bounced.")
-                report.skipped += 1
-                continue
-            try:
-                reminder_message(reminder, connection=connection).send()
-            except smtplib.SMTPRecipientsRefused as exc:
-                _finish(reminder, failed=now, error=f"Address refused: {exc.recipients}")
-                User.objects.filter(pk=user.pk).update(email_bounced_at=now)
-                report.failed += 1
-                continue
-            except smtplib.SMTPResponseException as exc:
-                if 500 <= exc.smtp_code < 600:
-                    _finish(reminder, failed=now, error=f"{exc.smtp_code} {exc.smtp_error!r}")
-                    report.failed += 1
-                    continue
-                raise  # a 4xx: try the rest of the batch again later
-            # The one window that cannot be closed: the mail server has accepted the
-            # message, and this UPDATE has not yet committed. A worker killed exactly
-            # here leaves the row unsent, so the reminder goes out again once the lease
-            # runs out. The window is one round trip to the database (about a
-            # millisecond); everything before the server's "250" is safe to repeat.
-            Reminder.objects.filter(pk=reminder.pk).update(
-                sent_at=now, lease_until=None, last_error=""
-            )
-            sent_users.append(user.pk)
-            report.sent += 1
-    except (smtplib.SMTPException, OSError) as exc:
-        # Give the unsent rows back at once so that the retry can take them.
-        Reminder.objects.filter(
-            lease_token=token, sent_at__isnull=True, failed_at__isnull=True
-        ).update(lease_until=None, last_error=repr(exc))
-        raise TemporaryMailFailure(repr(exc)) from exc
+        report = send_batch(
+            Reminder,
+            ids,
+            now=now,
+            lease=lease(),
+            related=("user",),
+            message_for=message_for,
+            on_refused=on_refused,
+        )
     finally:
-        connection.close()
-        _count_unanswered(sent_users, now)
+        _count_unanswered(
+            list(
+                Reminder.objects.filter(pk__in=ids, sent_at=now).values_list("user_id", flat=True)
+            ),
+            now,
+        )
     return report
-
-
-def _finish(reminder: Reminder, *, failed: datetime, error: str) -> None:
-    Reminder.objects.filter(pk=reminder.pk).update(
-        failed_at=failed, last_error=error, lease_until=None
-    )
 
 
 def _count_unanswered(user_ids: list[int], now: datetime) -> None:
