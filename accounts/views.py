@@ -13,4 +13,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save(request.user)
         messages.success(request, "Your details are saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    from newsletter.models import Subscriber
+
+    subscribed = Subscriber.objects.filter(
+        email=request.user.email.lower(), status=Subscriber.Status.ACTIVE
+    ).exists()
+    return render(request, "accounts/profile.html", {"form": form, "subscribed": subscribed})

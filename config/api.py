@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
 from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, ProgressViewSet
+from newsletter.api import SubscribeView
 from quizzes.api import AttemptViewSet, QuizViewSet
 from reviews.api import DueView, ReviewView, StatsView
 
@@ -27,6 +28,7 @@ router.register("attempts", AttemptViewSet, basename="attempt")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("newsletter/subscribe/", SubscribeView.as_view(), name="api-newsletter-subscribe"),
     path("reviews/due/", DueView.as_view(), name="api-reviews-due"),
     path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),
     path("reviews/<int:card_id>/", ReviewView.as_view(), name="api-review"),

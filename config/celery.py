@@ -20,6 +20,16 @@ app.conf.beat_schedule = {
         "task": "reminders.tasks.send_due_reminders",
         "schedule": 300.0,
     },
+    "newsletter-resume-deliveries": {
+        # Issue deliveries a dead worker left, or the broker never took, go out again.
+        "task": "newsletter.tasks.resume_deliveries",
+        "schedule": 300.0,
+    },
+    "newsletter-expire-pending": {
+        # Sign-ups not confirmed within seven days are removed.
+        "task": "newsletter.tasks.expire_pending_subscribers",
+        "schedule": 3600.0,
+    },
     "outbox-sweep": {
         # Re-enqueue mail that was recorded but never sent (the broker was down, a worker
         # died). The database, not the queue, knows what is owed.

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "quizzes",
     "reviews",
     "reminders",
+    "newsletter",
     "outbox",
 ]
 
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsletter.context_processors.newsletter",
             ],
         },
     },
@@ -238,6 +240,11 @@ REMINDER_LEASE_SECONDS = envint("REMINDER_LEASE_SECONDS", 600)
 # Learners claimed per query, and reminders per worker task (one SMTP connection each).
 REMINDER_BATCH_SIZE = envint("REMINDER_BATCH_SIZE", 500)
 
+# --- Newsletter ---
+NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 200)
+NEWSLETTER_LEASE_SECONDS = envint("NEWSLETTER_LEASE_SECONDS", 600)
+NEWSLETTER_SIGNUPS_PER_IP = envint("NEWSLETTER_SIGNUPS_PER_IP", 10)
+
 # --- Django REST framework and the OpenAPI schema ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -252,6 +259,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("THROTTLE_TOKEN", "10/min"),
+        "newsletter": os.environ.get("THROTTLE_NEWSLETTER", "10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("reviews.urls")),
     path("", include("reminders.urls")),
+    path("", include("newsletter.urls")),
     path("", include("course.urls")),
 ]

@@ -53,7 +53,7 @@ def test_clinician_takes_a_module_quiz(live_server, page, screenshot):
 
     page.set_viewport_size({"width": 1100, "height": 900})
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("doc@example.org")
+    page.get_by_label("Email:", exact=True).fill("doc@example.org")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Sign In").click()
     page.goto(live_server.url + quiz.course.get_absolute_url())

@@ -39,7 +39,7 @@ def test_review_session_by_keyboard(live_server, page, screenshot):
     cards_from_lesson(user=user, lesson=lesson, now=yesterday)
 
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("rev@example.org")
+    page.get_by_label("Email:", exact=True).fill("rev@example.org")
     page.get_by_label("Password").fill("a-long-test-password")
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -1,0 +1,53 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from . import services
+from .views import client_ip
+
+ANSWER = (
+    "If that address can receive the newsletter, an email is on its way with a link "
+    "to confirm. Nothing is sent until it is confirmed."
+)
+
+
+class SubscribeSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    health_professional = serializers.BooleanField(default=False)
+    consent = serializers.BooleanField(
+        help_text="Must be true: the subscriber agrees to the consent wording shown with the form."
+    )
+
+    def validate_consent(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError("Consent is needed to send the newsletter.")
+        return value
+
+
+class AnswerSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class SubscribeView(APIView):
+    """Start a double opt-in newsletter sign-up. The answer is the same whether or not
+    the address is already subscribed. Throttled."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "newsletter"
+
+    @extend_schema(request=SubscribeSerializer, responses={202: AnswerSerializer})
+    def post(self, request: Request) -> Response:
+        body = SubscribeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.subscribe(
+            email=body.validated_data["email"],
+            health_professional=body.validated_data["health_professional"],
+            source="api",
+            ip=client_ip(request),
+        )
+        return Response({"detail": ANSWER}, status=status.HTTP_202_ACCEPTED)

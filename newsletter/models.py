@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from course.markdown import render_markdown
+from outbox.batch import LeasedSend
+
+CONSENT_TEXT = (
+    "Email me the Buttock nerve pain newsletter: condition information you can trust, "
+    "self-help tips, myths and must-dos, about once a month. I can unsubscribe at any "
+    "time from a link in every email."
+)
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending (not confirmed)"
+        ACTIVE = "active", "Active"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Bounced"
+
+    email = models.EmailField(unique=True)
+    is_health_professional = models.BooleanField("health professional", default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    consent_text = models.TextField(help_text="The wording the subscriber agreed to.")
+    consent_at = models.DateTimeField()
+    source = models.CharField(max_length=20, default="form")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "is_health_professional"], name="subscriber_segment_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Issue(models.Model):
+    """One newsletter issue, written in Markdown and sent to a segment."""
+
+    class Segment(models.TextChoices):
+        EVERYONE = "everyone", "Everyone"
+        HEALTH_PROFESSIONALS = "hp", "Health professionals"
+        EVERYONE_ELSE = "others", "Everyone else (not health professionals)"
+
+    subject = models.CharField(max_length=200)
+    body_md = models.TextField("body (Markdown)")
+    body_html = models.TextField(editable=False, default="")
+    segment = models.CharField(max_length=10, choices=Segment.choices, default=Segment.EVERYONE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    send_started_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body_md)
+        super().save(*args, **kwargs)
+
+
+class Delivery(LeasedSend):
+    """One issue to one subscriber: written (claimed) before it is sent, exactly once."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="one_delivery_per_subscriber"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} → {self.subscriber}"

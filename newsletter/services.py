@@ -1,0 +1,325 @@
+"""Newsletter: double opt-in sign-up, signed links, and sending issues exactly once."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from outbox.batch import BatchReport, owed_ids, send_batch
+from outbox.services import email_record
+
+from .models import CONSENT_TEXT, Delivery, Issue, Subscriber
+
+log = logging.getLogger(__name__)
+
+CONFIRM_SALT = "newsletter.confirm"
+LINK_SALT = "newsletter.link"  # unsubscribe and preferences links: they do not expire
+CONFIRM_DAYS = 7
+RESEND_AFTER = timedelta(hours=1)  # at most one confirmation email per address per hour
+ACTIVE = Subscriber.Status.ACTIVE
+PENDING = Subscriber.Status.PENDING
+
+
+def _ip_allowed(ip: str | None) -> bool:
+    """At most NEWSLETTER_SIGNUPS_PER_IP sign-ups an hour from one address."""
+    if not ip:
+        return True
+    key = f"newsletter-signups:{ip}"
+    added = cache.add(key, 1, timeout=3600)
+    count = 1 if added else cache.incr(key)
+    return count <= settings.NEWSLETTER_SIGNUPS_PER_IP
+
+
+def subscribe(
+    *,
+    email: str,
+    health_professional: bool,
+    source: str = "form",
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Start (or restart) a double opt-in sign-up.
+
+    Whatever happens (new, already active, throttled), the caller shows the same
+    "check your inbox" answer, so the form reveals nothing about who is subscribed.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    if not _ip_allowed(ip):
+        log.info("Newsletter sign-up throttled for an IP address")
+        return
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+            if subscriber is None:
+                subscriber = Subscriber.objects.create(
+                    email=email,
+                    is_health_professional=health_professional,
+                    status=PENDING,
+                    consent_text=CONSENT_TEXT,
+                    consent_at=now,
+                    source=source,
+                    created_at=now,
+                )
+            elif subscriber.status == ACTIVE:
+                return  # nothing to do, and nothing to tell
+            elif (
+                subscriber.status == PENDING
+                and subscriber.confirmation_sent_at
+                and subscriber.confirmation_sent_at > now - RESEND_AFTER
+            ):
+                return  # a confirmation went out within the hour
+            else:
+                subscriber.status = PENDING
+                subscriber.is_health_professional = health_professional
+                subscriber.consent_text, subscriber.consent_at = CONSENT_TEXT, now
+                subscriber.created_at = now  # the seven days to confirm start again
+            subscriber.confirmation_sent_at = now
+            subscriber.save()
+            # Recorded in the outbox in this transaction; sent after commit; swept up by
+            # the outbox if the broker is down.
+            email_record(confirmation_message(subscriber))
+    except IntegrityError:
+        return  # the same address signed up at the same moment: that one goes ahead
+
+
+def subscribe_signed_in(*, user, now: datetime | None = None) -> Subscriber:
+    """A signed-in learner with a confirmed address subscribes in one click."""
+    now = now or timezone.now()
+    subscriber, _ = Subscriber.objects.update_or_create(
+        email=user.email.lower(),
+        defaults={
+            "status": ACTIVE,
+            "is_health_professional": user.is_clinician,
+            "consent_text": CONSENT_TEXT,
+            "consent_at": now,
+            "confirmed_at": now,
+            "source": "settings",
+            "unsubscribed_at": None,
+        },
+        create_defaults={
+            "status": ACTIVE,
+            "is_health_professional": user.is_clinician,
+            "consent_text": CONSENT_TEXT,
+            "consent_at": now,
+            "confirmed_at": now,
+            "source": "settings",
+            "created_at": now,
+        },
+    )
+    return subscriber
+
+
+class LinkError(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "invalid" or "expired"
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=CONFIRM_SALT)
+
+
+def link_token(subscriber: Subscriber) -> str:
+    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=LINK_SALT)
+
+
+def _load(token: str, salt: str, max_age: timedelta | None = None) -> Subscriber:
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkError("expired") from None
+    except signing.BadSignature:
+        raise LinkError("invalid") from None
+    subscriber = Subscriber.objects.filter(pk=data.get("s"), email=data.get("e")).first()
+    if subscriber is None:
+        raise LinkError("invalid")
+    return subscriber
+
+
+def confirm_check(*, token: str) -> Subscriber:
+    return _load(token, CONFIRM_SALT, max_age=timedelta(days=CONFIRM_DAYS))
+
+
+def confirm(*, token: str, now: datetime | None = None) -> Subscriber:
+    subscriber = _load(token, CONFIRM_SALT, max_age=timedelta(days=CONFIRM_DAYS))
+    if subscriber.status != ACTIVE:
+        subscriber.status, subscriber.confirmed_at = ACTIVE, now or timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+    return subscriber
+
+
+def unsubscribe(*, token: str, now: datetime | None = None) -> Subscriber:
+    subscriber = _load(token, LINK_SALT)
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=now or timezone.now()
+    )
+    subscriber.refresh_from_db()
+    return subscriber
+
+
+def preferences(*, token: str) -> Subscriber:
+    return _load(token, LINK_SALT)
+
+
+def set_health_professional(*, token: str, value: bool) -> Subscriber:
+    subscriber = _load(token, LINK_SALT)
+    subscriber.is_health_professional = value
+    subscriber.save(update_fields=["is_health_professional"])
+    return subscriber
+
+
+def expire_pending(*, now: datetime) -> int:
+    """Sign-ups never confirmed within seven days are removed."""
+    deleted, _ = Subscriber.objects.filter(
+        status=PENDING, created_at__lt=now - timedelta(days=CONFIRM_DAYS)
+    ).delete()
+    return deleted
+
+
+def _absolute(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    context = {
+        "confirm_url": _absolute("newsletter:confirm", confirm_token(subscriber)),
+        "days": CONFIRM_DAYS,
+        "consent": subscriber.consent_text,
+    }
+    message = EmailMultiAlternatives(
+        subject="Please confirm your newsletter subscription",
+        body=render_to_string("email/newsletter_confirm.txt", context),
+        to=[subscriber.email],
+    )
+    message.attach_alternative(
+        render_to_string("email/newsletter_confirm.html", context), "text/html"
+    )
+    return message
+
+
+# --- issues ------------------------------------------------------------------------------
+
+
+def segment_q(segment: str) -> Q:
+    if segment == Issue.Segment.HEALTH_PROFESSIONALS:
+        return Q(is_health_professional=True)
+    if segment == Issue.Segment.EVERYONE_ELSE:
+        return Q(is_health_professional=False)
+    return Q()
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+
+
+def issue_start(*, issue: Issue, now: datetime, batch: int | None = None) -> list[list[int]]:
+    """Write a delivery row for every active subscriber in the segment who has none yet
+    (a re-sent issue adds only those), then return what is still to send, in batches.
+    Set-based: one query to read a batch of subscribers, one to write their rows."""
+    batch = batch or settings.NEWSLETTER_BATCH_SIZE
+    if issue.send_started_at is None:
+        Issue.objects.filter(pk=issue.pk, send_started_at__isnull=True).update(send_started_at=now)
+    audience = (
+        Subscriber.objects.filter(segment_q(issue.segment), status=ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    last = 0
+    while ids := list(audience.filter(pk__gt=last)[:batch]):
+        Delivery.objects.bulk_create(
+            [Delivery(issue=issue, subscriber_id=pk, created_at=now) for pk in ids],
+            ignore_conflicts=True,
+        )
+        last = ids[-1]
+    todo = list(
+        Delivery.objects.filter(issue=issue, sent_at__isnull=True, failed_at__isnull=True)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [todo[i : i + batch] for i in range(0, len(todo), batch)]
+
+
+def deliveries_owed(*, now: datetime) -> list[list[int]]:
+    """Deliveries a dead worker left, or never handed out (the broker was down)."""
+    return owed_ids(Delivery, now=now, lease=lease(), batch=settings.NEWSLETTER_BATCH_SIZE)
+
+
+def deliveries_send(*, ids: list[int], now: datetime) -> BatchReport:
+    def message_for(delivery: Delivery):
+        if delivery.subscriber.status != ACTIVE:
+            return "Unsubscribed before it was sent."
+        return issue_message(delivery.issue, delivery.subscriber)
+
+    def on_refused(delivery: Delivery) -> None:
+        Subscriber.objects.filter(pk=delivery.subscriber_id).update(
+            status=Subscriber.Status.BOUNCED
+        )
+
+    return send_batch(
+        Delivery,
+        ids,
+        now=now,
+        lease=lease(),
+        related=("issue", "subscriber"),
+        message_for=message_for,
+        on_refused=on_refused,
+    )
+
+
+def issue_progress(issue: Issue) -> dict:
+    counts = issue.deliveries.aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        failed=Count("pk", filter=Q(failed_at__isnull=False)),
+    )
+    counts["remaining"] = counts["total"] - counts["sent"] - counts["failed"]
+    counts["percent"] = (
+        round(100 * (counts["sent"] + counts["failed"]) / counts["total"]) if counts["total"] else 0
+    )
+    return counts
+
+
+def issue_message(
+    issue: Issue, subscriber: Subscriber | None, *, to: str | None = None
+) -> EmailMultiAlternatives:
+    """The email for one subscriber, with its unsubscribe and preferences links. With no
+    subscriber (an editor's test), the links point to the newsletter page."""
+    if subscriber is not None:
+        token = link_token(subscriber)
+        unsubscribe_url = _absolute("newsletter:unsubscribe", token)
+        preferences_url = _absolute("newsletter:preferences", token)
+    else:
+        unsubscribe_url = preferences_url = _absolute("newsletter:signup")
+    context = {
+        "issue": issue,
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": preferences_url,
+        "test": subscriber is None,
+    }
+    message = EmailMultiAlternatives(
+        subject=("[TEST] " if subscriber is None else "") + issue.subject,
+        body=render_to_string("email/newsletter_issue.txt", context),
+        to=[to or subscriber.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(
+        render_to_string("email/newsletter_issue.html", context), "text/html"
+    )
+    return message
+
+
+def issue_send_test(*, issue: Issue, to: str) -> None:
+    email_record(issue_message(issue, None, to=to))

@@ -1,0 +1,39 @@
+from celery import shared_task
+from django.utils import timezone
+
+from outbox.batch import TemporaryMailFailure
+
+from . import services
+from .models import Issue
+
+
+@shared_task
+def send_issue(issue_id: int) -> int:
+    issue = Issue.objects.get(pk=issue_id)
+    batches = services.issue_start(issue=issue, now=timezone.now())
+    for ids in batches:
+        send_delivery_batch.delay(ids)
+    return sum(len(b) for b in batches)
+
+
+@shared_task(bind=True, max_retries=6, acks_late=True)
+def send_delivery_batch(self, ids: list[int]) -> dict:
+    try:
+        report = services.deliveries_send(ids=ids, now=timezone.now())
+    except TemporaryMailFailure as exc:
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+    return {"sent": report.sent, "skipped": report.skipped, "failed": report.failed}
+
+
+@shared_task
+def resume_deliveries() -> int:
+    """Beat: deliveries a dead worker left or the broker never took go out again."""
+    batches = services.deliveries_owed(now=timezone.now())
+    for ids in batches:
+        send_delivery_batch.delay(ids)
+    return sum(len(b) for b in batches)
+
+
+@shared_task
+def expire_pending_subscribers() -> int:
+    return services.expire_pending(now=timezone.now())

@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import PreferencesForm, SignupForm
+
+
+def client_ip(request: HttpRequest) -> str:
+    # Behind the proxy, REMOTE_ADDR is the proxy's; the proxy appends the client's.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["website"]:
+            services.subscribe(
+                email=form.cleaned_data["email"],
+                health_professional=form.cleaned_data["health_professional"],
+                source=request.POST.get("source", "page")[:20],
+                ip=client_ip(request),
+            )
+        return redirect("newsletter:check_inbox")
+    return render(
+        request, "newsletter/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def check_inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "newsletter/check_inbox.html")
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (mail scanners open links); the button confirms."""
+    try:
+        if request.method == "POST":
+            services.confirm(token=token)
+            return render(request, "newsletter/confirmed.html")
+        services.confirm_check(token=token)  # a tampered or expired link: say so now
+    except services.LinkError as exc:
+        return render(request, "newsletter/bad_link.html", {"reason": exc.reason}, status=400)
+    return render(request, "newsletter/confirm.html")
+
+
+# One-click unsubscribe (RFC 8058) posts from the mail client with no session or CSRF
+# token; the signed token in the address is the authority.
+@csrf_exempt
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        if request.method == "POST":
+            services.unsubscribe(token=token)
+            return render(request, "newsletter/unsubscribed.html")
+        subscriber = services.preferences(token=token)
+    except services.LinkError as exc:
+        return render(request, "newsletter/bad_link.html", {"reason": exc.reason}, status=400)
+    return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+
+
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscriber = services.preferences(token=token)
+    except services.LinkError as exc:
+        return render(request, "newsletter/bad_link.html", {"reason": exc.reason}, status=400)
+    form = PreferencesForm(
+        request.POST or None, initial={"health_professional": subscriber.is_health_professional}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_health_professional(
+            token=token, value=form.cleaned_data["health_professional"]
+        )
+        messages.success(request, "Saved.")
+        return redirect("newsletter:preferences", token=token)
+    return render(request, "newsletter/preferences.html", {"form": form, "subscriber": subscriber})
+
+
+@login_required
+@require_POST
+def subscribe_me(request: HttpRequest) -> HttpResponse:
+    services.subscribe_signed_in(user=request.user)
+    messages.success(request, "You are subscribed to the newsletter.")
+    return redirect("accounts:profile")
