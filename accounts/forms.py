@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import User
+from .models import ClinicianProfile, User
 from .services import user_complete_signup
 
 
@@ -64,9 +64,17 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(SignupForm):
-    """The same details as at sign-up, for changing later."""
+    """The same details as at sign-up, for changing later, and the name for certificates."""
 
-    field_order = ["name", "role", "profession", "registration_number"]
+    certificate_name = forms.CharField(
+        label="Name on certificates",
+        max_length=150,
+        required=False,
+        help_text="Health professionals: your name exactly as it should appear on CPD "
+        "certificates.",
+    )
+
+    field_order = ["name", "role", "profession", "registration_number", "certificate_name"]
 
     @classmethod
     def for_user(cls, user: User, data=None) -> "ProfileForm":
@@ -76,14 +84,21 @@ class ProfileForm(SignupForm):
             "role": user.role,
             "profession": profile.profession if profile else "",
             "registration_number": profile.registration_number if profile else "",
+            "certificate_name": profile.certificate_name if profile else user.name,
         }
         return cls(data=data, initial=initial)
 
     def save(self, user: User) -> User:
-        return user_complete_signup(
+        user = user_complete_signup(
             user=user,
             name=self.cleaned_data.get("name", ""),
             role=self.cleaned_data["role"],
             profession=self.cleaned_data.get("profession", ""),
             registration_number=self.cleaned_data.get("registration_number", ""),
         )
+        if user.is_clinician:
+            ClinicianProfile.objects.filter(user=user).update(
+                certificate_name=self.cleaned_data.get("certificate_name", "").strip()
+            )
+            user.refresh_from_db()
+        return user

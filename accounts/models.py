@@ -111,6 +111,11 @@ class ClinicianProfile(models.Model):
     registration_number = models.CharField(
         max_length=50, help_text="Your number with your professional regulator."
     )
+    certificate_name = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Your name exactly as it should appear on certificates.",
+    )
 
     def __str__(self) -> str:
         return f"{self.profession} ({self.registration_number})"

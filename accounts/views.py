@@ -10,8 +10,12 @@ from .forms import ProfileForm
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save(request.user)
+        user = form.save(request.user)
         messages.success(request, "Your details are saved.")
+        from course.completion import certificates_issue_pending
+
+        if certificates_issue_pending(user=user):
+            messages.success(request, "Your certificate is ready, and on its way by email.")
         return redirect("accounts:profile")
     from newsletter.models import Subscriber
 

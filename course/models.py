@@ -79,6 +79,13 @@ class Course(Publishable):
     description_html = models.TextField(editable=False, default="")
     markdown_fields = {"description_md": "description_html"}
     cpd_hours = models.DecimalField(max_digits=4, decimal_places=1, default=0)
+    # Completion rules, set by an editor.
+    require_all_lessons = models.BooleanField(
+        default=True, help_text="Completion needs every lesson marked done."
+    )
+    require_quizzes_passed = models.BooleanField(
+        default=True, help_text="Completion needs every module quiz passed at its pass mark."
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -223,3 +230,63 @@ class PublicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.title}"
+
+
+class CourseCompletion(models.Model):
+    """A learner met the course's rules. Recorded once, and kept even if the course
+    changes later."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="one_completion_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} completed {self.course}"
+
+
+class Certificate(models.Model):
+    """A CPD certificate, verifiable by anyone with its code."""
+
+    completion = models.ForeignKey(
+        CourseCompletion, on_delete=models.CASCADE, related_name="certificates"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=150)
+    profession = models.CharField(max_length=100)
+    registration_number = models.CharField(max_length=50)
+    course_title = models.CharField(max_length=200)
+    cpd_hours = models.DecimalField(max_digits=4, decimal_places=1)
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.course_title} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("course:certificate_verify", args=[self.code])
+
+    @property
+    def status(self) -> str:
+        if self.replaced_by_id:
+            return "replaced"
+        if self.revoked_at:
+            return "revoked"
+        return "valid"

@@ -81,6 +81,10 @@ def lesson_set_done(
         elif not done:
             progress.completed_at = None
         progress.save(update_fields=["completed_at"])
+    if done:
+        from .completion import completion_check
+
+        completion_check(user=user, course=lesson.course, now=now)
     return progress
 
 

@@ -14,6 +14,9 @@ class OutboundEmail(models.Model):
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.BinaryField(blank=True, default=b"")
     created_at = models.DateTimeField(auto_now_add=True)
     # A worker claims the row until lease_until; an expired lease means its worker died.
     lease_until = models.DateTimeField(null=True, blank=True)

@@ -43,8 +43,21 @@ def email_record(message: EmailMessage) -> list[OutboundEmail]:
     html = ""
     if isinstance(message, EmailMultiAlternatives):
         html = next((body for body, mime in message.alternatives if mime == "text/html"), "")
+    name = kind = ""
+    content = b""
+    if message.attachments:  # one attachment is all we send (a certificate)
+        name, content, kind = message.attachments[0]
+        content = content if isinstance(content, bytes) else content.encode()
     rows = OutboundEmail.objects.bulk_create(
-        OutboundEmail(to=to, subject=message.subject, body_text=message.body, body_html=html)
+        OutboundEmail(
+            to=to,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            attachment_name=name,
+            attachment_type=kind,
+            attachment=content,
+        )
         for to in message.to
     )
     for row in rows:
@@ -85,6 +98,8 @@ def email_deliver(*, email: OutboundEmail, now: datetime, connection=None) -> No
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.attachment_name:
+        message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as exc:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from course.access import LessonAccess
+from course.completion import completion_check
 from reviews.services import cards_from_attempt
 
 from .access import quiz_access
@@ -143,6 +144,8 @@ def attempt_submit(
         raise SubmissionError(
             "This submission was already recorded.", status=409, attempt=earlier
         ) from None
+    if attempt.passed and quiz.lesson_id is None:
+        completion_check(user=user, course=quiz.course, now=attempt.submitted_at)
     return attempt
 
 

@@ -1,0 +1,207 @@
+"""Course completion and CPD certificates.
+
+A course is complete when its rules are met: every lesson done and every module quiz
+passed at its pass mark (each rule can be switched off by an editor). Completion is
+recorded once, by a unique row, even if the last two actions race; only the request that
+writes the row issues the certificate and sends the email.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from outbox.services import email_record
+
+from .access import lessons_visible_to
+from .certificates import certificate_pdf, verification_url
+from .models import Certificate, Course, CourseCompletion, LessonProgress
+
+
+@dataclass
+class CompletionStatus:
+    course: Course
+    lessons_done: int
+    lessons_total: int
+    quizzes_passed: int
+    quizzes_total: int
+    completion: CourseCompletion | None
+    certificate: Certificate | None
+
+    @property
+    def lessons_met(self) -> bool:
+        return not self.course.require_all_lessons or self.lessons_done >= self.lessons_total
+
+    @property
+    def quizzes_met(self) -> bool:
+        return not self.course.require_quizzes_passed or self.quizzes_passed >= self.quizzes_total
+
+    @property
+    def met(self) -> bool:
+        return self.lessons_met and self.quizzes_met
+
+    @property
+    def steps_done(self) -> int:
+        return (self.lessons_done if self.course.require_all_lessons else 0) + (
+            self.quizzes_passed if self.course.require_quizzes_passed else 0
+        )
+
+    @property
+    def steps_total(self) -> int:
+        return (self.lessons_total if self.course.require_all_lessons else 0) + (
+            self.quizzes_total if self.course.require_quizzes_passed else 0
+        )
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 100
+
+
+def completion_status(user, course: Course, now: datetime | None = None) -> CompletionStatus:
+    """Where the learner stands against each rule (five queries)."""
+    from quizzes.access import quizzes_visible_to
+    from quizzes.models import Attempt
+
+    lessons = lessons_visible_to(user, now).filter(course=course).values("pk")
+    quizzes = quizzes_visible_to(user, now).filter(course=course, lesson__isnull=True).values("pk")
+    done = passed = 0
+    completion = certificate = None
+    if user.is_authenticated:
+        done = LessonProgress.objects.filter(
+            user=user, lesson__in=lessons, completed_at__isnull=False
+        ).count()
+        passed = (
+            Attempt.objects.filter(user=user, quiz__in=quizzes, passed=True)
+            .values("quiz")
+            .distinct()
+            .count()
+        )
+        completion = CourseCompletion.objects.filter(user=user, course=course).first()
+        if completion:
+            certificate = (
+                Certificate.objects.filter(completion=completion, replaced_by__isnull=True)
+                .order_by("-issued_at")
+                .first()
+            )
+    return CompletionStatus(
+        course=course,
+        lessons_done=done,
+        lessons_total=lessons.count(),
+        quizzes_passed=passed,
+        quizzes_total=quizzes.count(),
+        completion=completion,
+        certificate=certificate,
+    )
+
+
+def completion_check(
+    *, user, course: Course, now: datetime | None = None
+) -> CourseCompletion | None:
+    """Record the completion if the rules are met now and it is not recorded yet."""
+    if not user.is_authenticated:
+        return None
+    now = now or timezone.now()
+    if CourseCompletion.objects.filter(user=user, course=course).exists():
+        return None  # done already; a later change to the course takes nothing away
+    if not completion_status(user, course, now).met:
+        return None
+    try:
+        with transaction.atomic():
+            completion = CourseCompletion.objects.create(user=user, course=course, completed_at=now)
+            certificate_issue(completion=completion, now=now)
+    except IntegrityError:
+        return None  # the other request completing at the same moment recorded it
+    return completion
+
+
+def needs_details(user) -> bool:
+    profile = getattr(user, "clinician_profile", None)
+    return not (
+        profile
+        and profile.certificate_name.strip()
+        and profile.profession.strip()
+        and profile.registration_number.strip()
+    )
+
+
+def certificate_issue(
+    *, completion: CourseCompletion, now: datetime, replacing: Certificate | None = None
+) -> Certificate | None:
+    """Issue the CPD certificate of a clinician's completion and email it. Nothing if
+    the course gives no CPD hours, the learner is not a health professional, or their
+    certificate details are missing (they are asked for them, then it is issued)."""
+    user, course = completion.user, completion.course
+    if course.audience != Course.Audience.CLINICIAN or not user.is_clinician or needs_details(user):
+        return None
+    if replacing is None and completion.certificates.exists():
+        return None
+    profile = user.clinician_profile
+    certificate = Certificate.objects.create(
+        completion=completion,
+        user=user,
+        course=course,
+        code=secrets.token_urlsafe(15),
+        name=profile.certificate_name.strip(),
+        profession=profile.profession.strip(),
+        registration_number=profile.registration_number.strip(),
+        course_title=course.title,
+        cpd_hours=course.cpd_hours,
+        issued_at=now,
+    )
+    if replacing is not None:
+        Certificate.objects.filter(pk=replacing.pk).update(replaced_by=certificate)
+    email_record(certificate_message(certificate))
+    return certificate
+
+
+def certificates_issue_pending(*, user, now: datetime | None = None) -> list[Certificate]:
+    """After a clinician gives their certificate details: issue what was waiting."""
+    now = now or timezone.now()
+    issued = []
+    for completion in CourseCompletion.objects.filter(user=user, certificates__isnull=True):
+        with transaction.atomic():
+            certificate = certificate_issue(completion=completion, now=now)
+        if certificate:
+            issued.append(certificate)
+    return issued
+
+
+def certificate_revoke(
+    *, certificate: Certificate, reason: str, now: datetime | None = None
+) -> None:
+    Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now(), revoked_reason=reason[:200]
+    )
+
+
+def certificate_reissue(
+    *, certificate: Certificate, now: datetime | None = None
+) -> Certificate | None:
+    """A new certificate (new code, current details); the old code says "replaced"."""
+    with transaction.atomic():
+        return certificate_issue(
+            completion=certificate.completion, now=now or timezone.now(), replacing=certificate
+        )
+
+
+def certificate_message(certificate: Certificate) -> EmailMultiAlternatives:
+    context = {
+        "certificate": certificate,
+        "verify_url": verification_url(certificate),
+        "dashboard_url": settings.SITE_URL + "/certificates/",
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Your CPD certificate: {certificate.course_title}",
+        body=render_to_string("email/certificate.txt", context),
+        to=[certificate.user.email],
+    )
+    message.attach_alternative(render_to_string("email/certificate.html", context), "text/html")
+    message.attach(
+        f"certificate-{certificate.code}.pdf", certificate_pdf(certificate), "application/pdf"
+    )
+    return message
