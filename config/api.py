@@ -5,7 +5,15 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
-from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, ProgressViewSet
+from course.api import (
+    CertificateViewSet,
+    CompletionView,
+    CourseViewSet,
+    EnrollmentViewSet,
+    LessonViewSet,
+    ProgressViewSet,
+    VerifyView,
+)
 from newsletter.api import SubscribeView
 from quizzes.api import AttemptViewSet, QuizViewSet
 from reviews.api import DueView, ReviewView, StatsView
@@ -25,10 +33,13 @@ router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("progress", ProgressViewSet, basename="progress")
 router.register("quizzes", QuizViewSet, basename="quiz")
 router.register("attempts", AttemptViewSet, basename="attempt")
+router.register("certificates", CertificateViewSet, basename="certificate")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("newsletter/subscribe/", SubscribeView.as_view(), name="api-newsletter-subscribe"),
+    path("courses/<slug:slug>/completion/", CompletionView.as_view(), name="api-completion"),
+    path("certificates/verify/<str:code>/", VerifyView.as_view(), name="api-verify"),
     path("reviews/due/", DueView.as_view(), name="api-reviews-due"),
     path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),
     path("reviews/<int:card_id>/", ReviewView.as_view(), name="api-review"),

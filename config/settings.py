@@ -260,6 +260,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("THROTTLE_TOKEN", "10/min"),
         "newsletter": os.environ.get("THROTTLE_NEWSLETTER", "10/hour"),
+        "verify": os.environ.get("THROTTLE_VERIFY", "30/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from course.admin import spreadsheet_safe
 from outbox.services import enqueue_after_commit
 
 from . import services, tasks
@@ -57,7 +58,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         for s in queryset.order_by("email").iterator():
             writer.writerow(
                 [
-                    _cell(s.email),
+                    spreadsheet_safe(s.email),
                     s.status,
                     s.is_health_professional,
                     s.consent_at.isoformat(),
@@ -68,11 +69,6 @@ class SubscriberAdmin(admin.ModelAdmin):
                 ]
             )
         return response
-
-
-def _cell(value: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @admin.register(Issue)
