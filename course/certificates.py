@@ -2,6 +2,7 @@
 a QR code of it."""
 
 import io
+from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -64,7 +65,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.setFont("Helvetica-Bold", 18)
     pdf.drawCentredString(centre, height - 124 * mm, certificate.course_title)
     pdf.setFont("Helvetica", 13)
-    hours = f"{certificate.cpd_hours.normalize():f}"
+    hours = f"{Decimal(str(certificate.cpd_hours)).normalize():f}"
     pdf.drawCentredString(
         centre, height - 137 * mm, f"{hours} CPD hours · completed {certificate.issued_at:%d %B %Y}"
     )

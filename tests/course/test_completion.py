@@ -1,0 +1,254 @@
+"""Completion rules, certificates, the PDF, verification and the completions export."""
+
+import itertools
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from django.core import mail
+
+from course.completion import certificate_reissue, certificate_revoke, completion_status
+from course.models import Certificate, CourseCompletion
+from course.services import enrollment_create, lesson_set_done
+from outbox.models import OutboundEmail
+from quizzes.services import attempt_submit
+from tests.factories import (
+    ClinicianFactory,
+    CourseFactory,
+    LessonFactory,
+    ModuleFactory,
+    QuizFactory,
+    StaffFactory,
+    UserFactory,
+    question_with,
+)
+
+pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def course():
+    course = CourseFactory(
+        slug="cpd",
+        title="Telling buttock nerve pain sources apart",
+        audience="clinician",
+        cpd_hours=6,
+    )
+    for order in (1, 2):
+        module = ModuleFactory(course=course, order=order)
+        lesson = LessonFactory(module=module, slug=f"l{order}")
+        quiz = QuizFactory(module=module, slug=f"q{order}", pass_mark=80)
+        question_with(quiz, correct=(0,), lesson=lesson)
+    return course
+
+
+def clinician(**profile):
+    user = ClinicianFactory(email="dr@example.org")
+    for key, value in {"certificate_name": "Dr Ada Lovelace", **profile}.items():
+        setattr(user.clinician_profile, key, value)
+    user.clinician_profile.save()
+    return user
+
+
+def steps(course):
+    lessons = [("lesson", x) for x in course.lessons.order_by("slug")]
+    quizzes = [("quiz", x) for x in course.quizzes.order_by("slug")]
+    return lessons + quizzes
+
+
+def do(user, step, on_commit, right=True):
+    kind, item = step
+    with on_commit():
+        if kind == "lesson":
+            lesson_set_done(user=user, lesson=item)
+        else:
+            question = item.questions.first()
+            choices = list(question.choices.order_by("order"))
+            attempt_submit(
+                user=user, quiz=item, answers={question.pk: [choices[0 if right else 1].pk]}
+            )
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+def test_rules_met_in_any_order_complete_once_at_the_last_step(course, order, on_commit):
+    user = clinician()
+    enrollment_create(user=user, course=course)
+    all_steps = steps(course)
+    for n, index in enumerate(order, start=1):
+        do(user, all_steps[index], on_commit)
+        assert CourseCompletion.objects.filter(user=user).exists() == (n == 4)
+    assert Certificate.objects.filter(user=user).count() == 1
+    assert len([m for m in mail.outbox if "certificate" in m.subject.lower()]) == 1
+
+
+def test_a_failed_quiz_does_not_count(course, on_commit):
+    user = clinician()
+    enrollment_create(user=user, course=course)
+    for step in steps(course)[:3]:
+        do(user, step, on_commit)
+    do(user, steps(course)[3], on_commit, right=False)
+    status = completion_status(user, course)
+    assert (status.quizzes_passed, status.quizzes_total, status.met) == (1, 2, False)
+    assert not CourseCompletion.objects.exists()
+
+
+def test_course_page_shows_each_rule_and_where_the_learner_stands(client, course, on_commit):
+    user = clinician()
+    enrollment_create(user=user, course=course)
+    do(user, steps(course)[0], on_commit)
+    do(user, steps(course)[2], on_commit)
+    client.force_login(user)
+    page = client.get("/courses/cpd/").content.decode()
+    assert "1 of 2 lessons, 1 of 2 quizzes passed" in page
+    assert 'value="50"' in page and "6 hours" in page
+
+
+def test_certificate_waits_for_name_and_registration(client, course, on_commit):
+    user = clinician(certificate_name="", registration_number="")
+    enrollment_create(user=user, course=course)
+    for step in steps(course):
+        do(user, step, on_commit)
+    assert CourseCompletion.objects.filter(user=user).exists()
+    assert not Certificate.objects.exists()
+    client.force_login(user)
+    assert "add your name for certificates" in client.get("/courses/cpd/").content.decode()
+    with on_commit():
+        client.post(
+            "/accounts/details/",
+            {
+                "name": "Ada",
+                "role": "clinician",
+                "profession": "Physiotherapist",
+                "registration_number": "PH123",
+                "certificate_name": "Dr Ada Lovelace",
+            },
+        )
+    certificate = Certificate.objects.get()
+    assert (certificate.name, certificate.registration_number) == ("Dr Ada Lovelace", "PH123")
+    email = OutboundEmail.objects.get(subject__startswith="Your CPD certificate")
+    assert email.sent_at and email.attachment_name.endswith(".pdf")
+    assert bytes(email.attachment).startswith(b"%PDF")
+    assert mail.outbox[-1].attachments[0][2] == "application/pdf"
+
+
+def test_patients_get_a_completion_page_not_a_certificate(client, on_commit):
+    course = CourseFactory(slug="self-help", audience="patient")
+    lesson = LessonFactory(module=ModuleFactory(course=course), summary="Which nerves cross it.")
+    course.require_quizzes_passed = False
+    course.save()
+    user = UserFactory()
+    enrollment_create(user=user, course=course)
+    do(user, ("lesson", lesson), on_commit)
+    assert CourseCompletion.objects.filter(user=user).exists()
+    assert not Certificate.objects.exists()
+    client.force_login(user)
+    page = client.get("/courses/self-help/complete/").content.decode()
+    assert "You finished the course" in page and "Which nerves cross it." in page
+    assert "daily reviews" in page
+
+
+def test_a_new_lesson_later_takes_nothing_away(client, course, on_commit):
+    user = clinician()
+    enrollment_create(user=user, course=course)
+    for step in steps(course):
+        do(user, step, on_commit)
+    LessonFactory(module=course.modules.first(), slug="new-lesson")
+    assert not completion_status(user, course).met
+    client.force_login(user)
+    assert "Completed on" in client.get("/courses/cpd/").content.decode()
+    assert Certificate.objects.get().status == "valid"
+
+
+@pytest.fixture
+def certificate(course, on_commit):
+    user = clinician()
+    enrollment_create(user=user, course=course)
+    for step in steps(course):
+        do(user, step, on_commit)
+    return Certificate.objects.get()
+
+
+def test_pdf_has_the_name_code_and_url_and_renders(client, certificate, settings):
+    client.force_login(certificate.user)
+    response = client.get(f"/certificates/{certificate.code}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(response.content)
+    assert len(document) == 1
+    text = document[0].get_textpage().get_text_range()
+    assert "Dr Ada Lovelace" in text and certificate.code in text
+    assert f"{settings.SITE_URL}/certificates/{certificate.code}/" in text
+    assert "6 CPD hours" in text and "Telling buttock nerve pain sources apart" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    image = document[0].render(scale=1.5).to_pil()
+    image.save(ARTIFACTS / "certificate.png")
+    assert image.width > 1000 and len(set(image.convert("L").getdata())) > 10
+
+
+def test_only_the_holder_or_an_editor_downloads_the_pdf(client, certificate):
+    client.force_login(UserFactory())
+    assert client.get(f"/certificates/{certificate.code}/pdf/").status_code == 404
+    client.force_login(StaffFactory())
+    assert client.get(f"/certificates/{certificate.code}/pdf/").status_code == 200
+
+
+def test_verification_valid_unknown_revoked_replaced(client, api_client, certificate):
+    page = client.get(f"/certificates/{certificate.code}/").content.decode()
+    assert "Valid." in page and "Dr Ada Lovelace" in page and "6" in page
+    assert certificate.registration_number not in page and certificate.user.email not in page
+    data = api_client.get(f"/api/v1/certificates/verify/{certificate.code}/").json()
+    assert data["status"] == "valid" and set(data) == {
+        "status",
+        "name",
+        "course_title",
+        "issued_at",
+        "cpd_hours",
+        "revoked_at",
+    }
+    unknown = client.get("/certificates/not-a-real-code/")
+    assert unknown.status_code == 404 and "Not found." in unknown.content.decode()
+    new = certificate_reissue(certificate=certificate)
+    assert "Replaced." in client.get(f"/certificates/{certificate.code}/").content.decode()
+    assert "Valid." in client.get(f"/certificates/{new.code}/").content.decode()
+    certificate_revoke(certificate=new, reason="Registration lapsed")
+    assert "Revoked</strong> on" in client.get(f"/certificates/{new.code}/").content.decode()
+
+
+def test_verification_is_throttled(client, api_client, certificate):
+    statuses = [client.get(f"/certificates/guess-{i}/").status_code for i in range(35)]
+    assert statuses[:30] == [404] * 30 and statuses[-1] == 429
+    api = [api_client.get(f"/api/v1/certificates/verify/guess-{i}/").status_code for i in range(35)]
+    assert 429 in api
+
+
+def test_api_completion_and_my_certificates(api_client, certificate):
+    api_client.force_authenticate(certificate.user)
+    status = api_client.get("/api/v1/courses/cpd/completion/").json()
+    assert status["met"] is True and status["certificate"] == certificate.code
+    mine = api_client.get("/api/v1/certificates/").json()["results"]
+    assert mine[0]["pdf"] == f"/certificates/{certificate.code}/pdf/"
+
+
+def test_admin_exports_completions_as_csv(client, certificate):
+    client.force_login(StaffFactory())
+    listing = client.get(
+        f"/admin/course/coursecompletion/?course__id__exact={certificate.course_id}"
+    )
+    assert listing.status_code == 200
+    response = client.post(
+        "/admin/course/coursecompletion/",
+        {
+            "action": "export_csv",
+            "_selected_action": list(CourseCompletion.objects.values_list("pk", flat=True)),
+        },
+    )
+    lines = response.content.decode().splitlines()
+    assert (
+        lines[0] == "email,name,course,completed_at,certificate_code,certificate_status,cpd_hours"
+    )
+    assert certificate.code in lines[1] and "dr@example.org" in lines[1]
+    client.post(
+        "/admin/course/certificate/", {"action": "revoke", "_selected_action": [certificate.pk]}
+    )
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked"
