@@ -1,0 +1,56 @@
+"""A clinician finishes the last lesson, downloads the certificate, and opens its
+verification address."""
+
+import pypdfium2
+import pytest
+from playwright.sync_api import expect
+
+from course.models import Certificate
+from course.services import enrollment_create, lesson_set_done
+from tests.factories import ClinicianFactory, CourseFactory, LessonFactory, ModuleFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_last_lesson_to_verified_certificate(live_server, page, screenshot, settings):
+    settings.SITE_URL = live_server.url
+    course = CourseFactory(
+        slug="cpd",
+        title="Telling buttock nerve pain sources apart",
+        audience="clinician",
+        cpd_hours=6,
+        require_quizzes_passed=False,
+    )
+    module = ModuleFactory(course=course)
+    first = LessonFactory(module=module, slug="first", order=1)
+    LessonFactory(module=module, slug="last", order=2, title="Weighing the evidence")
+    user = ClinicianFactory(email="cpd@example.org")
+    user.clinician_profile.certificate_name = "Dr Mary Seacole"
+    user.clinician_profile.save()
+    enrollment_create(user=user, course=course)
+    lesson_set_done(user=user, lesson=first)
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email:", exact=True).fill("cpd@example.org")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto(live_server.url + "/courses/cpd/last/")
+    page.get_by_role("button", name="Mark as done").click()
+    expect(page.get_by_text("Completed on")).to_be_visible()
+    page.get_by_role("link", name="Your certificate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your certificates")
+    screenshot("11-certificates")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download").click()
+    pdf = pypdfium2.PdfDocument(download.value.path())
+    certificate = Certificate.objects.get(user=user)
+    text = pdf[0].get_textpage().get_text_range()
+    assert "Dr Mary Seacole" in text and certificate.code in text
+
+    page.goto(f"{live_server.url}/certificates/{certificate.code}/")  # the address on the PDF
+    assert f"{live_server.url}/certificates/{certificate.code}/" in text
+    expect(page.get_by_role("status")).to_contain_text("Valid.")
+    expect(page.get_by_text("Dr Mary Seacole")).to_be_visible()
+    screenshot("12-verification")
