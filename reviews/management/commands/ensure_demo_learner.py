@@ -62,7 +62,10 @@ class Command(BaseCommand):
         )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         ClinicianProfile.objects.create(
-            user=user, profession="Physiotherapist", registration_number="DEMO-0001"
+            user=user,
+            profession="Physiotherapist",
+            registration_number="DEMO-0001",
+            certificate_name="Demo Clinician",
         )
         rng = random.Random(7)  # noqa: S311 (demo data)
         for course in Course.objects.filter(status="published"):
