@@ -1,8 +1,10 @@
 from django.db import models
 from django.db.models import Q
 
+from .batch import LeasedSend
 
-class OutboundEmail(models.Model):
+
+class OutboundEmail(LeasedSend):
     """One transactional email (address confirmation, password reset, ...).
 
     The row is written in the same transaction as whatever caused the email, and the
@@ -18,12 +20,6 @@ class OutboundEmail(models.Model):
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment = models.BinaryField(blank=True, default=b"")
     created_at = models.DateTimeField(auto_now_add=True)
-    # A worker claims the row until lease_until; an expired lease means its worker died.
-    lease_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -38,11 +34,3 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
-
-    @property
-    def status(self) -> str:
-        if self.sent_at:
-            return "sent"
-        if self.failed_at:
-            return "failed"
-        return "pending"
