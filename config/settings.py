@@ -127,9 +127,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock instead of failing at once when the worker and the web server
-    # write at the same moment.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The quick start's web server, worker and beat share one SQLite file. WAL lets them
+    # read while one writes; IMMEDIATE transactions take the write lock when they begin,
+    # so a transaction that read first never fails with "database is locked" on its
+    # first write (SQLite cannot wait for a lock it would have to upgrade); the timeout
+    # makes the others wait their turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -57,3 +57,23 @@ def test_a_malformed_boolean_is_an_error_not_a_guess():
     result = _manage("check", **{**PRODUCTION, "DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
+    """The quick start's server, worker and beat share one SQLite file: a transaction
+    that reads and then writes must wait for another writer, not fail with "database is
+    locked"."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.sqlite_writers"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        },
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "ok"
