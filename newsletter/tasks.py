@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ def send_delivery_batch(self, ids: list[int]) -> dict:
         report = services.deliveries_send(ids=ids, now=timezone.now())
     except TemporaryMailFailure as exc:
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
-    return {"sent": report.sent, "skipped": report.skipped, "failed": report.failed}
+    return asdict(report)
 
 
 @shared_task

@@ -41,8 +41,25 @@ class LeasedSend(models.Model):
         return "pending"
 
 
+# A message the mail server keeps turning away for a reason it calls temporary (it is
+# down, it greylists, the mailbox is full) is tried again until it is this old; then it
+# is recorded as failed instead of being retried for ever.
+GIVE_UP_AFTER = timedelta(days=1)
+
+
 class TemporaryMailFailure(Exception):
     """The mail server could not be reached or said "try later"; retry the batch."""
+
+
+def refusal_is_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    """Refused with 5xx: the address does not exist or will never take our mail. A 4xx
+    refusal (greylisting, a full mailbox) means "try again later", not a bounce."""
+    codes = [code for code, _ in exc.recipients.values()]
+    return bool(codes) and all(500 <= code < 600 for code in codes)
+
+
+def too_old_to_retry(created_at: datetime, now: datetime) -> bool:
+    return created_at < now - GIVE_UP_AFTER
 
 
 @dataclass
@@ -50,6 +67,7 @@ class BatchReport:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    deferred: int = 0  # refused for now (4xx): handed out again by the next run
 
 
 def owed_ids(model, *, now: datetime, lease: timedelta, batch: int, **filters) -> list[list[int]]:
@@ -79,7 +97,8 @@ def send_batch(
     `message_for(row)` returns the message, or a reason (str) to record instead of
     sending. `on_refused(row)` is told when the server refuses the address for good.
     Raises TemporaryMailFailure (after giving the unsent rows back) when the server is
-    down or answers 4xx, so the caller's task can retry with backoff.
+    down or answers 4xx, so the caller's task can retry with backoff. A row still unsent
+    a day after it was written is recorded as failed.
     """
     token = uuid.uuid4()
     # Another worker holding a row (a duplicated or retried task) keeps it: only free
@@ -95,7 +114,11 @@ def send_batch(
     try:
         connection.open()
         for row in rows:
-            message = message_for(row)
+            message = (
+                "Not accepted by the mail server within a day; given up."
+                if too_old_to_retry(row.created_at, now)
+                else message_for(row)
+            )
             if isinstance(message, str):
                 _finish(model, row, failed=now, error=message)
                 report.skipped += 1
@@ -104,6 +127,14 @@ def send_batch(
             try:
                 message.send()
             except smtplib.SMTPRecipientsRefused as exc:
+                if not refusal_is_permanent(exc):
+                    # Greylisted or a full mailbox: this row waits for the next run; the
+                    # rest of the batch goes on.
+                    model.objects.filter(pk=row.pk).update(
+                        lease_until=None, last_error=f"Deferred: {exc.recipients}"
+                    )
+                    report.deferred += 1
+                    continue
                 _finish(model, row, failed=now, error=f"Address refused: {exc.recipients}")
                 on_refused(row)
                 report.failed += 1

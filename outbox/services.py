@@ -8,12 +8,15 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.db import transaction
 from django.db.models import Q
 
+from .batch import refusal_is_permanent, too_old_to_retry
 from .models import OutboundEmail
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
-MAX_ATTEMPTS = 6
+# The task's own retries, with backoff (30 s to 16 min); after them the sweep keeps
+# trying every few minutes until the email is a day old (outbox.batch.GIVE_UP_AFTER).
+TASK_RETRIES = 6
 # The sweep leaves fresh rows to the on-commit enqueue that is already on its way.
 SWEEP_GRACE = timedelta(minutes=2)
 
@@ -103,21 +106,30 @@ def email_deliver(*, email: OutboundEmail, now: datetime, connection=None) -> No
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as exc:
-        _mark_failed(email, now, f"Recipient refused: {exc.recipients}")
-        raise PermanentFailure(str(exc)) from exc
+        if refusal_is_permanent(exc):
+            _mark_failed(email, now, f"Recipient refused: {exc.recipients}")
+            raise PermanentFailure(str(exc)) from exc
+        _temporary_failure(email, now, exc)
+        raise
     except (smtplib.SMTPException, OSError) as exc:
-        attempts = email.attempts + 1
-        if attempts >= MAX_ATTEMPTS or (
-            isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
-        ):
+        if isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600:
             _mark_failed(email, now, repr(exc))
             raise PermanentFailure(repr(exc)) from exc
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            attempts=attempts, last_error=repr(exc), lease_until=None
-        )
+        _temporary_failure(email, now, exc)
         raise
     OutboundEmail.objects.filter(pk=email.pk).update(
         sent_at=now, attempts=email.attempts + 1, lease_until=None, last_error=""
+    )
+
+
+def _temporary_failure(email: OutboundEmail, now: datetime, exc: Exception) -> None:
+    """The server is down, or said "try later": the row waits for the retry (or the
+    sweep), unless it has waited a day already; then it is recorded as failed."""
+    if too_old_to_retry(email.created_at, now):
+        _mark_failed(email, now, f"Not accepted within a day; given up. Last error: {exc!r}")
+        raise PermanentFailure(repr(exc)) from exc
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        attempts=email.attempts + 1, last_error=repr(exc), lease_until=None
     )
 
 

@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -23,4 +25,4 @@ def send_reminder_batch(self, ids: list[int]) -> dict:
         # Back off: 1, 2, 4, 8, 16 minutes. After that the rows wait for the next run's
         # catch-up (within the day), so a long outage does not retry forever.
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
-    return {"sent": report.sent, "skipped": report.skipped, "failed": report.failed}
+    return asdict(report)

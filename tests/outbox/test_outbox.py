@@ -93,14 +93,34 @@ def test_permanent_failure_is_recorded_and_not_retried():
     assert services.emails_owed(now=NOW + timedelta(days=1)) == []
 
 
-def test_gives_up_after_the_last_attempt():
-    row = OutboundEmail.objects.create(
-        to="a@example.org", subject="S", body_text="T", attempts=services.MAX_ATTEMPTS - 1
-    )
+def test_greylisting_is_retried_not_treated_as_a_bounce():
+    row = OutboundEmail.objects.create(to="a@example.org", subject="S", body_text="T")
     email = services.email_claim(email_id=row.pk, now=NOW)
-    with pytest.raises(services.PermanentFailure):
-        services.email_deliver(
-            email=email, now=NOW, connection=_failing_backend(OSError("timed out"))()
-        )
+    greylisted = smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"Greylisted, try later")})
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        services.email_deliver(email=email, now=NOW, connection=_failing_backend(greylisted)())
     row.refresh_from_db()
-    assert row.status == "failed"
+    assert row.status == "pending" and row.lease_until is None and "Greylisted" in row.last_error
+    soon = row.created_at + services.SWEEP_GRACE + timedelta(seconds=1)
+    assert services.emails_owed(now=soon) == [row.pk]
+
+
+def test_a_long_mail_server_outage_delays_mail_but_a_day_of_failures_gives_up():
+    row = OutboundEmail.objects.create(to="a@example.org", subject="S", body_text="T")
+    down = _failing_backend(OSError("timed out"))
+    # Many failed tries within the day: still owed, nothing given up.
+    for minutes in range(0, 23 * 60, 60):
+        at = row.created_at + timedelta(minutes=minutes)
+        email = services.email_claim(email_id=row.pk, now=at)
+        with pytest.raises(OSError):
+            services.email_deliver(email=email, now=at, connection=down())
+    row.refresh_from_db()
+    assert row.status == "pending" and row.attempts == 23
+    # A day after it was written, the next failure records it as failed.
+    later = row.created_at + timedelta(days=1, minutes=1)
+    email = services.email_claim(email_id=row.pk, now=later)
+    with pytest.raises(services.PermanentFailure):
+        services.email_deliver(email=email, now=later, connection=down())
+    row.refresh_from_db()
+    assert row.status == "failed" and "given up" in row.last_error
+    assert services.emails_owed(now=later + timedelta(days=1)) == []

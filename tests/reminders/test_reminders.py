@@ -207,6 +207,28 @@ def test_a_refused_address_is_recorded_and_gets_nothing_more(settings):
     assert user.email_bounced_at is not None
 
 
+class GreylistingBackend(RefusingBackend):
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (450, b"Greylisted")})
+
+
+def test_a_greylisted_address_is_tried_again_not_marked_bounced(settings):
+    user = learner()
+    settings.EMAIL_BACKEND = "tests.reminders.test_reminders.GreylistingBackend"
+    at = datetime(2026, 3, 4, 18, 0, tzinfo=UTC)
+    with time_machine.travel(at, tick=False):
+        ids = services.reminders_claim(now=at)[0]
+        report = services.reminders_send(ids=ids, now=at)
+    assert (report.sent, report.failed, report.deferred) == (0, 0, 1)
+    reminder = Reminder.objects.get()
+    assert reminder.status == "pending" and "Greylisted" in reminder.last_error
+    user.refresh_from_db()
+    assert user.email_bounced_at is None
+    # The server takes it on a later run the same evening.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert run(at + services.lease() + timedelta(minutes=1)) == [user.email]
+
+
 class DownBackend(RefusingBackend):
     def open(self):
         raise ConnectionRefusedError("mail server down")
