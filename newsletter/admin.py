@@ -1,16 +1,20 @@
 import csv
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from course.admin import spreadsheet_safe
-from outbox.services import enqueue_after_commit
 
-from . import services, tasks
+from . import services
 from .models import Delivery, Issue, Subscriber
 
 
@@ -74,9 +78,41 @@ class SubscriberAdmin(admin.ModelAdmin):
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
     list_display = ["subject", "segment", "created_at", "send_started_at", "progress"]
-    fields = ["subject", "segment", "body_md", "preview_link", "progress", "send_started_at"]
-    readonly_fields = ["preview_link", "progress", "send_started_at"]
-    actions = ["send_test", "send_to_segment"]
+    readonly_fields = ["preview_link", "progress", "send_started_at", "send_requested_by"]
+    actions = ["send_test"]
+    change_form_template = "admin/newsletter/issue_change_form.html"
+
+    def get_queryset(self, request):
+        # The list's progress column from one query, not one per issue.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_total=Count("deliveries"),
+                n_sent=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)),
+                n_failed=Count("deliveries", filter=Q(deliveries__failed_at__isnull=False)),
+            )
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["subject", "segment", "body_md"]
+        return [
+            "subject",
+            "segment",
+            "body_md",
+            "preview_link",
+            "send_started_at",
+            "send_requested_by",
+            "progress",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.send_started_at:
+            # Some subscribers have it already: what they got, and who was meant to get
+            # it, stay as they were. Write a new issue for a correction.
+            return [*self.readonly_fields, "subject", "segment", "body_md"]
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
@@ -90,11 +126,27 @@ class IssueAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.preview),
                 name="newsletter_issue_preview",
             ),
+            path(
+                "<int:pk>/send/",
+                self.admin_site.admin_view(self.send),
+                name="newsletter_issue_send",
+            ),
+            path(
+                "<int:pk>/send-test/",
+                self.admin_site.admin_view(self.send_test_view),
+                name="newsletter_issue_send_test",
+            ),
             *super().get_urls(),
         ]
 
-    def preview(self, request, pk: int):
+    def _issue_or_404(self, request, pk: int) -> Issue:
         issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        return issue
+
+    def preview(self, request, pk: int):
+        issue = self._issue_or_404(request, pk)
         message = services.issue_message(issue, None, to=request.user.email)
         return TemplateResponse(
             request,
@@ -106,11 +158,41 @@ class IssueAdmin(admin.ModelAdmin):
                 "html": message.alternatives[0][0],
                 "text": message.body,
                 "opts": self.model._meta,
-                "audience": Subscriber.objects.filter(
-                    services.segment_q(issue.segment), status=Subscriber.Status.ACTIVE
-                ).count(),
+                "audience": services.issue_audience(issue),
             },
         )
+
+    def send(self, request, pk: int):
+        """Say who will get it, and send only when the editor confirms (POST)."""
+        issue = self._issue_or_404(request, pk)
+        if request.method == "POST":
+            services.issue_send(issue=issue, by=request.user, now=timezone.now())
+            messages.success(
+                request,
+                f"Sending “{issue.subject}” to {issue.get_segment_display().lower()}. "
+                "Progress shows on this page and in the list of issues.",
+            )
+            return redirect("admin:newsletter_issue_change", issue.pk)
+        progress = services.issue_progress(issue) if issue.send_started_at else None
+        return TemplateResponse(
+            request,
+            "admin/newsletter/send.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Send: {issue.subject}",
+                "issue": issue,
+                "opts": self.model._meta,
+                "audience": services.issue_audience(issue),
+                "progress": progress,
+            },
+        )
+
+    @method_decorator(require_POST)
+    def send_test_view(self, request, pk: int):
+        issue = self._issue_or_404(request, pk)
+        services.issue_send_test(issue=issue, to=request.user.email)
+        messages.success(request, f"A test is on its way to {request.user.email}.")
+        return redirect("admin:newsletter_issue_change", issue.pk)
 
     @admin.display(description="preview")
     def preview_link(self, issue) -> str:
@@ -125,14 +207,22 @@ class IssueAdmin(admin.ModelAdmin):
     def progress(self, issue) -> str:
         if not issue.pk or not issue.send_started_at:
             return "Not sent yet"
-        p = services.issue_progress(issue)
+        if hasattr(issue, "n_total"):
+            total, sent, failed = issue.n_total, issue.n_sent, issue.n_failed
+        else:
+            p = services.issue_progress(issue)
+            total, sent, failed = p["total"], p["sent"], p["failed"]
+        if not total and not issue.recipients_written_at:
+            return "Starting…"
+        percent = round(100 * (sent + failed) / total) if total else 100
         return format_html(
-            '<progress max="100" value="{}" style="width:12rem"></progress> '
+            '<progress max="100" value="{}" style="width:12rem" aria-label="{}% done"></progress> '
             "{} sent · {} remaining · {} failed or skipped",
-            p["percent"],
-            p["sent"],
-            p["remaining"],
-            p["failed"],
+            percent,
+            percent,
+            sent,
+            total - sent - failed,
+            failed,
         )
 
     @admin.action(description="Send a test of the selected issue to me")
@@ -140,16 +230,6 @@ class IssueAdmin(admin.ModelAdmin):
         for issue in queryset:
             services.issue_send_test(issue=issue, to=request.user.email)
         messages.success(request, f"A test is on its way to {request.user.email}.")
-
-    @admin.action(description="Send the selected issue to its segment")
-    def send_to_segment(self, request, queryset) -> None:
-        for issue in queryset:
-            enqueue_after_commit(tasks.send_issue, issue.pk)
-        messages.success(
-            request,
-            "Sending has started; the progress shows in the list. "
-            "Sending again later reaches only those who have not had it.",
-        )
 
 
 @admin.register(Delivery)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outbox.batch import BatchReport, owed_ids, send_batch
-from outbox.services import email_record
+from outbox.services import email_record, enqueue_after_commit
 
 from .models import CONSENT_TEXT, Delivery, Issue, Subscriber
 
@@ -221,6 +221,33 @@ def lease() -> timedelta:
     return timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
 
 
+def issue_audience(issue: Issue) -> int:
+    """How many active subscribers the issue's segment has now."""
+    return Subscriber.objects.filter(segment_q(issue.segment), status=ACTIVE).count()
+
+
+def issue_send(*, issue: Issue, by, now: datetime) -> None:
+    """An editor asks for the issue to go to its segment. The request is written first
+    and the work queued after commit; if the broker is down, beat's resume job starts
+    it. Asking again reaches only subscribers who have not had it."""
+    from .tasks import send_issue
+
+    with transaction.atomic():
+        Issue.objects.filter(pk=issue.pk, send_started_at__isnull=True).update(send_started_at=now)
+        Issue.objects.filter(pk=issue.pk).update(send_requested_by=by, recipients_written_at=None)
+        enqueue_after_commit(send_issue, issue.pk)
+
+
+def issues_to_start() -> list[int]:
+    """Issues an editor asked to send whose recipients were never written (the queue
+    lost the request, or the worker died before writing them)."""
+    return list(
+        Issue.objects.filter(
+            send_started_at__isnull=False, recipients_written_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
 def issue_start(*, issue: Issue, now: datetime, batch: int | None = None) -> list[list[int]]:
     """Write a delivery row for every active subscriber in the segment who has none yet
     (a re-sent issue adds only those), then return what is still to send, in batches.
@@ -240,6 +267,7 @@ def issue_start(*, issue: Issue, now: datetime, batch: int | None = None) -> lis
             ignore_conflicts=True,
         )
         last = ids[-1]
+    Issue.objects.filter(pk=issue.pk).update(recipients_written_at=now)
     todo = list(
         Delivery.objects.filter(issue=issue, sent_at__isnull=True, failed_at__isnull=True)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))

@@ -11,7 +11,9 @@ from .models import Issue
 
 @shared_task
 def send_issue(issue_id: int) -> int:
-    issue = Issue.objects.get(pk=issue_id)
+    issue = Issue.objects.filter(pk=issue_id).first()
+    if issue is None:
+        return 0  # deleted since it was queued
     batches = services.issue_start(issue=issue, now=timezone.now())
     for ids in batches:
         send_delivery_batch.delay(ids)
@@ -29,8 +31,13 @@ def send_delivery_batch(self, ids: list[int]) -> dict:
 
 @shared_task
 def resume_deliveries() -> int:
-    """Beat: deliveries a dead worker left or the broker never took go out again."""
-    batches = services.deliveries_owed(now=timezone.now())
+    """Beat: sends whose request the broker lost are started, and deliveries a dead
+    worker left or the broker never took go out again."""
+    now = timezone.now()
+    batches = []
+    for issue in Issue.objects.filter(pk__in=services.issues_to_start()):
+        batches += services.issue_start(issue=issue, now=now)
+    batches += services.deliveries_owed(now=now)
     for ids in batches:
         send_delivery_batch.delay(ids)
     return sum(len(b) for b in batches)

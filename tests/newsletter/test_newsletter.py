@@ -213,6 +213,28 @@ def test_redis_down_at_sign_up_the_confirmation_still_goes(client, monkeypatch):
     assert OutboundEmail.objects.get().sent_at is not None
 
 
+def test_a_send_asked_for_while_redis_is_down_starts_with_the_next_beat_run(monkeypatch):
+    staff = StaffFactory()
+    active("a@example.org")
+    active("b@example.org")
+    issue = Issue.objects.create(subject="Monthly", body_md="Text")
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("Redis is down")
+
+    monkeypatch.setattr(tasks.send_issue, "delay", broker_down)
+    with committing():
+        services.issue_send(issue=issue, by=staff, now=timezone.now())
+    assert mail.outbox == [] and Delivery.objects.count() == 0
+    monkeypatch.undo()
+    assert tasks.resume_deliveries.delay().get() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    # Started once: later runs neither start it again nor reach new subscribers.
+    active("late@example.org")
+    assert tasks.resume_deliveries.delay().get() == 0
+    assert len(mail.outbox) == 2
+
+
 def test_api_subscribe_same_answer_and_throttled(api_client, settings):
     body = {"email": "api@example.org", "health_professional": True, "consent": True}
     with committing():
@@ -235,26 +257,48 @@ def test_api_subscribe_same_answer_and_throttled(api_client, settings):
     )
 
 
-def test_admin_sees_progress_previews_tests_and_exports(client):
+def test_admin_sees_progress_previews_tests_and_exports(client, django_assert_max_num_queries):
     staff = StaffFactory()
     client.force_login(staff)
     active("a@example.org", hp=True)
+    active("b@example.org", hp=False)
     issue = Issue.objects.create(subject="Monthly", body_md="Text", segment="hp")
     preview = client.get(f"/admin/newsletter/issue/{issue.pk}/preview/").content.decode()
     assert "goes to <strong>1</strong> active subscriber" in preview
+    page = client.get(f"/admin/newsletter/issue/{issue.pk}/change/").content.decode()
+    assert f"/admin/newsletter/issue/{issue.pk}/send/" in page and "Send a test to me" in page
     with committing():
-        client.post(
-            "/admin/newsletter/issue/", {"action": "send_test", "_selected_action": [issue.pk]}
-        )
+        client.post(f"/admin/newsletter/issue/{issue.pk}/send-test/")
     assert mail.outbox[-1].to == [staff.email] and mail.outbox[-1].subject.startswith("[TEST]")
+    assert Issue.objects.get().send_started_at is None  # a test is not the send
+    # Sending asks first, naming the segment and how many it reaches; GET sends nothing.
+    confirm = client.get(f"/admin/newsletter/issue/{issue.pk}/send/").content.decode()
+    assert "<strong>1</strong> active subscriber" in confirm
+    assert "Health professionals" in confirm
+    assert len(mail.outbox) == 1
     with committing():
-        client.post(
-            "/admin/newsletter/issue/",
-            {"action": "send_to_segment", "_selected_action": [issue.pk]},
-        )
-    assert (
-        "1 sent · 0 remaining · 0 failed" in client.get("/admin/newsletter/issue/").content.decode()
+        client.post(f"/admin/newsletter/issue/{issue.pk}/send/")
+    assert [m.to for m in mail.outbox[1:]] == [["a@example.org"]]
+    issue.refresh_from_db()
+    assert issue.send_requested_by == staff and issue.recipients_written_at
+    assert "1 sent · 0 remaining · 0 failed" in client.get(
+        f"/admin/newsletter/issue/{issue.pk}/change/"
+    ).content.decode()
+    # Once sending has started, what subscribers got cannot be rewritten.
+    client.post(
+        f"/admin/newsletter/issue/{issue.pk}/change/",
+        {"subject": "Changed", "segment": "everyone", "body_md": "Other"},
     )
+    issue.refresh_from_db()
+    assert (issue.subject, issue.segment, issue.body_md) == ("Monthly", "hp", "Text")
+    # The list's progress column costs the same whatever the number of issues.
+    for i in range(5):
+        services.issue_start(
+            issue=Issue.objects.create(subject=f"Old {i}", body_md="x"), now=timezone.now()
+        )
+    with django_assert_max_num_queries(12):
+        listing = client.get("/admin/newsletter/issue/").content.decode()
+    assert "1 sent · 0 remaining · 0 failed" in listing
     Subscriber.objects.create(
         email="=cmd()@example.org", consent_text="c", consent_at=timezone.now()
     )
