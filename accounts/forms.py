@@ -76,6 +76,23 @@ class ProfileForm(SignupForm):
 
     field_order = ["name", "role", "profession", "registration_number", "certificate_name"]
 
+    def clean(self):
+        cleaned = super().clean()
+        # What goes on a certificate must print: say so now, not on a spoilt PDF.
+        from course.certificates import unprintable
+
+        for field in ("certificate_name", "profession", "registration_number"):
+            if missing := unprintable(cleaned.get(field) or ""):
+                self.add_error(
+                    field,
+                    ValidationError(
+                        "Certificates cannot print %(chars)s. Please write it in Latin, "
+                        "Greek or Cyrillic letters.",
+                        params={"chars": " ".join(missing)},
+                    ),
+                )
+        return cleaned
+
     @classmethod
     def for_user(cls, user: User, data=None) -> "ProfileForm":
         profile = getattr(user, "clinician_profile", None)

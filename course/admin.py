@@ -214,6 +214,9 @@ class CourseCompletionAdmin(admin.ModelAdmin):
                 "certificate_code",
                 "certificate_status",
                 "cpd_hours",
+                "certificate_name",
+                "profession",
+                "registration_number",
             ]
         )
         rows = queryset.select_related("user", "course").prefetch_related("certificates")
@@ -230,6 +233,9 @@ class CourseCompletionAdmin(admin.ModelAdmin):
                     certificate.code if certificate else "",
                     certificate.status if certificate else "",
                     certificate.cpd_hours if certificate else "",
+                    spreadsheet_safe(certificate.name) if certificate else "",
+                    spreadsheet_safe(certificate.profession) if certificate else "",
+                    spreadsheet_safe(certificate.registration_number) if certificate else "",
                 ]
             )
         return response
@@ -242,7 +248,15 @@ def spreadsheet_safe(value: str) -> str:
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "course_title", "issued_at", "status", "revoked_at"]
+    list_display = [
+        "code",
+        "name",
+        "course_title",
+        "completed_on",
+        "issued_at",
+        "status",
+        "revoked_at",
+    ]
     list_filter = ["course", "revoked_at"]
     search_fields = ["code", "name", "user__email", "registration_number"]
     date_hierarchy = "issued_at"

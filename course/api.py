@@ -263,6 +263,7 @@ class CertificateSerializer(serializers.ModelSerializer):
             "course_title",
             "name",
             "cpd_hours",
+            "completed_on",
             "issued_at",
             "status",
             "pdf",
@@ -283,7 +284,15 @@ class PublicCertificateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Certificate
-        fields = ["status", "name", "course_title", "issued_at", "cpd_hours", "revoked_at"]
+        fields = [
+            "status",
+            "name",
+            "course_title",
+            "completed_on",
+            "issued_at",
+            "cpd_hours",
+            "revoked_at",
+        ]
 
 
 class CompletionView(APIView):

@@ -1,8 +1,16 @@
 """The one-page CPD certificate as a PDF (reportlab), with its verification address and
-a QR code of it."""
+a QR code of it.
+
+The text is set in DejaVu Sans, shipped in course/fonts/, not in the PDF standard fonts:
+those only know Western European letters, and a name such as "Łucja Dąbrowska" would
+print with black boxes for its letters. Long names and titles are shrunk, then wrapped,
+to stay inside the border.
+"""
 
 import io
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
@@ -12,6 +20,9 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .models import Certificate
@@ -20,14 +31,50 @@ TEAL = colors.HexColor("#0b5d6b")
 INK = colors.HexColor("#1d2430")
 MUTED = colors.HexColor("#56606e")
 
+FONTS = Path(__file__).resolve().parent / "fonts"
+REGULAR, BOLD = "CertificateSans", "CertificateSans-Bold"
+
+
+@cache
+def _register_fonts() -> TTFont:
+    regular = TTFont(REGULAR, FONTS / "DejaVuSans.ttf")
+    pdfmetrics.registerFont(regular)
+    pdfmetrics.registerFont(TTFont(BOLD, FONTS / "DejaVuSans-Bold.ttf"))
+    return regular
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of `text` the certificate's font has no letter for, in order."""
+    glyphs = _register_fonts().face.charToGlyph
+    missing = []
+    for char in text:
+        if not char.isspace() and ord(char) not in glyphs and char not in missing:
+            missing.append(char)
+    return missing
+
 
 def verification_url(certificate: Certificate) -> str:
     return settings.SITE_URL + reverse("course:certificate_verify", args=[certificate.code])
 
 
+def _centred(pdf, text: str, x: float, y: float, *, font: str, size, width, min_size) -> float:
+    """Draw `text` centred on `x` at height `y`, shrinking it down to `min_size` to fit
+    `width`, then wrapping it onto as many lines as it needs. Returns the extra height
+    the wrapped lines took."""
+    while size > min_size and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 0.5
+    lines = simpleSplit(text, font, size, width) or [""]
+    pdf.setFont(font, size)
+    for i, line in enumerate(lines):
+        pdf.drawCentredString(x, y - i * size * 1.2, line)
+    return (len(lines) - 1) * size * 1.2
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
+    _register_fonts()
     buffer = io.BytesIO()
     width, height = landscape(A4)
+    text_width = width - 60 * mm
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
     pdf.setTitle(f"CPD certificate: {certificate.course_title}")
     pdf.setAuthor("Buttock nerve pain")
@@ -39,36 +86,38 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.setLineWidth(0.8)
     pdf.rect(16 * mm, 16 * mm, width - 32 * mm, height - 32 * mm)
 
-    centre = width / 2
-    pdf.setFillColor(TEAL)
-    pdf.setFont("Helvetica-Bold", 13)
-    pdf.drawCentredString(
-        centre, height - 38 * mm, "BUTTOCK NERVE PAIN · CONTINUING PROFESSIONAL DEVELOPMENT"
-    )
-    pdf.setFillColor(INK)
-    pdf.setFont("Helvetica-Bold", 30)
-    pdf.drawCentredString(centre, height - 56 * mm, "Certificate of completion")
-    pdf.setFont("Helvetica", 13)
-    pdf.drawCentredString(centre, height - 72 * mm, "This certifies that")
-    pdf.setFont("Helvetica-Bold", 26)
-    pdf.drawCentredString(centre, height - 88 * mm, certificate.name)
-    pdf.setFont("Helvetica", 12)
-    pdf.setFillColor(MUTED)
-    pdf.drawCentredString(
-        centre,
-        height - 97 * mm,
+    def line(text, y, font=REGULAR, size=13, min_size=9, color=INK):
+        pdf.setFillColor(color)
+        return _centred(
+            pdf, text, width / 2, y, font=font, size=size, width=text_width, min_size=min_size
+        )
+
+    y = height - 38 * mm
+    line("BUTTOCK NERVE PAIN · CONTINUING PROFESSIONAL DEVELOPMENT", y, BOLD, 12, color=TEAL)
+    y -= 18 * mm
+    line("Certificate of completion", y, BOLD, 28)
+    y -= 16 * mm
+    line("This certifies that", y)
+    y -= 16 * mm
+    y -= line(certificate.name, y, BOLD, 26, min_size=16)
+    y -= 9 * mm
+    y -= line(
         f"{certificate.profession} · registration number {certificate.registration_number}",
+        y,
+        size=12,
+        color=MUTED,
     )
-    pdf.setFillColor(INK)
-    pdf.setFont("Helvetica", 13)
-    pdf.drawCentredString(centre, height - 112 * mm, "has completed the course")
-    pdf.setFont("Helvetica-Bold", 18)
-    pdf.drawCentredString(centre, height - 124 * mm, certificate.course_title)
-    pdf.setFont("Helvetica", 13)
+    y -= 15 * mm
+    line("has completed the course", y)
+    y -= 12 * mm
+    y -= line(certificate.course_title, y, BOLD, 18, min_size=13)
+    y -= 13 * mm
     hours = f"{Decimal(str(certificate.cpd_hours)).normalize():f}"
-    pdf.drawCentredString(
-        centre, height - 137 * mm, f"{hours} CPD hours · completed {certificate.issued_at:%d %B %Y}"
-    )
+    line(f"{hours} CPD hours · completed {certificate.completed_on:%-d %B %Y}", y)
+    issued = certificate.issued_at.date()
+    if issued != certificate.completed_on:
+        y -= 7 * mm
+        line(f"This copy issued {issued:%-d %B %Y}", y, size=10, color=MUTED)
 
     url = verification_url(certificate)
     qr = QrCodeWidget(url)
@@ -77,7 +126,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     drawing.add(qr)
     renderPDF.draw(drawing, pdf, width - 24 * mm - size, 22 * mm)
-    pdf.setFont("Helvetica", 10)
+    pdf.setFont(REGULAR, 10)
     pdf.setFillColor(MUTED)
     pdf.drawString(24 * mm, 34 * mm, "Verify this certificate at:")
     pdf.setFillColor(TEAL)

@@ -8,7 +8,8 @@ writes the row issues the certificate and sends the email.
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -119,6 +120,15 @@ def completion_check(
     return completion
 
 
+def local_date(moment: datetime, user) -> date:
+    """The date in the learner's own time zone (UTC if theirs is unknown)."""
+    try:
+        zone = ZoneInfo(user.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).date()
+
+
 def needs_details(user) -> bool:
     profile = getattr(user, "clinician_profile", None)
     return not (
@@ -151,6 +161,7 @@ def certificate_issue(
         registration_number=profile.registration_number.strip(),
         course_title=course.title,
         cpd_hours=course.cpd_hours,
+        completed_on=local_date(completion.completed_at, user),
         issued_at=now,
     )
     if replacing is not None:

@@ -267,6 +267,7 @@ class Certificate(models.Model):
     registration_number = models.CharField(max_length=50)
     course_title = models.CharField(max_length=200)
     cpd_hours = models.DecimalField(max_digits=4, decimal_places=1)
+    completed_on = models.DateField(help_text="The learner's local date of completion.")
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=200, blank=True)

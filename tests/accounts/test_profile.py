@@ -41,3 +41,17 @@ def test_clinician_registration_cannot_be_blanked(client):
 
 def test_details_page_needs_sign_in(client):
     assert client.get("/accounts/details/").url.startswith("/accounts/login/")
+
+
+def test_a_certificate_name_the_pdf_cannot_print_is_a_form_error(client):
+    user = ClinicianFactory()
+    client.force_login(user)
+    details = {"name": "Wang", "role": "clinician", "profession": "Physio"}
+    details["registration_number"] = user.clinician_profile.registration_number
+    response = client.post("/accounts/details/", {**details, "certificate_name": "王明"})
+    assert response.status_code == 200
+    assert "Certificates cannot print 王 明" in response.content.decode()
+    assert ClinicianProfile.objects.get(user=user).certificate_name == ""
+    ok = client.post("/accounts/details/", {**details, "certificate_name": "Łucja Wang-Иванова"})
+    assert ok.status_code == 302
+    assert ClinicianProfile.objects.get(user=user).certificate_name == "Łucja Wang-Иванова"

@@ -1,12 +1,16 @@
 """Completion rules, certificates, the PDF, verification and the completions export."""
 
 import itertools
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pypdfium2
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 
+from course.certificates import certificate_pdf
 from course.completion import certificate_reissue, certificate_revoke, completion_status
 from course.models import Certificate, CourseCompletion
 from course.services import enrollment_create, lesson_set_done
@@ -185,6 +189,48 @@ def test_pdf_has_the_name_code_and_url_and_renders(client, certificate, settings
     assert image.width > 1000 and image.convert("L").getextrema() == (0, 255)
 
 
+def _pdf_text_and_boxes(certificate):
+    document = pypdfium2.PdfDocument(certificate_pdf(certificate))
+    page = document[0]
+    text = page.get_textpage()
+    boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+    return text.get_text_range(), boxes, page.get_size()
+
+
+def test_pdf_prints_names_in_any_alphabet_and_keeps_long_ones_on_the_page(certificate):
+    certificate.name = "Łucja Dąbrowska-Nguyễn Παπαδοπούλου Иванова"
+    text, _, _ = _pdf_text_and_boxes(certificate)
+    assert certificate.name in text
+    certificate.name = "Dr " + " ".join(["Maximiliana-Wilhelmina"] * 6)  # 141 characters
+    certificate.course_title = "A course title that is long " * 7
+    text, boxes, (width, height) = _pdf_text_and_boxes(certificate)
+    assert "Maximiliana-Wilhelmina" in text
+    inside = [left >= 0 and right <= width for left, _, right, _ in boxes]
+    assert all(inside), "text runs off the page"
+
+
+def test_a_reissued_certificate_keeps_the_completion_date(certificate):
+    completed = certificate.completed_on
+    with time_machine.travel(timezone.now() + timedelta(days=40)):
+        new = certificate_reissue(certificate=certificate)
+    assert new.completed_on == completed and new.issued_at.date() > completed
+    text, _, _ = _pdf_text_and_boxes(new)
+    assert f"completed {completed:%-d %B %Y}" in text
+    assert f"This copy issued {new.issued_at:%-d %B %Y}" in text
+
+
+def test_completion_date_is_the_learners_own(course, on_commit):
+    user = clinician()
+    user.time_zone = "Australia/Sydney"
+    user.save()
+    enrollment_create(user=user, course=course)
+    # 20:30 UTC on 3 March is 07:30 on 4 March in Sydney.
+    with time_machine.travel(datetime(2027, 3, 3, 20, 30, tzinfo=UTC), tick=False):
+        for step in steps(course):
+            do(user, step, on_commit)
+    assert Certificate.objects.get().completed_on == date(2027, 3, 4)
+
+
 def test_only_the_holder_or_an_editor_downloads_the_pdf(client, certificate):
     client.force_login(UserFactory())
     assert client.get(f"/certificates/{certificate.code}/pdf/").status_code == 404
@@ -201,6 +247,7 @@ def test_verification_valid_unknown_revoked_replaced(client, api_client, certifi
         "status",
         "name",
         "course_title",
+        "completed_on",
         "issued_at",
         "cpd_hours",
         "revoked_at",
@@ -243,8 +290,9 @@ def test_admin_exports_completions_as_csv(client, certificate):
         },
     )
     lines = response.content.decode().splitlines()
-    assert (
-        lines[0] == "email,name,course,completed_at,certificate_code,certificate_status,cpd_hours"
+    assert lines[0] == (
+        "email,name,course,completed_at,certificate_code,certificate_status,cpd_hours,"
+        "certificate_name,profession,registration_number"
     )
     assert certificate.code in lines[1] and "dr@example.org" in lines[1]
     client.post(
