@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -268,6 +269,7 @@ REST_FRAMEWORK = {
         "token": os.environ.get("THROTTLE_TOKEN", "10/min"),
         "newsletter": os.environ.get("THROTTLE_NEWSLETTER", "10/hour"),
         "verify": os.environ.get("THROTTLE_VERIFY", "30/min"),
+        "password": os.environ.get("THROTTLE_PASSWORD", "10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
