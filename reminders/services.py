@@ -208,6 +208,16 @@ def _count_unanswered(user_ids: list[int], now: datetime) -> None:
     )
 
 
+PAUSE = timedelta(days=7)
+
+
+def reminders_pause(*, user: User, now: datetime, resume: bool = False) -> datetime | None:
+    """Pause reminders for a week (or end a pause). Returns when the pause ends."""
+    user.reminders_paused_until = None if resume else now + PAUSE
+    user.save(update_fields=["reminders_paused_until"])
+    return user.reminders_paused_until
+
+
 def unsubscribe_token(user: User) -> str:
     return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
 

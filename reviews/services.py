@@ -203,6 +203,20 @@ def card_bring_back(*, user, card_id: int) -> Card:
     return card
 
 
+def review_settings_save(*, form) -> int | None:
+    """Save a valid review-settings form (the page's and the API's). A new desired
+    retention reschedules the cards in review: returns how many moved, or None when the
+    retention did not change."""
+    user = form.instance
+    retention = form.cleaned_data["desired_retention"]
+    old = user._meta.model.objects.values_list("desired_retention", flat=True).get(pk=user.pk)
+    user.desired_retention = old
+    form.save()
+    if retention == old:
+        return None
+    return retention_change(user=user, desired_retention=retention)
+
+
 def retention_change(*, user, desired_retention: Decimal, batch: int = 1000) -> int:
     """Save a new desired retention and move every card in review to the due date fsrs
     gives it at that retention. Cards in (re)learning keep their short steps."""

@@ -164,24 +164,27 @@ def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def pause_reminders(request: HttpRequest) -> HttpResponse:
-    until = timezone.now() + timedelta(days=7)
-    request.user.reminders_paused_until = until
-    request.user.save(update_fields=["reminders_paused_until"])
-    messages.success(request, f"Reminders are paused until {until:%A %-d %B}.")
+    from reminders.services import reminders_pause
+
+    until = reminders_pause(
+        user=request.user, now=timezone.now(), resume=bool(request.POST.get("resume"))
+    )
+    if until is None:
+        messages.success(request, "Reminders are back on.")
+    else:
+        messages.success(
+            request, f"Reminders are paused until {timezone.localtime(until):%A %-d %B, %H:%M}."
+        )
     return redirect("reviews:settings")
 
 
 @login_required
 def settings_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    old_retention = user.desired_retention
     form = ReviewSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        retention = form.cleaned_data["desired_retention"]
-        form.instance.desired_retention = old_retention
-        form.save()
-        if retention != old_retention:
-            moved = services.retention_change(user=user, desired_retention=retention)
+        moved = services.review_settings_save(form=form)
+        if moved is not None:
             messages.success(
                 request,
                 f"Saved. {moved} card{'s' if moved != 1 else ''} "
