@@ -119,3 +119,24 @@ class ProfileForm(SignupForm):
             )
             user.refresh_from_db()
         return user
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for the password again: a borrowed, signed-in device
+    is not enough."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That is not your password.")
+        return password

@@ -6,4 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("details/", views.profile, name="profile"),
+    path("details/export/", views.export, name="export"),
+    path("delete/", views.delete, name="delete"),
 ]

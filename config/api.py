@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
+from accounts.api import DeleteView, ExportView, MeView, PauseRemindersView
 from course.api import (
     CertificateViewSet,
     CompletionView,
@@ -14,9 +15,9 @@ from course.api import (
     ProgressViewSet,
     VerifyView,
 )
-from newsletter.api import SubscribeView
+from newsletter.api import SubscribeMeView, SubscribeView
 from quizzes.api import AttemptViewSet, QuizViewSet
-from reviews.api import DueView, ReviewView, StatsView
+from reviews.api import BringBackView, DueView, ReviewView, StatsView
 
 
 class ObtainToken(ObtainAuthToken):
@@ -37,11 +38,17 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("me/pause-reminders/", PauseRemindersView.as_view(), name="api-me-pause"),
+    path("me/export/", ExportView.as_view(), name="api-me-export"),
+    path("me/delete/", DeleteView.as_view(), name="api-me-delete"),
+    path("newsletter/subscribe-me/", SubscribeMeView.as_view(), name="api-newsletter-me"),
     path("newsletter/subscribe/", SubscribeView.as_view(), name="api-newsletter-subscribe"),
     path("courses/<slug:slug>/completion/", CompletionView.as_view(), name="api-completion"),
     path("certificates/verify/<str:code>/", VerifyView.as_view(), name="api-verify"),
     path("reviews/due/", DueView.as_view(), name="api-reviews-due"),
     path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),
     path("reviews/<int:card_id>/", ReviewView.as_view(), name="api-review"),
+    path("reviews/<int:card_id>/bring-back/", BringBackView.as_view(), name="api-bring-back"),
     path("", include(router.urls)),
 ]

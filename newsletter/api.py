@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -51,3 +52,14 @@ class SubscribeView(APIView):
             ip=client_ip(request),
         )
         return Response({"detail": ANSWER}, status=status.HTTP_202_ACCEPTED)
+
+
+class SubscribeMeView(APIView):
+    """A signed-in learner subscribes their own (confirmed) address in one step."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: AnswerSerializer})
+    def post(self, request: Request) -> Response:
+        subscriber = services.subscribe_signed_in(user=request.user)
+        return Response({"detail": f"{subscriber.email} is subscribed to the newsletter."})

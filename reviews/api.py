@@ -163,3 +163,19 @@ class StatsView(APIView):
                 "leeches": len(selectors.leeches(user)),
             }
         )
+
+
+class BringBackView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: CardSerializer, 404: OpenApiResponse(description="Not your card.")},
+    )
+    def post(self, request: Request, card_id: int) -> Response:
+        """Put a leech (a card forgotten 8 times) back in the daily reviews, due now."""
+        try:
+            card = services.card_bring_back(user=request.user, card_id=card_id)
+        except services.ReviewError as exc:
+            raise Http404 from exc
+        return Response(CardSerializer(card).data)

@@ -281,9 +281,10 @@ def test_admin_sees_progress_previews_tests_and_exports(client, django_assert_ma
     assert [m.to for m in mail.outbox[1:]] == [["a@example.org"]]
     issue.refresh_from_db()
     assert issue.send_requested_by == staff and issue.recipients_written_at
-    assert "1 sent · 0 remaining · 0 failed" in client.get(
-        f"/admin/newsletter/issue/{issue.pk}/change/"
-    ).content.decode()
+    assert (
+        "1 sent · 0 remaining · 0 failed"
+        in client.get(f"/admin/newsletter/issue/{issue.pk}/change/").content.decode()
+    )
     # Once sending has started, what subscribers got cannot be rewritten.
     client.post(
         f"/admin/newsletter/issue/{issue.pk}/change/",

@@ -1,0 +1,191 @@
+"""A learner's own data: everything we hold about them, as one JSON document, and the
+deletion of their account with all of it.
+
+Reading is set-based (a fixed number of queries, whatever the number of cards or
+reviews); deleting is one transaction.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ClinicianProfile, User
+
+
+class DeletionRefused(Exception):
+    """The account cannot be deleted this way; the message says why."""
+
+
+def _rows(queryset, *fields) -> list[dict]:
+    return list(queryset.values(*fields))
+
+
+def user_export(*, user: User, now: datetime | None = None) -> dict:
+    """Everything the platform holds about this learner (eleven queries)."""
+    from course.models import Certificate, CourseCompletion, Enrollment, LessonProgress
+    from newsletter.models import Subscriber
+    from quizzes.models import Answer, Attempt
+    from reminders.models import Reminder
+    from reviews.models import Card, ReviewLog
+
+    profile = ClinicianProfile.objects.filter(user=user).first()
+    answers: dict[int, dict[int, dict]] = {}  # attempt → question → answer
+    rows = (
+        Answer.objects.filter(attempt__user=user)
+        .order_by("attempt_id", "question__order", "question_id")
+        .values(
+            "attempt_id",
+            "question_id",
+            "question__vignette",
+            "question__prompt",
+            "score",
+            "choices__text",
+            "choices__region",
+        )
+    )
+    for row in rows:
+        answer = answers.setdefault(row["attempt_id"], {}).setdefault(
+            row["question_id"],
+            {
+                "case": row["question__vignette"],
+                "question": row["question__prompt"],
+                "score": row["score"],
+                "chosen": [],
+            },
+        )
+        if chosen := row["choices__text"] or row["choices__region"]:
+            answer["chosen"].append(chosen)
+    attempts = _rows(
+        Attempt.objects.filter(user=user).order_by("submitted_at"),
+        "id",
+        "quiz__title",
+        "submitted_at",
+        "score",
+        "passed",
+    )
+    for attempt in attempts:
+        attempt["answers"] = list(answers.get(attempt["id"], {}).values())
+
+    return {
+        "exported_at": now or timezone.now(),
+        "account": {
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "time_zone": user.time_zone,
+            "desired_retention": user.desired_retention,
+            "new_cards_per_day": user.new_cards_per_day,
+            "reminders_enabled": user.reminders_enabled,
+            "reminder_hour": user.reminder_hour,
+            "reminder_weekdays": [
+                day
+                for i, day in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+                if user.reminder_weekdays & (1 << i)
+            ],
+            "reminders_paused_until": user.reminders_paused_until,
+        },
+        "clinician_profile": {
+            "profession": profile.profession,
+            "registration_number": profile.registration_number,
+            "certificate_name": profile.certificate_name,
+        }
+        if profile
+        else None,
+        "enrollments": _rows(
+            Enrollment.objects.filter(user=user).order_by("created_at"),
+            "course__title",
+            "created_at",
+        ),
+        "lesson_progress": _rows(
+            LessonProgress.objects.filter(user=user).order_by("course_id", "lesson_id"),
+            "course__title",
+            "lesson__title",
+            "last_viewed_at",
+            "completed_at",
+        ),
+        "quiz_attempts": attempts,
+        "review_cards": _rows(
+            Card.objects.filter(user=user).order_by("pk"),
+            "id",
+            "kind",
+            "front",
+            "back",
+            "question__prompt",
+            "state",
+            "due",
+            "stability",
+            "difficulty",
+            "reps",
+            "failures",
+            "suspended",
+            "created_at",
+        ),
+        "reviews": _rows(
+            ReviewLog.objects.filter(user=user).order_by("reviewed_at"),
+            "card_id",
+            "rating",
+            "reviewed_at",
+            "duration_ms",
+            "state_before",
+            "state_after",
+            "due_after",
+        ),
+        "reminders": _rows(
+            Reminder.objects.filter(user=user).order_by("local_date"),
+            "local_date",
+            "due_count",
+            "sent_at",
+            "failed_at",
+        ),
+        "completions": _rows(
+            CourseCompletion.objects.filter(user=user).order_by("completed_at"),
+            "course__title",
+            "completed_at",
+        ),
+        "certificates": _rows(
+            Certificate.objects.filter(user=user).order_by("issued_at"),
+            "code",
+            "course_title",
+            "name",
+            "profession",
+            "registration_number",
+            "cpd_hours",
+            "completed_on",
+            "issued_at",
+            "revoked_at",
+        ),
+        "newsletter": _rows(
+            Subscriber.objects.filter(email=user.email.lower()),
+            "email",
+            "status",
+            "is_health_professional",
+            "consent_text",
+            "consent_at",
+            "confirmed_at",
+            "unsubscribed_at",
+        ),
+    }
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything attached to it: progress, attempts, cards and
+    reviews, reminders, completions and certificates (which then no longer verify), the
+    newsletter subscription under the same address, and the emails we hold for it.
+
+    Staff accounts are not deleted this way: another administrator removes them, so
+    that the site is never left without one by a click.
+    """
+    from newsletter.models import Subscriber
+    from outbox.models import OutboundEmail
+
+    if user.is_staff or user.is_superuser:
+        raise DeletionRefused(
+            "Editors' accounts are removed by another administrator, in the admin."
+        )
+    Subscriber.objects.filter(email=user.email.lower()).delete()
+    OutboundEmail.objects.filter(to__iexact=user.email).delete()
+    user.delete()
