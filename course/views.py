@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from quizzes.painmap import REGIONS, regions_for_lesson
 from quizzes.selectors import course_quiz_scores, quizzes_for_lesson
+from reviews.selectors import due_queue, review_minutes
 
 from . import selectors, services
 from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lessons_visible_to
@@ -17,12 +18,16 @@ from .models import Certificate, Course, CourseCompletion
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    dashboard = selectors.learner_dashboard(request.user)
+    review = due_queue(request.user) if dashboard else None
     return render(
         request,
         "course/home.html",
         {
             "courses": selectors.catalogue(request.user),
-            "dashboard": selectors.learner_dashboard(request.user),
+            "dashboard": dashboard,
+            "review": review,
+            "review_minutes": review_minutes(review.remaining) if review else 0,
         },
     )
 

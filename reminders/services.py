@@ -22,7 +22,7 @@ from django.urls import reverse
 from accounts.models import User
 from outbox.batch import BatchReport, TemporaryMailFailure, owed_ids, send_batch
 from reviews.models import Card, ReviewLog
-from reviews.selectors import without_hidden
+from reviews.selectors import review_minutes, without_hidden
 
 from .models import Reminder
 
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 QUIET_FROM, QUIET_UNTIL = 22, 7  # no reminder from 22:00 to 07:00, local time
 WEEKLY_AFTER = 3  # unanswered reminders in a row before going weekly
-SECONDS_PER_REVIEW = 8
 UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 
 
@@ -241,7 +240,7 @@ def reminder_message(reminder: Reminder, *, connection=None) -> EmailMultiAltern
     context = {
         "user": user,
         "count": n,
-        "minutes": max(1, round(n * SECONDS_PER_REVIEW / 60)),
+        "minutes": review_minutes(n),
         "review_url": settings.SITE_URL + reverse("reviews:session"),
         "settings_url": settings.SITE_URL + reverse("reviews:settings"),
         "unsubscribe_url": unsubscribe,

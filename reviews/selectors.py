@@ -44,6 +44,13 @@ def local_day_start(user, now: datetime) -> datetime:
     return datetime.combine(local.date(), time.min, tzinfo=user.zone)
 
 
+SECONDS_PER_REVIEW = 8  # a fair average for one card, for "about N minutes"
+
+
+def review_minutes(cards: int) -> int:
+    return max(1, round(cards * SECONDS_PER_REVIEW / 60)) if cards else 0
+
+
 @dataclass
 class Queue:
     card: Card | None

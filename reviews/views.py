@@ -48,10 +48,15 @@ def _duration_ms(request) -> int | None:
 
 @login_required
 def session(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
+    return _session_page(request, timezone.now())
+
+
+def _session_page(request, now, *, card=None, error: str = "", status: int = 200):
+    """Today's queue and its next card; or `card` again with what was wrong with the
+    answer given to it."""
     queue = selectors.due_queue(request.user, now)
-    card = queue.card
-    context = {"queue": queue, "card": card, "shown_at": time.time()}
+    card = card or queue.card
+    context = {"queue": queue, "card": card, "shown_at": time.time(), "error": error}
     if card is None:
         context["next_due"] = selectors.next_due(request.user, now)
     elif card.kind == Card.Kind.QUESTION:
@@ -59,7 +64,7 @@ def session(request: HttpRequest) -> HttpResponse:
     elif request.GET.get("show") == str(card.pk):
         context["flipped"] = True
         context["ratings"] = _ratings(request.user, card, now)
-    return render(request, "reviews/session.html", context)
+    return render(request, "reviews/session.html", context, status=status)
 
 
 @login_required
@@ -87,8 +92,7 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
         try:
             right = services.grade(card, choices)
         except services.ReviewError as exc:
-            messages.error(request, exc.message)
-            return redirect("reviews:session")
+            return _session_page(request, now, card=card, error=exc.message, status=400)
         if not right:
             return _record(
                 request, card, rating=Rating.AGAIN, choices=choices, expected=expected, now=now

@@ -113,3 +113,28 @@ def test_repeated_failed_sign_ins_are_throttled(client):
     # Even the right password is refused while the limit holds.
     page = client.post("/accounts/login/", {"login": "sam@example.org", "password": PASSWORD})
     assert "_auth_user_id" not in client.session and page.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, title",
+    [
+        ("/accounts/signup/", "Sign up"),
+        ("/accounts/login/", "Sign in"),
+        ("/accounts/password/reset/", "Reset your password"),
+    ],
+)
+def test_account_pages_are_titled_in_plain_sentence_case(client, url, title):
+    page = client.get(url).content.decode()
+    assert f"<title>{title} · Buttock nerve pain</title>" in page
+    # Signing up is the page's business: no newsletter sign-up in its footer.
+    assert 'id="footer-newsletter-heading"' not in page
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_is_announced_first(client):
+    response = client.post("/accounts/login/", {"login": "nobody@example.org", "password": "x"})
+    page = response.content.decode()
+    summary = page.index('class="error-summary" role="alert"')
+    assert summary < page.index('name="login"')
+    assert "not correct" in page[summary : page.index('name="login"')]

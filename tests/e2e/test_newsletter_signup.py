@@ -20,7 +20,7 @@ def test_footer_sign_up_and_confirm(live_server, page, screenshot, settings):
     footer.get_by_label("I am a health professional").check()
     footer.get_by_label(re.compile("Email me the Buttock nerve pain newsletter")).check()
     screenshot("10-newsletter-footer")
-    footer.get_by_role("button", name="Sign up").click()
+    footer.get_by_role("button", name="Subscribe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
 
     assert len(mail.outbox) == 1

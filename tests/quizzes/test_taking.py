@@ -122,6 +122,16 @@ def test_free_lessons_self_check_is_open_to_any_signed_in_user(client):
     assert "Submit answers" in client.get(check.get_absolute_url()).content.decode()
 
 
+def test_signing_in_from_a_quiz_comes_back_to_the_quiz(client):
+    lesson = LessonFactory(is_free=True)
+    check = QuizFactory(module=lesson.module, lesson=lesson)
+    question_with(check)
+    page = client.get(check.get_absolute_url()).content.decode()
+    back = f"?next=%2Fquizzes%2F{check.pk}%2F"
+    assert f'href="/accounts/signup/{back}">Sign up free</a>' in page
+    assert f'href="/accounts/login/{back}"' in page
+
+
 def test_self_check_of_a_locked_lesson_needs_enrolment(client):
     lesson = LessonFactory()
     check = QuizFactory(module=lesson.module, lesson=lesson)
