@@ -56,6 +56,7 @@
         show();
       });
       holder.appendChild(button);
+      holder.hidden = false;
     }
     show();
   });

@@ -76,6 +76,21 @@ def test_review_session_by_keyboard(live_server, page, screenshot):
     page.keyboard.press("Space")
     expect(page.get_by_text("The iliac crest.")).to_be_visible()
     screenshot("08-review-key-point")
+    # Typing digits in a form field (the footer's newsletter box) rates nothing.
+    email = page.locator("#nl-email-footer")
+    email.click()
+    page.keyboard.type("pat2@example.org")
+    expect(email).to_have_value("pat2@example.org")
+    expect(page.get_by_text("The iliac crest.")).to_be_visible()
+    assert Card.objects.get(user=user, kind="key_point").reps == 0
+    # The shortcuts can be turned off, and on again.
+    toggle = page.get_by_role("button", name="Turn keyboard shortcuts off")
+    toggle.click()
+    page.locator("#answer").focus()
+    page.keyboard.press("3")
+    expect(page.get_by_text("The iliac crest.")).to_be_visible()
+    page.get_by_role("button", name="Turn keyboard shortcuts on").click()
+    page.locator("#answer").focus()
     page.keyboard.press("3")
     expect(page.get_by_role("heading", name="Nothing more to review today")).to_be_visible()
 
