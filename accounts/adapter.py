@@ -1,11 +1,18 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 
 from outbox.services import email_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        # Mail cannot carry a longer address (RFC 5321), and the column holds 254.
+        if len(email) > 254:
+            raise ValidationError("An email address cannot be longer than 254 characters.")
+        return super().clean_email(email)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # As allauth's own send_mail, except the last step: instead of talking to the
         # mail server inside the request, record the message and let a worker send it,

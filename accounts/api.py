@@ -1,10 +1,16 @@
-"""API v1 for the signed-in learner's own account: details and settings (validated by
-the same forms as the pages), pausing reminders, a copy of their data, and deletion."""
+"""API v1 for accounts: the token exchange, and the signed-in learner's own account:
+details and settings (validated by the same forms as the pages), pausing reminders, a
+copy of their data, and deletion."""
 
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +32,59 @@ SETTINGS_FIELDS = (
     "reminder_hour",
     "weekdays",
 )
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.EmailField(max_length=254, help_text="Your email address.")
+    password = serializers.CharField(trim_whitespace=False, max_length=4096)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainToken(APIView):
+    """Exchange email (as `username`) and password for an API token.
+
+    The same checks as the sign-in page: allauth's limits on failed attempts (per
+    address and per account), and a confirmed email address. Throttled besides."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="Wrong email or password."),
+            403: OpenApiResponse(description="The email address is not confirmed yet."),
+            429: OpenApiResponse(description="Too many failed attempts: wait and try again."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        email = body.validated_data["username"].lower()
+        try:
+            user = get_adapter(request._request).authenticate(
+                request._request, email=email, password=body.validated_data["password"]
+            )
+        except ValidationError:
+            raise Throttled(
+                detail="Too many failed attempts to sign in. Please wait a few minutes."
+            ) from None
+        if user is None:
+            raise exceptions.ValidationError(
+                {"detail": "Unable to sign in with that email address and password."}
+            )
+        if not EmailAddress.objects.filter(user=user, verified=True).exists():
+            raise exceptions.PermissionDenied(
+                "Confirm your email address first: follow the link in the email we sent you."
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 class MeSerializer(serializers.Serializer):

@@ -1,11 +1,9 @@
 """API v1: one router for every app's viewsets, and the token endpoint."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.api import DeleteView, ExportView, MeView, PauseRemindersView
+from accounts.api import DeleteView, ExportView, MeView, ObtainToken, PauseRemindersView
 from course.api import (
     CertificateViewSet,
     CompletionView,
@@ -18,14 +16,6 @@ from course.api import (
 from newsletter.api import SubscribeMeView, SubscribeView
 from quizzes.api import AttemptViewSet, QuizViewSet
 from reviews.api import BringBackView, DueView, ReviewView, StatsView
-
-
-class ObtainToken(ObtainAuthToken):
-    """Exchange email (as `username`) and password for an API token. Throttled."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-
 
 router = DefaultRouter()
 router.register("courses", CourseViewSet, basename="course")
@@ -45,7 +35,7 @@ urlpatterns = [
     path("newsletter/subscribe-me/", SubscribeMeView.as_view(), name="api-newsletter-me"),
     path("newsletter/subscribe/", SubscribeView.as_view(), name="api-newsletter-subscribe"),
     path("courses/<slug:slug>/completion/", CompletionView.as_view(), name="api-completion"),
-    path("certificates/verify/<str:code>/", VerifyView.as_view(), name="api-verify"),
+    path("certificates/verify/<slug:code>/", VerifyView.as_view(), name="api-verify"),
     path("reviews/due/", DueView.as_view(), name="api-reviews-due"),
     path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),
     path("reviews/<int:card_id>/", ReviewView.as_view(), name="api-review"),

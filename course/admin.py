@@ -242,8 +242,9 @@ class CourseCompletionAdmin(admin.ModelAdmin):
 
 
 def spreadsheet_safe(value: str) -> str:
-    """A cell starting with = + - @ is a formula to a spreadsheet: neutralise it."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """A cell starting with = + - @ (or a tab or carriage return before one) is a formula
+    to a spreadsheet: neutralise it (OWASP's advice for CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @admin.register(Certificate)

@@ -1,6 +1,8 @@
 """API v1 for courses, lessons, enrolments and progress. The same access and service
 functions as the pages decide every answer."""
 
+import re
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,6 +19,8 @@ from . import selectors, services
 from .access import LessonAccess, courses_visible_to, lesson_access
 from .completion import completion_status
 from .models import Certificate, Course, Enrollment, Lesson, LessonProgress
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class CourseSerializer(serializers.ModelSerializer):
@@ -103,8 +107,18 @@ class LessonDetailSerializer(serializers.ModelSerializer):
         ]
 
 
+class CourseSlugField(serializers.SlugRelatedField):
+    """A course by its slug. Anything that cannot be a slug (a NUL byte, a number, a
+    list) is "does not exist" before it reaches the database."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:50])
+        return super().to_internal_value(data)
+
+
 class EnrollmentSerializer(serializers.ModelSerializer):
-    course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
+    course = CourseSlugField(slug_field="slug", queryset=Course.objects.all())
 
     class Meta:
         model = Enrollment
@@ -134,6 +148,7 @@ class ProgressUpdateSerializer(serializers.Serializer):
 
 class CourseViewSet(viewsets.GenericViewSet):
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     serializer_class = CourseSerializer
 
     def get_queryset(self):
@@ -164,6 +179,7 @@ class LessonViewSet(viewsets.GenericViewSet):
     queryset = Lesson.objects.none()  # for the schema; lookups go through the selectors
     lookup_field = "slug"
     lookup_url_kwarg = "lesson_slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     @extend_schema(
         responses={

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from config.limits import allow, client_ip
 from quizzes.painmap import REGIONS, regions_for_lesson
 from quizzes.selectors import course_quiz_scores, quizzes_for_lesson
 from reviews.selectors import due_queue, review_minutes
@@ -148,13 +149,9 @@ VERIFY_LIMIT_PER_MINUTE = 30
 def _verify_allowed(request: HttpRequest) -> bool:
     """Throttle the public lookup per client address: codes are unguessable, and this
     keeps anyone from trying many."""
-    from django.core.cache import cache
-
-    from newsletter.views import client_ip
-
-    key = f"certificate-verify:{client_ip(request)}"
-    count = 1 if cache.add(key, 1, timeout=60) else cache.incr(key)
-    return count <= VERIFY_LIMIT_PER_MINUTE
+    return allow(
+        "certificate-verify", client_ip(request), limit=VERIFY_LIMIT_PER_MINUTE, per_seconds=60
+    )
 
 
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:

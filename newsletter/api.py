@@ -6,8 +6,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.limits import client_ip
+
 from . import services
-from .views import client_ip
 
 ANSWER = (
     "If that address can receive the newsletter, an email is on its way with a link "
@@ -16,7 +17,7 @@ ANSWER = (
 
 
 class SubscribeSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     health_professional = serializers.BooleanField(default=False)
     consent = serializers.BooleanField(
         help_text="Must be true: the subscriber agrees to the consent wording shown with the form."

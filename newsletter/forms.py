@@ -5,7 +5,9 @@ from .models import CONSENT_TEXT
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email address",
+        max_length=254,  # the longest address mail can carry (RFC 5321)
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     health_professional = forms.BooleanField(label="I am a health professional", required=False)
     consent = forms.BooleanField(

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -13,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.limits import allow
 from outbox.batch import BatchReport, owed_ids, send_batch
 from outbox.services import email_record, enqueue_after_commit
 
@@ -32,10 +32,9 @@ def _ip_allowed(ip: str | None) -> bool:
     """At most NEWSLETTER_SIGNUPS_PER_IP sign-ups an hour from one address."""
     if not ip:
         return True
-    key = f"newsletter-signups:{ip}"
-    added = cache.add(key, 1, timeout=3600)
-    count = 1 if added else cache.incr(key)
-    return count <= settings.NEWSLETTER_SIGNUPS_PER_IP
+    return allow(
+        "newsletter-signups", ip, limit=settings.NEWSLETTER_SIGNUPS_PER_IP, per_seconds=3600
+    )
 
 
 def subscribe(

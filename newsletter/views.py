@@ -5,24 +5,23 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.limits import client_ip
+
 from . import services
 from .forms import PreferencesForm, SignupForm
 
-
-def client_ip(request: HttpRequest) -> str:
-    # Behind the proxy, REMOTE_ADDR is the proxy's; the proxy appends the client's.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+SOURCES = ("footer", "page")  # where a sign-up form stands, as recorded with the consent
 
 
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["website"]:
+            source = request.POST.get("source")
             services.subscribe(
                 email=form.cleaned_data["email"],
                 health_professional=form.cleaned_data["health_professional"],
-                source=request.POST.get("source", "page")[:20],
+                source=source if source in SOURCES else "page",
                 ip=client_ip(request),
             )
         return redirect("newsletter:check_inbox")

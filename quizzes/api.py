@@ -14,6 +14,7 @@ from course.access import LessonAccess
 from . import services
 from .access import quiz_access, quizzes_visible_to
 from .models import Attempt, Quiz
+from .selectors import feedback_lessons
 
 
 class OptionSerializer(serializers.Serializer):
@@ -83,8 +84,11 @@ class QuestionFeedbackSerializer(serializers.Serializer):
     options = OptionFeedbackSerializer(many=True)
 
     def get_lesson(self, item) -> str | None:
+        """The lesson that teaches the point, if the learner may open it."""
         lesson = item.question.lesson
-        return lesson.get_absolute_url() if lesson else None
+        if lesson is None or lesson.pk not in self.context.get("visible_lessons", set()):
+            return None
+        return lesson.get_absolute_url()
 
 
 class AttemptSerializer(serializers.ModelSerializer):
@@ -97,7 +101,11 @@ class AttemptSerializer(serializers.ModelSerializer):
 
     @extend_schema(responses=QuestionFeedbackSerializer(many=True))
     def get_feedback(self, attempt) -> list[dict]:
-        return QuestionFeedbackSerializer(services.attempt_feedback(attempt), many=True).data
+        feedback = services.attempt_feedback(attempt)
+        visible = feedback_lessons(attempt.user, feedback)
+        return QuestionFeedbackSerializer(
+            feedback, many=True, context={"visible_lessons": visible}
+        ).data
 
 
 class Conflict(exceptions.APIException):

@@ -8,6 +8,19 @@ from .painmap import BY_KEY, REGIONS
 REGION_ORDER = [r.key for r in REGIONS]
 
 
+def form_int(value: str | None) -> int | None:
+    """A whole number from a form field, or None: only ASCII digits, and not so many
+    that they overflow a database column ("²" is a digit to str.isdigit, not to int)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def form_ids(values: list[str]) -> list[int]:
+    """The ids a form sent, ignoring anything that is not one."""
+    return [n for n in (form_int(v) for v in values) if n is not None]
+
+
 @dataclass
 class Option:
     choice: Choice

@@ -116,6 +116,17 @@ def course_quiz_scores(user, course, now=None) -> list[QuizScore]:
     return result
 
 
+def feedback_lessons(user, feedback) -> set[int]:
+    """Of the lessons the feedback links to, those this user may open (one query): a
+    lesson taken back to draft is not offered."""
+    from course.access import lessons_visible_to
+
+    wanted = {f.question.lesson_id for f in feedback if f.question.lesson_id}
+    if not wanted:
+        return set()
+    return set(lessons_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
 def quizzes_for_lesson(user, lesson, *, last_in_module: bool, now=None) -> list[Quiz]:
     """The lesson's self-check, and the module's quiz after its last lesson (one query)."""
     wanted = Q(lesson=lesson)

@@ -1,3 +1,4 @@
+import random
 import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,17 +8,23 @@ from course.access import LessonAccess, is_editor, lessons_visible_to
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
-from .display import Option, QuestionForm, ordered_options
+from .display import Option, QuestionForm, form_ids, ordered_options
 from .models import Attempt
 from .painmap import BY_KEY, REGIONS
+from .selectors import feedback_lessons
 
 
 def _forms(
-    questions, selected: dict[int, set[int]], problems: dict[int, str]
+    questions, selected: dict[int, set[int]], problems: dict[int, str], key: uuid.UUID
 ) -> list[QuestionForm]:
     forms = []
     for number, question in enumerate(questions, start=1):
-        choices = ordered_options(question, list(question.choices.all()))
+        # Options in an order of their own for each sitting (the same while the page is
+        # shown again with an error), so that where the right answer stands teaches
+        # nothing. Pain-map regions keep the diagram's order.
+        choices = list(question.choices.all())
+        random.Random(f"{key}:{question.pk}").shuffle(choices)  # noqa: S311 (not security)
+        choices = ordered_options(question, choices)
         chosen = selected.get(question.pk, set())
         forms.append(
             QuestionForm(
@@ -35,7 +42,7 @@ def _chosen(request: HttpRequest, questions) -> dict[int, list[int]]:
     answers = {}
     for question in questions:
         values = request.POST.getlist(f"q{question.pk}")
-        answers[question.pk] = [int(v) for v in values if v.isdigit()]
+        answers[question.pk] = form_ids(values)
     return answers
 
 
@@ -77,7 +84,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect(attempt)
     context |= {
-        "forms": _forms(questions, selected, problems),
+        "forms": _forms(questions, selected, problems, key),
         "error": error,
         "submission_key": key,
     }
@@ -95,11 +102,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404("No such attempt.")
     feedback = services.attempt_feedback(attempt)
-    visible = set(
-        lessons_visible_to(request.user)
-        .filter(pk__in=[f.question.lesson_id for f in feedback if f.question.lesson_id])
-        .values_list("pk", flat=True)
-    )
+    visible = feedback_lessons(request.user, feedback)
     missed = [f for f in feedback if f.missed]
     return render(
         request,

@@ -1,3 +1,4 @@
+import math
 import time
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quizzes.display import Option, QuestionForm, ordered_options
+from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
 
 from . import scheduler as srs
 from . import selectors, services
@@ -42,6 +43,8 @@ def _duration_ms(request) -> int | None:
         shown = float(request.POST.get("shown_at", ""))
     except ValueError:
         return None
+    if not math.isfinite(shown):
+        return None
     # A rough time spent on the card, capped so a forgotten tab does not skew the logs.
     return int(min(max(time.time() - shown, 0), 600) * 1000)
 
@@ -72,11 +75,9 @@ def _session_page(request, now, *, card=None, error: str = "", status: int = 200
 def answer(request: HttpRequest, card_id: int) -> HttpResponse:
     """Answer a quiz card (graded here) or rate a key-point card."""
     now = timezone.now()
-    choices = [int(c) for c in request.POST.getlist("choices") if c.isdigit()]
-    rating = request.POST.get("rating")
-    rating = int(rating) if rating and rating.isdigit() else None
-    reps = request.POST.get("reps")
-    expected = int(reps) if reps and reps.isdigit() else None
+    choices = form_ids(request.POST.getlist("choices"))
+    rating = form_int(request.POST.get("rating"))
+    expected = form_int(request.POST.get("reps"))
     card = (
         selectors.visible_cards(request.user, now)
         .select_related("question")

@@ -10,6 +10,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x7#kP2vq9!Lr4zT8wN1yB6mC3hJ5dF0gS&aQeR@uVoXiZlKjHbGnMpWtYcE",
     "ALLOWED_HOSTS": "learn.example.org",
+    "SITE_URL": "https://learn.example.org",
 }
 
 
@@ -18,6 +19,7 @@ def _manage(*args, **env):
     # calls in this process, which a deployment must never do).
     test_only = (
         "DEBUG",
+        "SITE_URL",
         "SECRET_KEY",
         "ALLOWED_HOSTS",
         "DATABASE_URL",
@@ -51,6 +53,13 @@ def test_missing_allowed_hosts_stops_start_up_with_a_clear_message():
     result = _manage("check", **{**PRODUCTION, "ALLOWED_HOSTS": ""})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_missing_site_url_stops_start_up_with_a_clear_message():
+    # Every email link and certificate QR code would otherwise point at 127.0.0.1.
+    result = _manage("check", **{**PRODUCTION, "SITE_URL": ""})
+    assert result.returncode != 0
+    assert "SITE_URL is not set" in result.stderr
 
 
 def test_a_malformed_boolean_is_an_error_not_a_guess():

@@ -1,0 +1,38 @@
+"""Who is asking, and how often: the client address and the counters that throttle the
+public forms (newsletter sign-up, certificate look-up). DRF's throttles and allauth's
+limits read the address the same way, from the same setting (TRUSTED_PROXY_COUNT)."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. With no proxy in front (TRUSTED_PROXY_COUNT=0), that is
+    REMOTE_ADDR, whatever X-Forwarded-For claims: a client writes that header itself.
+    Behind N proxies, each appends the address it saw, so the client is the Nth entry
+    from the right; anything further left was written by the client and is ignored."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [ip for ip in forwarded if ip]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow(scope: str, who: str, *, limit: int, per_seconds: int) -> bool:
+    """Count one more request from `who` in `scope`; False once `limit` is passed within
+    the window. The key is hashed, so any value (a long header) makes a valid key."""
+    key = "limit:" + hashlib.sha256(f"{scope}:{who}".encode()).hexdigest()
+    if cache.add(key, 1, timeout=per_seconds):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The counter expired between add and incr: this is the first of a new window.
+        cache.add(key, 1, timeout=per_seconds)
+        return True
+    return count <= limit
