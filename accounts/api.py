@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from reviews.forms import ReviewSettingsForm
 
 from .data import DeletionRefused, user_delete, user_export
-from .forms import AccountDeleteForm, ProfileForm
+from .forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 from .models import User
 
 PROFILE_FIELDS = ("name", "role", "profession", "registration_number", "certificate_name")
@@ -123,7 +123,7 @@ def me_data(user: User) -> dict:
         "time_zone": user.time_zone,
         "reminders_enabled": user.reminders_enabled,
         "reminder_hour": user.reminder_hour,
-        "weekdays": [i for i in range(7) if user.reminder_weekdays & (1 << i)],
+        "weekdays": user.reminder_days,
         "reminders_paused_until": user.reminders_paused_until,
     }
 
@@ -219,8 +219,6 @@ class DeleteSerializer(serializers.Serializer):
 
 class DeleteView(APIView):
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "password"  # guesses at the password are limited
 
     @extend_schema(
         request=DeleteSerializer,
@@ -233,6 +231,8 @@ class DeleteView(APIView):
         """Delete your account and everything in it (certificates then no longer verify)."""
         body = DeleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        if not password_guess_allowed(request._request):
+            raise Throttled(detail="Too many attempts. Please wait a minute and try again.")
         form = AccountDeleteForm(request.user, data=body.validated_data)
         if not form.is_valid():
             raise exceptions.ValidationError({"password": form.errors["password"]})

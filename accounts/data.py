@@ -81,9 +81,7 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
             "reminders_enabled": user.reminders_enabled,
             "reminder_hour": user.reminder_hour,
             "reminder_weekdays": [
-                day
-                for i, day in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
-                if user.reminder_weekdays & (1 << i)
+                ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i] for i in user.reminder_days
             ],
             "reminders_paused_until": user.reminders_paused_until,
         },

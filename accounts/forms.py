@@ -121,6 +121,14 @@ class ProfileForm(SignupForm):
         return user
 
 
+def password_guess_allowed(request) -> bool:
+    """Confirming a password again (to delete the account, page or API) shares
+    allauth's limit for re-authentication: a handful of guesses a minute per user."""
+    from allauth.core import ratelimit
+
+    return bool(ratelimit.consume(request, action="reauthenticate", user=request.user))
+
+
 class AccountDeleteForm(forms.Form):
     """Deleting an account asks for the password again: a borrowed, signed-in device
     is not enough."""

@@ -95,6 +95,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == self.Role.CLINICIAN
 
     @property
+    def reminder_days(self) -> list[int]:
+        """The weekdays reminders may come on, 0 = Monday (from the bit mask)."""
+        return [i for i in range(7) if self.reminder_weekdays & (1 << i)]
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 

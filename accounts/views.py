@@ -1,6 +1,5 @@
 import json
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -10,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .data import DeletionRefused, user_delete, user_export
-from .forms import AccountDeleteForm, ProfileForm
+from .forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 
 
 @login_required
@@ -51,8 +50,7 @@ def delete(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = AccountDeleteForm(user, request.POST or None)
     if request.method == "POST":
-        # Password guesses share allauth's limit for confirming a password again.
-        if not ratelimit.consume(request, action="reauthenticate", user=user):
+        if not password_guess_allowed(request):
             form.add_error(None, "Too many attempts. Please wait a minute and try again.")
         elif form.is_valid():
             try:

@@ -291,7 +291,6 @@ REST_FRAMEWORK = {
         "token": os.environ.get("THROTTLE_TOKEN", "10/min"),
         "newsletter": os.environ.get("THROTTLE_NEWSLETTER", "10/hour"),
         "verify": os.environ.get("THROTTLE_VERIFY", "30/min"),
-        "password": os.environ.get("THROTTLE_PASSWORD", "10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -52,8 +52,7 @@ class ReviewSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        mask = self.instance.reminder_weekdays
-        self.fields["weekdays"].initial = [str(i) for i in range(7) if mask & (1 << i)]
+        self.fields["weekdays"].initial = [str(i) for i in self.instance.reminder_days]
 
     def clean(self):
         cleaned = super().clean()

@@ -209,7 +209,7 @@ def review_settings_save(*, form) -> int | None:
     retention did not change."""
     user = form.instance
     retention = form.cleaned_data["desired_retention"]
-    old = user._meta.model.objects.values_list("desired_retention", flat=True).get(pk=user.pk)
+    old = form.initial["desired_retention"]  # the value before this form changed it
     user.desired_retention = old
     form.save()
     if retention == old:

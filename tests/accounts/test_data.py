@@ -189,3 +189,14 @@ def test_api_bring_back_and_subscribe_me(api_client):
     response = api_client.post("/api/v1/newsletter/subscribe-me/")
     assert response.status_code == 200
     assert Subscriber.objects.get(email=other.email.lower()).status == "active"
+
+
+def test_api_password_guesses_when_deleting_share_the_pages_limit(api_client):
+    user = UserFactory()
+    api_client.force_authenticate(user)
+    statuses = [
+        api_client.post("/api/v1/me/delete/", {"password": f"guess-{i}"}, format="json").status_code
+        for i in range(12)
+    ]
+    assert statuses[0] == 400 and statuses[-1] == 429
+    assert User.objects.filter(pk=user.pk).exists()
