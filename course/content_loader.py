@@ -5,6 +5,7 @@ transaction, so a malformed file loads nothing and names itself in the error. Ro
 are saved only when a field really changed, so loading twice changes nothing.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -12,14 +13,17 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Course, Lesson, Module, Publishable
+from .figures import FigureError, check_svg
+from .markdown import figure_names
+from .models import Course, Lesson, Module, Publishable, Reference
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+REFERENCES_FILE = "references.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ORDERED = re.compile(r"^(\d{2})-[a-z0-9-]+$")
-SOURCE_KEYS = {"grimaldi-mcnab", "knight", "ng", "clinic-guide"}
 
 
 class ContentError(Exception):
@@ -124,11 +128,26 @@ class Fields:
             self.fail(f"'{key}' must be between 0 and 999")
         return number
 
+    def date(self, key: str) -> datetime.date | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        self.fail(f"'{key}' must be a date written YYYY-MM-DD")
+
+    def slugs(self, key: str) -> list[str]:
+        """Earlier slugs (`formerly`): a list of slugs, or nothing."""
+        values = self.text_list(key)
+        if bad := [v for v in values if not SLUG.match(v)]:
+            self.fail(f"'{key}' lists {bad[0]!r}, which is not a slug")
+        return values
+
     def text_list(self, key: str, *, choices: set[str] | None = None) -> list[str]:
         value = self.meta.get(key, [])
         if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
             self.fail(f"'{key}' must be a list of text lines")
-        if choices and (bad := sorted(set(value) - choices)):
+        if choices is not None and (bad := sorted(set(value) - choices)):
             self.fail(
                 f"'{key}' has unknown value(s) {', '.join(bad)}; "
                 f"known: {', '.join(sorted(choices))}"
@@ -191,30 +210,124 @@ def parse_module(path: Path) -> dict:
     }
 
 
-def parse_lesson(path: Path) -> dict:
+def parse_lesson(path: Path, *, root: Path = CONTENT_DIR, references: set[str]) -> dict:
     meta, body = read_document(path)
     f = Fields(
         path,
         meta,
-        {"slug", "title", "summary", "free", "minutes", "objectives", "key_points", "sources"},
+        {
+            "slug",
+            "formerly",
+            "title",
+            "summary",
+            "free",
+            "minutes",
+            "authors",
+            "reviewed",
+            "objectives",
+            "key_points",
+            "sources",
+            "figures",
+        },
     )
-    return {
+    values = {
         "slug": f.slug(),
+        "formerly": f.slugs("formerly"),
         "title": f.text("title", max_length=200),
         "summary": f.text("summary"),
         "is_free": f.boolean("free", False),
         "minutes": f.positive_int("minutes", 10),
+        "authors": f.text("authors", required=False, max_length=200),
+        "reviewed_on": f.date("reviewed"),
         "objectives": f.text_list("objectives"),
         "key_points": f.cards("key_points"),
-        "sources": f.text_list("sources", choices=SOURCE_KEYS),
+        "sources": f.text_list("sources", choices=references),
+        "figures": _figures(f, path, root),
         "body_md": _body(path, body),
         "order": _order_of(path),
     }
+    declared = [x["name"] for x in values["figures"]]
+    placed = figure_names(values["body_md"])
+    for name in declared:
+        if placed.count(name) != 1:
+            f.fail(f"figure {name!r} must be placed once in the body with [figure: {name}]")
+    if unknown := sorted(set(placed) - set(declared)):
+        f.fail(f"[figure: {unknown[0]}] is placed but not listed under 'figures'")
+    return values
 
 
-def save_content(model, lookup: dict, values: dict, label: str, report: LoadReport):
-    """Create, update (only the fields that changed) or leave alone."""
+def _figures(f: Fields, path: Path, root: Path) -> list[dict]:
+    """The lesson's diagrams, each SVG checked against FORMAT.md's subset."""
+    raw = f.meta.get("figures", [])
+    if not isinstance(raw, list):
+        f.fail("'figures' must be a list of figures (file, caption, description)")
+    figures = []
+    for i, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or set(item) != {"file", "caption", "description"}:
+            f.fail(f"figure {i} must have exactly a 'file', a 'caption' and a 'description'")
+        if not all(isinstance(item[k], str) and item[k].strip() for k in item):
+            f.fail(f"figure {i}: 'file', 'caption' and 'description' must be text")
+        file = (path.parent / item["file"]).resolve()
+        if not file.is_relative_to(root.resolve()) or file.suffix != ".svg":
+            f.fail(f"figure {i}: {item['file']!r} must be an .svg file inside the content folder")
+        if not file.is_file():
+            f.fail(f"figure {i}: {item['file']!r} does not exist")
+        name = file.stem
+        if not SLUG.match(name):
+            f.fail(f"figure {i}: the file name {file.name!r} must be a slug")
+        if name in {x["name"] for x in figures}:
+            f.fail(f"figure {i}: {name!r} is listed twice")
+        try:
+            svg = check_svg(file, name)
+        except FigureError as error:
+            f.fail(f"figure {i} ({item['file']}): {error}")
+        figures.append(
+            {
+                "name": name,
+                "caption": " ".join(item["caption"].split()),
+                "description": item["description"].strip(),
+                "svg": svg,
+            }
+        )
+    return figures
+
+
+def parse_references(path: Path) -> dict[str, dict]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ContentError(path, f"cannot be read as YAML ({exc})".replace("\n", " ")) from None
+    if not isinstance(data, dict):
+        raise ContentError(path, "must map each reference key to its citation")
+    references = {}
+    for key, entry in data.items():
+        f = Fields(path, entry if isinstance(entry, dict) else {}, {"citation", "kind", "note"})
+        f.fail = lambda problem, key=key: _fail(path, f"{key}: {problem}")
+        if not isinstance(key, str) or not SLUG.match(key):
+            _fail(path, f"{key!r} is not a slug")
+        references[key] = {
+            "citation": " ".join(f.text("citation").split()),
+            "kind": f.choice("kind", set(Reference.Kind.values)),
+            "note": " ".join(f.text("note", required=False).split()),
+        }
+    return references
+
+
+def _fail(path: Path, problem: str):
+    raise ContentError(path, problem)
+
+
+def save_content(
+    model, lookup: dict, values: dict, label: str, report: LoadReport, *, formerly: Q | None = None
+):
+    """Create, update (only the fields that changed) or leave alone. `formerly` finds the
+    row under an earlier name when none has the current one: it is then renamed, so
+    everything that points at it (attempts, cards, progress) stays attached."""
     obj = model.objects.filter(**lookup).first()
+    if obj is None and formerly is not None:
+        obj = model.objects.filter(formerly).first()
+        if obj is not None:
+            values = {**lookup, **values}
     if obj is None:
         created = {"status": Publishable.Status.PUBLISHED, "publish_at": timezone.now()}
         obj = model(**lookup, **values, **(created if issubclass(model, Publishable) else {}))
@@ -245,6 +358,9 @@ def _attempt(report: LoadReport, fn, *args):
 
 def load_content(root: Path = CONTENT_DIR) -> LoadReport:
     report = LoadReport()
+    references = _attempt(report, _load_references, root, report)
+    if references is None:
+        return report
     for course_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         course = _attempt(report, _load_course, course_dir, report)
         if course is None:
@@ -260,7 +376,17 @@ def load_content(root: Path = CONTENT_DIR) -> LoadReport:
             for lesson_path in sorted(module_dir.glob("*.md")):
                 if lesson_path.name == "module.md":
                     continue
-                _attempt(report, _load_lesson, course, module, lesson_path, seen_slugs, report)
+                _attempt(
+                    report,
+                    _load_lesson,
+                    course,
+                    module,
+                    lesson_path,
+                    seen_slugs,
+                    report,
+                    root,
+                    references,
+                )
         # Quizzes last: their questions link to lessons anywhere in the course.
         from quizzes.content import load_quiz
 
@@ -290,15 +416,37 @@ def _load_module(course: Course, module_dir: Path, report: LoadReport) -> Module
     )
 
 
+def _load_references(root: Path, report: LoadReport) -> set[str]:
+    path = root / REFERENCES_FILE
+    if not path.exists():
+        return set()
+    references = parse_references(path)
+    for key, values in references.items():
+        save_content(Reference, {"key": key}, values, f"reference {key}", report)
+    return set(references)
+
+
 def _load_lesson(
-    course: Course, module: Module, path: Path, seen: dict[str, Path], report: LoadReport
+    course: Course,
+    module: Module,
+    path: Path,
+    seen: dict[str, Path],
+    report: LoadReport,
+    root: Path,
+    references: set[str],
 ) -> Lesson:
-    values = parse_lesson(path)
+    values = parse_lesson(path, root=root, references=references)
     slug = values.pop("slug")
+    formerly = values.pop("formerly")
     if slug in seen:
         raise ContentError(path, f"slug {slug!r} is already used by {seen[slug]}")
     seen[slug] = path
     values["module"] = module
     return save_content(
-        Lesson, {"course": course, "slug": slug}, values, f"lesson {course.slug}/{slug}", report
+        Lesson,
+        {"course": course, "slug": slug},
+        values,
+        f"lesson {course.slug}/{slug}",
+        report,
+        formerly=Q(course=course, slug__in=formerly) if formerly else None,
     )

@@ -1,4 +1,14 @@
-"""Markdown to safe HTML, done once when content is saved."""
+"""Markdown to safe HTML, done once when content is saved.
+
+Besides plain Markdown, lessons have boxes (`!!! warning "Title"`, Python-Markdown's
+admonitions) and figures (a line `[figure: name]`). Everything the author wrote goes
+through nh3; a figure's SVG does not, because nh3 does not know SVG: it was checked
+against the content format's strict subset when it was loaded (course.figures), and only
+that checked copy is placed here.
+"""
+
+import re
+from html import escape
 
 import markdown as md
 import nh3
@@ -25,16 +35,66 @@ ALLOWED_TAGS = {
     "pre",
     "hr",
     "br",
+    "div",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+# The kinds of box a lesson may use (FORMAT.md): red flags, where experts disagree, how
+# strong the evidence is, and anything else set apart.
+BOX_KINDS = ("warning", "disagree", "evidence", "note")
+ALLOWED_CLASSES = {"div": {"admonition", *BOX_KINDS}, "p": {"admonition-title"}}
+
+FIGURE_LINE = re.compile(r"^\[figure:\s*([a-z0-9]+(?:-[a-z0-9]+)*)\s*\]\s*$", re.MULTILINE)
+FIGURE_SLOT = "FIGURESLOT{}X"
 
 
-def render_markdown(source: str) -> str:
-    html = md.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
+def figure_names(source: str) -> list[str]:
+    """The figures a body places, in order."""
+    return FIGURE_LINE.findall(source)
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def _to_html(source: str) -> str:
+    return md.markdown(
+        source, extensions=["tables", "sane_lists", "admonition"], output_format="html"
+    )
+
+
+def _figure_html(number: int, figure: dict) -> str:
+    name = figure["name"]
+    return (
+        f'<figure class="diagram" id="figure-{name}">'
+        f'<div class="diagram-art">{figure["svg"]}</div>'
+        f"<figcaption><strong>Figure {number}.</strong> {escape(figure['caption'])}</figcaption>"
+        f'<div class="diagram-text"><p class="diagram-text-title">The diagram in words</p>'
+        f"{_clean(_to_html(figure['description']))}</div>"
+        "</figure>"
+    )
+
+
+def render_markdown(source: str, *, figures: list[dict] | None = None) -> str:
+    by_name = {f["name"]: f for f in figures or []}
+    placed: list[str] = []
+
+    def slot(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in by_name:
+            return match.group(0)  # shown as written, so an editor sees the typo
+        placed.append(name)
+        return "\n" + FIGURE_SLOT.format(len(placed) - 1) + "\n"
+
+    html = _clean(_to_html(FIGURE_LINE.sub(slot, source)))
+    for i, name in enumerate(placed):
+        html = html.replace(
+            f"<p>{FIGURE_SLOT.format(i)}</p>", _figure_html(i + 1, by_name[name]), 1
+        )
+    return html

@@ -49,10 +49,13 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         for source, html in self.markdown_fields.items():
-            setattr(self, html, render_markdown(getattr(self, source)))
+            setattr(self, html, self.render_markdown_field(source))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *self.markdown_fields.values()}
         super().save(*args, **kwargs)
+
+    def render_markdown_field(self, source: str) -> str:
+        return render_markdown(getattr(self, source))
 
     def is_live(self, now=None) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
@@ -129,7 +132,16 @@ class Lesson(Publishable):
     key_points = models.JSONField(
         default=list, blank=True, help_text="Review cards: a list of {front, back}."
     )
-    sources = models.JSONField(default=list, blank=True)
+    sources = models.JSONField(
+        default=list, blank=True, help_text="Keys of the references the lesson rests on."
+    )
+    authors = models.CharField(max_length=200, blank=True, help_text="Who wrote the lesson.")
+    reviewed_on = models.DateField(
+        null=True, blank=True, help_text="When the lesson was last checked for clinical accuracy."
+    )
+    # The diagrams the body places with "[figure: name]": [{name, caption, description, svg}],
+    # the SVG already checked against the content format's subset when it was loaded.
+    figures = models.JSONField(default=list, blank=True, editable=False)
     body_md = models.TextField("body (Markdown)")
     body_html = models.TextField(editable=False, default="")
     markdown_fields = {"body_md": "body_html"}
@@ -158,6 +170,31 @@ class Lesson(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("course:lesson", args=[self.course.slug, self.slug])
+
+    def render_markdown_field(self, source: str) -> str:
+        return render_markdown(getattr(self, source), figures=self.figures)
+
+
+class Reference(models.Model):
+    """A work the lessons cite, loaded from course/content/references.yaml."""
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", "Primary study"
+        REVIEW = "review", "Review"
+        TEXTBOOK = "textbook", "Textbook"
+        GUIDELINE = "guideline", "Guideline or criteria"
+        SECONDARY = "secondary", "Source document (secondary)"
+
+    key = models.SlugField(max_length=60, unique=True)
+    citation = models.TextField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.TextField(blank=True, help_text="What the work shows, and how strong it is.")
+
+    class Meta:
+        ordering = ["citation"]
+
+    def __str__(self) -> str:
+        return self.citation
 
 
 class Enrollment(models.Model):

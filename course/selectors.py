@@ -11,7 +11,7 @@ from .access import (
     lesson_access,
     lessons_visible_to,
 )
-from .models import Course, Enrollment, Lesson, LessonProgress, Module
+from .models import Course, Enrollment, Lesson, LessonProgress, Module, Reference
 
 
 @dataclass
@@ -196,3 +196,50 @@ def catalogue(user, now: datetime | None = None):
         course.free_lesson = next((x for x in course.visible_lessons if x.is_free), None)
         course.total_minutes = sum(x.minutes for x in course.visible_lessons)
     return courses
+
+
+def lesson_references(lesson: Lesson) -> list[Reference]:
+    """The works a lesson rests on, in the order the lesson lists them (one query)."""
+    found = {r.key: r for r in Reference.objects.filter(key__in=lesson.sources)}
+    return [found[key] for key in lesson.sources if key in found]
+
+
+REFERENCE_HEADINGS = {
+    "primary": "Primary studies",
+    "review": "Reviews",
+    "textbook": "Textbooks",
+    "guideline": "Guidelines and diagnostic criteria",
+    "secondary": "Source documents (secondary: articles and guides, not studies)",
+}
+
+
+@dataclass
+class ReferenceGroup:
+    kind: str
+    label: str
+    references: list[Reference]
+
+
+def course_references(user, course: Course) -> list[ReferenceGroup]:
+    """Every work cited by the lessons this user can see of the course, grouped by kind
+    (primary studies first), each with the lessons citing it (two queries)."""
+    lessons = list(
+        lessons_visible_to(user)
+        .filter(course=course, module__in=_visible_modules(user, None))
+        .order_by("module__order", "order", "pk")
+        .only("pk", "slug", "title", "course_id", "sources")
+    )
+    cited_by: dict[str, list[Lesson]] = {}
+    for lesson in lessons:
+        lesson.course = course
+        for key in lesson.sources:
+            cited_by.setdefault(key, []).append(lesson)
+    groups = []
+    references = list(Reference.objects.filter(key__in=cited_by).order_by("citation"))
+    for kind, heading in REFERENCE_HEADINGS.items():
+        chosen = [r for r in references if r.kind == kind]
+        for reference in chosen:
+            reference.cited_by = cited_by[reference.key]
+        if chosen:
+            groups.append(ReferenceGroup(kind=kind, label=heading, references=chosen))
+    return groups

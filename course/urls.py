@@ -9,6 +9,7 @@ urlpatterns = [
     path("courses/<slug:slug>/", views.course_detail, name="detail"),
     path("courses/<slug:slug>/enrol/", views.enrol, name="enrol"),
     path("courses/<slug:slug>/complete/", views.course_complete, name="complete"),
+    path("courses/<slug:slug>/references/", views.course_references, name="references"),
     path("certificates/", views.my_certificates, name="certificates"),
     # Codes are URL-safe base64 (letters, digits, - and _): the slug alphabet.
     path("certificates/<slug:code>/", views.certificate_verify, name="certificate_verify"),

@@ -88,7 +88,20 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "previous": previous,
             "next": following,
             "preview": preview,
+            "references": selectors.lesson_references(lesson)
+            if access is LessonAccess.OPEN
+            else [],
         },
+    )
+
+
+def course_references(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every work the course's lessons cite, with the lessons that cite it."""
+    course = _course_or_404(request, slug)
+    return render(
+        request,
+        "course/references.html",
+        {"course": course, "groups": selectors.course_references(request.user, course)},
     )
 
 

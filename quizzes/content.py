@@ -9,12 +9,14 @@ Something learners have already answered is never deleted by the loader.
 from pathlib import Path
 
 import yaml
+from django.db.models import Q
 
 from course.content_loader import ORDERED, ContentError, Fields, LoadReport, save_content
 from course.models import Course, Lesson, Module
 
 from .models import Choice, Question, Quiz
 from .painmap import BY_KEY
+from .quality import bend_problems
 
 KINDS = {k.value for k in Question.Kind}
 
@@ -69,10 +71,16 @@ def parse_quiz(path: Path, lesson_slugs: set[str]) -> dict:
 def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dict:
     slug = raw.get("slug", f"#{number}") if isinstance(raw, dict) else f"#{number}"
     q = Where(
-        path, raw, {"slug", "kind", "case", "prompt", "lesson", "options"}, f"question {slug}: "
+        path,
+        raw,
+        {"slug", "formerly", "kind", "case", "prompt", "lesson", "bends", "options"},
+        f"question {slug}: ",
     )
+    if problems := bend_problems(raw):
+        q.fail(problems[0])
     question = {
         "slug": q.slug(),
+        "formerly": q.slugs("formerly"),
         "kind": q.choice("kind", KINDS),
         "vignette": unwrap(q.text("case", required=False)),
         "prompt": q.text("prompt", max_length=300),
@@ -89,7 +97,7 @@ def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dic
         o = Where(
             path,
             option,
-            {"region" if pain_map else "text", "correct", "explanation"},
+            {"region" if pain_map else "text", "formerly", "correct", "explanation", "retired"},
             f"question {slug}, option {i}: ",
         )
         if pain_map:
@@ -104,15 +112,22 @@ def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dic
         value |= {
             "is_correct": o.boolean("correct", False),
             "explanation": o.text("explanation"),
+            "retired": o.boolean("retired", False),
+            "formerly": [] if pain_map else o.text_list("formerly"),
             "order": i,
         }
+        if value["retired"] and value["is_correct"]:
+            o.fail("a retired option is no longer scored, so it cannot be correct")
         parsed.append(value)
+    offered = [o for o in parsed if not o["retired"]]
+    if len(offered) < 2:
+        q.fail("at least two options must still be offered (not retired)")
     correct = sum(o["is_correct"] for o in parsed)
     if question["kind"] == Question.Kind.SINGLE and correct != 1:
         q.fail(f"a single-answer question needs exactly one correct option, not {correct}")
     if correct == 0:
         q.fail("no option is marked correct")
-    if correct == len(parsed):
+    if correct == len(offered):
         q.fail("every option is marked correct; nothing would be tested")
     if pain_map and keys != set(BY_KEY):
         missing = ", ".join(sorted(set(BY_KEY) - keys))
@@ -157,6 +172,7 @@ def load_quiz(course: Course, module: Module, path: Path, report: LoadReport) ->
             },
             f"question {slug}/{q['slug']}",
             report,
+            formerly=Q(quiz=quiz, slug__in=q["formerly"]) if q["formerly"] else None,
         )
         kept.append(question.pk)
         _save_choices(path, question, q["options"], report)
@@ -168,13 +184,17 @@ def _save_choices(path: Path, question: Question, options: list[dict], report: L
     kept = []
     for option in options:
         lookup = {"question": question, "text": option["text"], "region": option["region"]}
-        values = {k: option[k] for k in ("is_correct", "explanation", "order")}
+        values = {k: option[k] for k in ("is_correct", "explanation", "order", "retired")}
+        # A reworded option is found by its earlier wording and renamed, so the answers
+        # that chose it (and the item statistics built on them) stay with it.
+        formerly = option["formerly"]
         choice = save_content(
             Choice,
             lookup,
             values,
             f"option {question.slug}/{option['text'] or option['region']}",
             report,
+            formerly=Q(question=question, text__in=formerly) if formerly else None,
         )
         kept.append(choice.pk)
     _remove_unused(path, question.choices.exclude(pk__in=kept), "option")

@@ -97,6 +97,10 @@ class Choice(models.Model):
     is_correct = models.BooleanField(default=False)
     explanation = models.TextField()
     order = models.PositiveIntegerField(default=0)
+    retired = models.BooleanField(
+        default=False,
+        help_text="No longer offered or scored; kept for the learners who chose it.",
+    )
 
     class Meta:
         ordering = ["question", "order", "pk"]
@@ -107,6 +111,11 @@ class Choice(models.Model):
     @property
     def label(self) -> str:
         return self.text or self.get_region_display()
+
+
+def offered_choices() -> models.Prefetch:
+    """A question's options as learners are offered them now: without retired ones."""
+    return models.Prefetch("choices", queryset=Choice.objects.filter(retired=False))
 
 
 class Attempt(models.Model):

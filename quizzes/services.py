@@ -12,7 +12,7 @@ from course.completion import completion_check
 from reviews.services import cards_from_attempt
 
 from .access import quiz_access
-from .models import Answer, Attempt, Choice, Question, Quiz
+from .models import Answer, Attempt, Choice, Question, Quiz, offered_choices
 from .scoring import answer_score, percent
 
 
@@ -34,8 +34,8 @@ class SubmissionError(Exception):
 
 
 def questions_of(quiz: Quiz) -> list[Question]:
-    """The quiz's questions with their choices (two queries)."""
-    return list(quiz.questions.prefetch_related("choices").order_by("order", "pk"))
+    """The quiz's questions with the choices offered now (two queries)."""
+    return list(quiz.questions.prefetch_related(offered_choices()).order_by("order", "pk"))
 
 
 def expects_many(question: Question) -> bool:
@@ -180,8 +180,11 @@ def attempt_feedback(attempt: Attempt) -> list[QuestionFeedback]:
             QuestionFeedback(
                 question=question,
                 score=float(answer.score) if answer else 0.0,
+                # A retired option is shown only to the learners who chose it.
                 options=[
-                    OptionFeedback(choice=c, chosen=c.pk in chosen) for c in question.choices.all()
+                    OptionFeedback(choice=c, chosen=c.pk in chosen)
+                    for c in question.choices.all()
+                    if not c.retired or c.pk in chosen
                 ],
             )
         )

@@ -179,7 +179,7 @@ def review_record(
 def grade(card: Card, choices: list[int] | None) -> bool:
     if not choices:
         raise ReviewError("Choose an answer.")
-    options = {c.pk: c.is_correct for c in card.question.choices.all()}
+    options = {c.pk: c.is_correct for c in card.question.choices.filter(retired=False)}
     if unknown := [c for c in choices if c not in options]:
         raise ReviewError(f"Option {unknown[0]} does not belong to this question.")
     return set(choices) == {pk for pk, right in options.items() if right}
@@ -187,7 +187,7 @@ def grade(card: Card, choices: list[int] | None) -> bool:
 
 def shuffled_choices(card: Card) -> list:
     """The options in a new order for this review (stable while the page is reloaded)."""
-    choices = list(card.question.choices.all())
+    choices = list(card.question.choices.filter(retired=False))
     random.Random(f"{card.pk}:{card.reps}").shuffle(choices)  # noqa: S311 (not security)
     return choices
 

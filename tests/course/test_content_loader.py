@@ -38,6 +38,10 @@ def _write(path: Path, text: str) -> Path:
 def content(tmp_path) -> Path:
     root = tmp_path / "content"
     _write(
+        root / "references.yaml",
+        'ng:\n  citation: "A magazine review."\n  kind: secondary\n',
+    )
+    _write(
         root / "demo" / "course.md",
         "---\nslug: demo\ntitle: Demo\naudience: patient\nsummary: A demo.\n---\nAbout it.\n",
     )
@@ -52,7 +56,7 @@ def content(tmp_path) -> Path:
 def test_loads_courses_modules_and_lessons_published_and_sanitised(content):
     report = load_content(content)
     assert report.ok, report.errors
-    assert len(report.created) == 4
+    assert len(report.created) == 5  # the reference, the course, the module, two lessons
     one = Lesson.objects.get(slug="one")
     assert one.is_live() and one.module.slug == "first" and one.course.slug == "demo"
     assert "<h2>A heading</h2>" in one.body_html and "<strong>body</strong>" in one.body_html
@@ -66,7 +70,7 @@ def test_running_again_changes_nothing(content):
     stamps = {x.slug: x.updated_at for x in Lesson.objects.all()}
     report = load_content(content)
     assert report.ok and report.created == [] and report.updated == []
-    assert report.unchanged == 4
+    assert report.unchanged == 5
     assert {x.slug: x.updated_at for x in Lesson.objects.all()} == stamps
 
 

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from course.content_loader import CONTENT_DIR, load_content
-from quizzes.models import Choice, Question, Quiz
-from quizzes.services import attempt_submit
+from quizzes.models import Answer, Attempt, Choice, Question, Quiz
+from quizzes.quality import SOURCE_KEYWORDS, sources_named
+from quizzes.selectors import item_statistics
+from quizzes.services import SubmissionError, attempt_feedback, attempt_submit, questions_of
+from reviews.models import Card
 from tests.factories import EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +152,128 @@ def test_an_answered_option_cannot_be_dropped_by_the_loader(content):
     assert not Choice.objects.filter(text="Lumbar facet joint").exists()
 
 
+def _answer_everything(quiz, choice_texts: dict[str, str]):
+    """A learner who answered the quiz: `choice_texts` maps question slug → option text
+    (or region) chosen."""
+    user = UserFactory()
+    EnrollmentFactory(user=user, course=quiz.course)
+    answers = {}
+    for question in quiz.questions.all():
+        wanted = choice_texts[question.slug]
+        choice = question.choices.get(**({"region": wanted} if "-" in wanted else {"text": wanted}))
+        answers[question.pk] = [choice.pk]
+    return user, attempt_submit(user=user, quiz=quiz, answers=answers)
+
+
+def test_renamed_question_and_reworded_option_keep_attempts_cards_and_statistics(content):
+    load_content(content)
+    quiz = Quiz.objects.get()
+    user, attempt = _answer_everything(
+        quiz, {"belt-line": "Sacroiliac joint", "where": "upper-buttock"}
+    )
+    question = quiz.questions.get(slug="belt-line")
+    sacro = question.choices.get(text="Sacroiliac joint")
+    before = {s.question.pk: (s.answered, s.top_wrong) for s in item_statistics(quiz)}
+    path = content / "demo" / "01-first" / "quiz.yaml"
+    path.write_text(
+        QUIZ.replace(
+            "  - slug: belt-line\n", "  - slug: belt-line-crest\n    formerly: [belt-line]\n"
+        ).replace(
+            "      - text: Sacroiliac joint\n",
+            "      - text: Sacroiliac joint pain\n        formerly: [Sacroiliac joint]\n",
+        )
+    )
+    report = load_content(content)
+    assert report.ok, report.errors
+    renamed = Question.objects.get(pk=question.pk)
+    assert renamed.slug == "belt-line-crest" and Question.objects.count() == 2
+    assert Choice.objects.get(pk=sacro.pk).text == "Sacroiliac joint pain"
+    # The learner's answer, card and the item statistics still point at the same rows.
+    answer = Answer.objects.get(attempt=attempt, question=renamed)
+    assert [c.pk for c in answer.choices.all()] == [sacro.pk]
+    assert Card.objects.filter(user=user, question=renamed).exists()
+    assert {s.question.pk: (s.answered, s.top_wrong) for s in item_statistics(quiz)} == before
+    feedback = {f.question.pk: f for f in attempt_feedback(attempt)}
+    assert [o.choice.text for o in feedback[renamed.pk].options if o.chosen] == [
+        "Sacroiliac joint pain"
+    ]
+    # Loading again changes nothing: the new names are now the names.
+    again = load_content(content)
+    assert again.created == [] and again.updated == []
+
+
+def test_retired_option_is_kept_for_its_choosers_but_no_longer_offered(content):
+    load_content(content)
+    quiz = Quiz.objects.get()
+    earlier, attempt = _answer_everything(
+        quiz, {"belt-line": "Sacroiliac joint", "where": "upper-buttock"}
+    )
+    path = content / "demo" / "01-first" / "quiz.yaml"
+    path.write_text(
+        QUIZ.replace(
+            "        explanation: Provocation tests were negative.\n",
+            "        explanation: Provocation tests were negative.\n        retired: true\n"
+            "      - text: Lumbar facet joint\n        explanation: Extension was painless.\n",
+        )
+    )
+    report = load_content(content)
+    assert report.ok, report.errors
+    retired = Choice.objects.get(text="Sacroiliac joint")
+    assert retired.retired
+    offered = {c.text for q in questions_of(quiz) for c in q.choices.all()}
+    assert "Sacroiliac joint" not in offered and "Lumbar facet joint" in offered
+    # The learner who chose it still sees it in their attempt; a new attempt cannot choose it.
+    chosen = [o.choice.pk for f in attempt_feedback(attempt) for o in f.options if o.chosen]
+    assert retired.pk in chosen
+    newcomer = UserFactory()
+    EnrollmentFactory(user=newcomer, course=quiz.course)
+    where = quiz.questions.get(slug="where").choices.first()
+    with pytest.raises(SubmissionError, match="does not belong"):
+        attempt_submit(
+            user=newcomer,
+            quiz=quiz,
+            answers={retired.question_id: [retired.pk], where.question_id: [where.pk]},
+        )
+    assert not Attempt.objects.filter(user=newcomer).exists()
+    fresh = attempt_submit(
+        user=newcomer,
+        quiz=quiz,
+        answers={
+            retired.question_id: [Choice.objects.get(text="Lumbar facet joint").pk],
+            where.question_id: [where.pk],
+        },
+    )
+    assert all(not o.choice.retired for f in attempt_feedback(fresh) for o in f.options)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            ("        correct: true\n", "        correct: true\n        retired: true\n"),
+            "a retired option is no longer scored",
+        ),
+        (
+            ("    kind: single\n", "    kind: single\n    bends: {length: short}\n"),
+            "'length' is not a rule",
+        ),
+        (
+            (
+                "    kind: single\n",
+                "    kind: single\n    bends: {tone: 'because it reads better'}\n",
+            ),
+            "'tone' is not a rule",
+        ),
+    ],
+)
+def test_bad_retirement_or_bend_is_named(content, change, problem):
+    path = content / "demo" / "01-first" / "quiz.yaml"
+    path.write_text(QUIZ.replace(*change, 1))
+    report = load_content(content)
+    assert [e.path for e in report.errors] == [path]
+    assert problem in report.errors[0].problem
+
+
 @pytest.fixture
 def shipped(tmp_path):
     shutil.copytree(CONTENT_DIR, tmp_path / "content")
@@ -172,25 +297,6 @@ def test_every_shipped_question_is_complete(shipped):
                 assert marker not in text.lower(), q.slug
 
 
-# Which source of buttock pain an option names, found by case-folded keywords so that
-# wording can vary ("Lumbar radicular pain (S1 root)", "Sciatic nerve irritation in the
-# ischial tunnel"). One option may name two: "Sciatic nerve in the ischial tunnel /
-# proximal hamstring tendinopathy".
-SOURCE_KEYWORDS = {
-    "SCN": ("superior cluneal",),
-    "MCN": ("middle cluneal",),
-    "ICN": ("inferior cluneal",),
-    "PFCN": ("posterior femoral cutaneous",),
-    "SGN": ("superior gluteal nerve",),
-    "IGN": ("inferior gluteal nerve",),
-    "deep gluteal": ("deep gluteal", "piriformis"),
-    "ischial tunnel": ("ischial tunnel",),
-    "SI joint": ("sacroiliac joint",),
-    "facet": ("facet joint",),
-    "lumbar radicular": ("radicular",),
-    "trochanteric": ("trochanter",),
-    "hamstring tendinopathy": ("hamstring tendinopathy",),
-}
 # Pain-map questions answer with regions, not names: the source each case stands for.
 PAIN_MAP_SOURCES = {
     "roofer-graft-site-burning": {"SCN"},
@@ -285,11 +391,6 @@ REQUIRED_COMPARISONS = [
     ({"deep gluteal"}, {"lumbar radicular"}),
     ({"hamstring tendinopathy"}, {"ischial tunnel"}),
 ]
-
-
-def sources_named(text: str) -> set[str]:
-    text = text.casefold()
-    return {s for s, words in SOURCE_KEYWORDS.items() if any(w in text for w in words)}
 
 
 def right_answers(question) -> set[str]:
