@@ -87,6 +87,20 @@ def cards_from_lesson(*, user, lesson, now: datetime) -> int:
     return len(created)
 
 
+def key_point_cards_refresh(*, lesson) -> int:
+    """Give learners' key-point cards the lesson's current wording (a corrected fact
+    reaches everyone who is remembering it), keeping their schedule. One update per key
+    point whose cards differ; returns how many cards changed."""
+    changed = 0
+    for i, point in enumerate(lesson.key_points):
+        changed += (
+            Card.objects.filter(kind=Card.Kind.KEY_POINT, lesson=lesson, key_index=i)
+            .exclude(front=point["front"], back=point["back"])
+            .update(front=point["front"], back=point["back"])
+        )
+    return changed
+
+
 # --- reviewing ---------------------------------------------------------------------------
 
 
