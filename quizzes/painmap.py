@@ -23,6 +23,8 @@ class Region:
     nerves: tuple[str, ...]
     irritants: tuple[str, ...]
     mimics: tuple[str, ...]
+    # What in this area must not wait for a lesson: shown above everything else.
+    warning: str
     # (course slug, lesson slug) of the lessons that cover it
     lessons: tuple[tuple[str, str], ...]
 
@@ -52,12 +54,13 @@ REGIONS: tuple[Region, ...] = (
         ry=24,
         nerves=("Superior cluneal nerves (skin of the upper buttock)",),
         irritants=(
-            "Being squeezed where the nerves cross the rim of the pelvis through tight "
-            "tunnels of tissue",
+            "Possibly being squeezed where the nerves pass through tough tissue over the rim "
+            "of the pelvis (surgeons describe this; a study of 20 bodies found no such tunnels)",
             "Belts and waistbands pressing on the crest",
             "Standing, arching backwards and long drives",
         ),
         mimics=("Pain from the lower back (facet joints, nerve roots)", "Sacroiliac joint pain"),
+        warning="",
         lessons=(
             (PATIENT, "cluneal-nerves"),
             (CLINICIAN, "cluneal-nerves-anatomy"),
@@ -77,6 +80,7 @@ REGIONS: tuple[Region, ...] = (
         nerves=("Middle cluneal nerves (through the long posterior sacroiliac ligament)",),
         irritants=("Pressure or strain where the nerves pass through or under the ligament",),
         mimics=("Sacroiliac joint pain, the usual label for pain here",),
+        warning="",
         lessons=(
             (PATIENT, "cluneal-nerves"),
             (CLINICIAN, "cluneal-nerves-anatomy"),
@@ -100,7 +104,17 @@ REGIONS: tuple[Region, ...] = (
             "Long sitting on hard seats, above all with little muscle padding",
             "Unhealthy hamstring tendons next to the sciatic nerve",
         ),
-        mimics=("Hamstring tendon pain",),
+        mimics=(
+            "Hamstring tendon pain",
+            "A deep muscle squeezed between the sitting bone and the thigh bone "
+            "(ischiofemoral impingement)",
+            "Pudendal nerve pain: pain between the legs, worse sitting",
+            "Tailbone pain (coccydynia)",
+        ),
+        warning="These nerves do not supply the skin between the legs. Numbness there, or "
+        "around the back passage, or new bladder or bowel trouble, needs help now "
+        "(emergency department): it can mean pressure on the nerves at the base of the spine "
+        "(cauda equina syndrome).",
         lessons=(
             (PATIENT, "cluneal-nerves"),
             (PATIENT, "sciatic-nerve-in-the-buttock"),
@@ -116,14 +130,19 @@ REGIONS: tuple[Region, ...] = (
         rx=46,
         ry=62,
         nerves=(
-            "Posterior femoral cutaneous nerve (skin of the back of the thigh)",
+            "Posterior femoral cutaneous nerve (skin of the back of the thigh, down to the "
+            "back of the knee and the top of the calf)",
             "Sciatic nerve, when the pain runs on into the calf",
         ),
         irritants=(
             "The same pressure that irritates the inferior cluneal nerves nearby",
             "Irritation of the sciatic nerve anywhere along the buttock",
         ),
-        mimics=("Pain from a nerve root in the lower back (radicular pain)",),
+        mimics=(
+            "Pain from a nerve root in the lower back (radicular pain)",
+            "Hamstring muscle or tendon pain",
+        ),
+        warning="",
         lessons=(
             (PATIENT, "cluneal-nerves"),
             (PATIENT, "sciatic-nerve-in-the-buttock"),
@@ -146,7 +165,15 @@ REGIONS: tuple[Region, ...] = (
             "Compression by the piriformis or other deep muscles, or by fibrous bands",
             "Rarely, surgery such as a hip replacement from the back",
         ),
-        mimics=("Sciatica from the lower back", "Hip joint pain"),
+        mimics=(
+            "Sciatica from the lower back",
+            "Hip joint pain",
+            "A deep muscle squeezed between the sitting bone and the thigh bone "
+            "(ischiofemoral impingement)",
+        ),
+        warning="Buttock pain that comes on when you walk and eases when you stand still can "
+        "come from narrowed arteries, especially in smokers or people with diabetes or heart "
+        "disease: see a doctor about it.",
         lessons=(
             (PATIENT, "sciatic-nerve-in-the-buttock"),
             (PATIENT, "gluteal-nerves"),
@@ -167,8 +194,16 @@ REGIONS: tuple[Region, ...] = (
             "Superior gluteal nerve (gluteus medius, minimus and TFL: weakness, a limp)",
             "Outer branches of the cluneal nerves",
         ),
-        irritants=("Irritation of the gluteal nerves on their way through the buttock",),
-        mimics=("Trochanteric bursitis and other tendon pain at the side of the hip",),
+        irritants=(
+            "Irritation of the gluteal nerves on their way through the buttock",
+            "Rarely, hip replacement surgery from the side (the superior gluteal nerve)",
+        ),
+        mimics=(
+            "Gluteal tendon pain (often called trochanteric bursitis): the commonest cause of "
+            "pain here, and it weakens the hip too",
+            "Hip joint pain",
+        ),
+        warning="",
         lessons=(
             (PATIENT, "gluteal-nerves"),
             (CLINICIAN, "gluteal-and-sciatic-anatomy"),
