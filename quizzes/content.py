@@ -116,13 +116,13 @@ def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dic
             "formerly": [] if pain_map else o.text_list("formerly"),
             "order": i,
         }
-        if value["retired"] and value["is_correct"]:
-            o.fail("a retired option is no longer scored, so it cannot be correct")
         parsed.append(value)
     offered = [o for o in parsed if not o["retired"]]
     if len(offered) < 2:
         q.fail("at least two options must still be offered (not retired)")
-    correct = sum(o["is_correct"] for o in parsed)
+    # A retired option keeps the correctness its choosers were shown; only the options
+    # still offered are held to the rules.
+    correct = sum(o["is_correct"] for o in offered)
     if question["kind"] == Question.Kind.SINGLE and correct != 1:
         q.fail(f"a single-answer question needs exactly one correct option, not {correct}")
     if correct == 0:

@@ -251,7 +251,7 @@ def test_retired_option_is_kept_for_its_choosers_but_no_longer_offered(content):
     [
         (
             ("        correct: true\n", "        correct: true\n        retired: true\n"),
-            "a retired option is no longer scored",
+            "no option is marked correct",
         ),
         (
             ("    kind: single\n", "    kind: single\n    bends: {length: short}\n"),
