@@ -250,8 +250,12 @@ def test_retired_option_is_kept_for_its_choosers_but_no_longer_offered(content):
     ("change", "problem"),
     [
         (
-            ("        correct: true\n", "        correct: true\n        retired: true\n"),
-            "no option is marked correct",
+            (
+                "        explanation: Belt line and crest tenderness.\n",
+                "        explanation: Belt line and crest tenderness.\n        retired: true\n"
+                "      - text: Lumbar facet joint\n        explanation: Extension was painless.\n",
+            ),
+            "exactly one correct option, not 0",
         ),
         (
             ("    kind: single\n", "    kind: single\n    bends: {length: short}\n"),
