@@ -9,7 +9,7 @@ import pytest
 
 from course.content_loader import CONTENT_DIR, load_content
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
-from quizzes.quality import SOURCE_KEYWORDS, sources_named
+from quizzes.quality import sources_named
 from quizzes.selectors import item_statistics
 from quizzes.services import SubmissionError, attempt_feedback, attempt_submit, questions_of
 from reviews.models import Card
@@ -311,10 +311,23 @@ PAIN_MAP_SOURCES = {
 }
 # The sources CONTENT.md requires as a right answer at least three times; the sciatic
 # nerve counts once whether it is irritated in the deep gluteal space or the ischial tunnel.
+NERVE_SOURCES_AND_COMMON_MIMICS = (
+    *("SCN", "MCN", "ICN", "PFCN", "SGN", "IGN", "SI joint", "facet", "lumbar radicular"),
+    *("trochanteric", "hamstring tendinopathy"),
+)
 REQUIRED_SOURCES = {
-    **{s: {s} for s in SOURCE_KEYWORDS if s not in ("deep gluteal", "ischial tunnel")},
+    **{s: {s} for s in NERVE_SOURCES_AND_COMMON_MIMICS},
     "sciatic / deep gluteal / ischial tunnel": {"deep gluteal", "ischial tunnel"},
 }
+# The further mimics the clinical review asked for: each the right answer at least once.
+FURTHER_MIMICS = (
+    "pudendal",
+    "ischiofemoral",
+    "hip joint",
+    "coccydynia",
+    "sacral fracture",
+    "vascular",
+)
 # Near-miss pairs: the same vignette with one finding changed and a different answer, each
 # question offering the other's answer. (quiz, slug_a, slug_b, right in a, right in b)
 NEAR_MISS_PAIRS = [
@@ -379,6 +392,20 @@ NEAR_MISS_PAIRS = [
     ),
     (
         "presentations-quiz",
+        "stenographer-perineal-sensation-normal",
+        "stenographer-perineal-sensation-reduced",
+        "pudendal",
+        "cauda equina",
+    ),
+    (
+        "presentations-quiz",
+        "welder-walking-pain-stands-still",
+        "welder-walking-pain-must-sit",
+        "vascular",
+        "lumbar radicular",
+    ),
+    (
+        "presentations-quiz",
         "cyclist-saddle-tendon-loading",
         "cyclist-saddle-skin-tender",
         "hamstring tendinopathy",
@@ -430,6 +457,8 @@ def test_case_bank_covers_the_course(shipped):
         for required, members in REQUIRED_SOURCES.items():
             if answers & members:
                 answered_by[required] += 1
+        for mimic in FURTHER_MIMICS:
+            answered_by[mimic] += mimic in answers
     # Each source is the right answer (alone or among several) at least three times.
     for required in REQUIRED_SOURCES:
         assert answered_by[required] >= 3, (required, answered_by)
@@ -445,13 +474,17 @@ def test_near_miss_pairs_change_one_finding_and_the_answer(shipped):
             for s in (slug_a, slug_b)
         )
         pair = (slug_a, slug_b)
-        assert a.kind == b.kind == "single", pair
+        # The first of a pair has one best answer; the second may add a second right
+        # answer (both a tendon and a nerve finding), but never loses the first's.
+        assert a.kind == "single" and b.kind in ("single", "multiple"), pair
         texts_a, texts_b = ({c.text for c in q.choices.all()} for q in (a, b))
-        (right_a,), (right_b,) = ([c.text for c in q.choices.all() if c.is_correct] for q in (a, b))
-        assert right_a != right_b and right_a in texts_b and right_b in texts_a, pair
+        right_a, right_b = ({c.text for c in q.choices.all() if c.is_correct} for q in (a, b))
+        assert right_a != right_b and right_a <= texts_b and right_b <= texts_a, pair
         assert len(texts_a & texts_b) >= 4, pair
         assert source_a in right_answers(a) and source_b not in right_answers(a), pair
-        assert source_b in right_answers(b) and source_a not in right_answers(b), pair
+        assert source_b in right_answers(b), pair
+        if b.kind == "single":
+            assert source_a not in right_answers(b), pair
         # One finding changed: most of the vignette is shared word for word.
         same = SequenceMatcher(None, a.vignette.split(), b.vignette.split()).ratio()
         assert same >= 0.75, (pair, round(same, 2))
