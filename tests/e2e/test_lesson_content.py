@@ -29,7 +29,9 @@ def test_free_lesson_shows_its_diagram_red_flags_and_sources(live_server, page, 
     assert load_content().ok
     lesson = Lesson.objects.get(is_free=True)
     page.goto(live_server.url + lesson.get_absolute_url())
-    expect(page.get_by_role("img", name="Nerves of the buttock", exact=False).first).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Nerves of the right buttock", exact=False).first
+    ).to_be_visible()
     expect(page.locator(".admonition.warning").first).to_be_visible()
     expect(page.get_by_role("heading", name="Sources for this lesson")).to_be_visible()
     expect(page.get_by_text("Last reviewed")).to_be_visible()

@@ -356,10 +356,10 @@ NEAR_MISS_PAIRS = [
     ),
     (
         "management-quiz",
-        "organist-cushion-hamstring-painless",
-        "organist-cushion-hamstring-painful",
+        "organist-sitting-pain-unscreened",
+        "organist-sitting-pain-screened",
+        "sacral fracture",
         "ICN",
-        "ischial tunnel",
     ),
     (
         "presentations-quiz",
@@ -421,6 +421,10 @@ REQUIRED_COMPARISONS = [
     ({"SGN", "IGN"}, {"trochanteric"}),
     ({"deep gluteal"}, {"lumbar radicular"}),
     ({"hamstring tendinopathy"}, {"ischial tunnel"}),
+    # Safety: the serious cause beside the benign one it hides behind.
+    ({"pudendal"}, {"cauda equina"}),
+    ({"vascular"}, {"lumbar radicular"}),
+    ({"sacral fracture"}, {"ICN"}),
 ]
 
 
