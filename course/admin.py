@@ -16,6 +16,7 @@ from .models import (
     LessonProgress,
     Module,
     PublicationEvent,
+    Reference,
 )
 
 
@@ -142,8 +143,17 @@ class LessonAdmin(PublishingAdmin):
         (
             "Content",
             {
-                "fields": ["body_md", "objectives", "key_points", "sources"],
-                "description": "Markdown. Raw HTML is removed when the lesson is saved.",
+                "fields": [
+                    "body_md",
+                    "objectives",
+                    "key_points",
+                    "sources",
+                    "authors",
+                    "reviewed_on",
+                ],
+                "description": "Markdown. Raw HTML is removed when the lesson is saved. Boxes "
+                '(!!! warning "Title") and the diagrams loaded with the lesson '
+                "([figure: name]) are described in course/content/FORMAT.md.",
             },
         ),
         ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
@@ -277,3 +287,10 @@ class CertificateAdmin(admin.ModelAdmin):
     def reissue(self, request, queryset) -> None:
         issued = [c for c in (certificate_reissue(certificate=x) for x in queryset) if c]
         messages.success(request, f"Reissued {len(issued)} certificate(s).")
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ["key", "citation", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["key", "citation", "note"]

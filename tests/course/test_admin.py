@@ -108,10 +108,18 @@ def test_reordering_from_the_list_changes_the_reading_order(client, editor):
     assert list(Lesson.objects.filter(module=module).values_list("slug", flat=True)) == ["b", "a"]
 
 
-@pytest.mark.parametrize("page", ["course", "module", "lesson", "publicationevent", "enrollment"])
+@pytest.mark.parametrize(
+    "page", ["course", "module", "lesson", "publicationevent", "enrollment", "reference"]
+)
 def test_admin_lists_open(client, editor, page):
     LessonFactory()
     assert client.get(f"/admin/course/{page}/").status_code == 200
+
+
+def test_lesson_edit_page_shows_authors_and_review_date(client, editor):
+    lesson = LessonFactory()
+    page = client.get(f"/admin/course/lesson/{lesson.pk}/change/").content.decode()
+    assert 'name="authors"' in page and 'name="reviewed_on"' in page
 
 
 def test_preview_link_opens_the_learner_page(client, editor):
