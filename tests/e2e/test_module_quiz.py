@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from course.content_loader import load_content
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Choice, Quiz
 from quizzes.painmap import REGIONS
-from quizzes.services import expects_many
+from quizzes.services import expects_many, questions_of
 from tests.factories import ClinicianFactory, EnrollmentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -60,8 +60,13 @@ def test_clinician_takes_a_module_quiz(live_server, page, screenshot):
     page.get_by_role("link", name=quiz.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(quiz.title)
 
-    questions = list(quiz.questions.prefetch_related("choices").order_by("order"))
+    # The options offered now: a retired option is kept for those who chose it, not shown.
+    questions = questions_of(quiz)
     assert any(q.kind == "pain_map" for q in questions)
+    retired = list(Choice.objects.filter(question__quiz=quiz, retired=True))
+    assert retired
+    for choice in retired:
+        expect(page.get_by_label(choice.text, exact=True)).to_have_count(0)
     # Submitting with nothing chosen names what is missing and keeps the page.
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_role("alert")).to_contain_text(f"{len(questions)} questions need an answer")
