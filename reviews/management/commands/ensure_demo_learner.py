@@ -17,7 +17,7 @@ from course.models import Course, Enrollment, LessonProgress
 from course.services import enrollment_create, lesson_set_done
 from outbox.services import enqueue_after_commit
 from quizzes.models import Attempt, Quiz
-from quizzes.services import attempt_submit
+from quizzes.services import attempt_submit, questions_of
 from reminders.tasks import send_due_reminders
 from reviews.models import Card, ReviewLog
 
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         for lesson in quiz.module.lessons.order_by("order")[:1]:
             lesson_set_done(user=user, lesson=lesson)
         answers = {}
-        for question in quiz.questions.prefetch_related("choices"):
+        for question in questions_of(quiz):  # the options offered now, not retired ones
             choices = list(question.choices.all())
             right = [c.pk for c in choices if c.is_correct]
             wrong = [c.pk for c in choices if not c.is_correct]
