@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from course.content_loader import CONTENT_DIR, load_content
-from course.models import Course, Lesson, Module
+from course.models import Course, Lesson, Module, Reference
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +177,38 @@ def test_shipped_content_loads_without_errors_and_is_complete(tmp_path):
         lowered = lesson.body_md.lower()
         for marker in ("lorem", "todo", "tbd", "placeholder", "xxx"):
             assert marker not in lowered, f"{lesson.slug} contains {marker!r}"
+
+
+PEOPLE_CITED = ("grimaldi", "mcnab", "knight", "aota", "kuniya", "tubbs", "smoll", "maigne")
+
+
+def test_patient_lessons_gather_who_said_what_into_one_box_and_warn_where_it_matters(
+    tmp_path,
+):
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    assert load_content(tmp_path / "content").ok
+    for lesson in Lesson.objects.filter(course__audience="patient"):
+        html = lesson.body_html
+        assert html.count('<div class="admonition disagree">') == 1, lesson.slug
+        start = html.index('<div class="admonition disagree">')
+        end = html.index("</div>", start)
+        outside = (html[:start] + html[end:]).lower()
+        named = [name for name in PEOPLE_CITED if name in outside]
+        assert not named, (lesson.slug, named)
+        # Red flags are in the lessons, not only in the page footer.
+        assert '<div class="admonition warning">' in html, lesson.slug
+    free = Lesson.objects.get(is_free=True).body_html.lower()
+    for sign in ("urine", "bowel", "between your legs", "both", "fever", "cancer", "fall"):
+        assert sign in free, sign
+
+
+def test_every_shipped_lesson_names_its_authors_review_date_and_sources(tmp_path):
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    assert load_content(tmp_path / "content").ok
+    kinds = dict(Reference.objects.values_list("key", "kind"))
+    for lesson in Lesson.objects.select_related("course"):
+        assert lesson.authors and lesson.reviewed_on, lesson.slug
+        assert set(lesson.sources) <= set(kinds), lesson.slug
+        if lesson.course.audience == "clinician":
+            # Not only the secondary documents the course began from.
+            assert {kinds[k] for k in lesson.sources} - {"secondary"}, lesson.slug
