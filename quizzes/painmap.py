@@ -55,7 +55,8 @@ REGIONS: tuple[Region, ...] = (
         nerves=("Superior cluneal nerves (skin of the upper buttock)",),
         irritants=(
             "Possibly being squeezed where the nerves pass through tough tissue over the rim "
-            "of the pelvis (surgeons describe this; a study of 20 bodies found no such tunnels)",
+            "of the pelvis (one small study of donated bodies found such a tunnel; another is "
+            "reported to have found none)",
             "Belts and waistbands pressing on the crest",
             "Standing, arching backwards and long drives",
         ),
