@@ -6,6 +6,7 @@ import pytest
 
 from course.content_loader import load_content
 from course.models import Lesson, LessonProgress, Reference
+from tests.course.test_content_loader import _write
 from tests.factories import EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,12 +62,6 @@ ng:
   citation: "Ng. A magazine review."
   kind: secondary
 """
-
-
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
