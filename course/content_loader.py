@@ -170,6 +170,19 @@ class Fields:
         return cards
 
 
+class Where(Fields):
+    """Fields that say which question or option a problem is in."""
+
+    def __init__(self, path: Path, meta, allowed: set[str], where: str):
+        self.where = where
+        if not isinstance(meta, dict):
+            raise ContentError(path, f"{where}must be a set of 'key: value' lines")
+        super().__init__(path, meta, allowed)
+
+    def fail(self, problem: str):
+        raise ContentError(self.path, f"{self.where}{problem}")
+
+
 def _order_of(path: Path) -> int:
     match = ORDERED.match(path.stem if path.is_file() else path.name)
     if not match:
@@ -301,20 +314,15 @@ def parse_references(path: Path) -> dict[str, dict]:
         raise ContentError(path, "must map each reference key to its citation")
     references = {}
     for key, entry in data.items():
-        f = Fields(path, entry if isinstance(entry, dict) else {}, {"citation", "kind", "note"})
-        f.fail = lambda problem, key=key: _fail(path, f"{key}: {problem}")
         if not isinstance(key, str) or not SLUG.match(key):
-            _fail(path, f"{key!r} is not a slug")
+            raise ContentError(path, f"{key!r} is not a slug")
+        f = Where(path, entry, {"citation", "kind", "note"}, f"{key}: ")
         references[key] = {
             "citation": " ".join(f.text("citation").split()),
             "kind": f.choice("kind", set(Reference.Kind.values)),
             "note": " ".join(f.text("note", required=False).split()),
         }
     return references
-
-
-def _fail(path: Path, problem: str):
-    raise ContentError(path, problem)
 
 
 def save_content(

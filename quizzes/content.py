@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from django.db.models import Q
 
-from course.content_loader import ORDERED, ContentError, Fields, LoadReport, save_content
+from course.content_loader import ORDERED, ContentError, LoadReport, Where, save_content
 from course.models import Course, Lesson, Module
 
 from .models import Choice, Question, Quiz
@@ -19,19 +19,6 @@ from .painmap import BY_KEY
 from .quality import bend_problems
 
 KINDS = {k.value for k in Question.Kind}
-
-
-class Where(Fields):
-    """Fields that say which question or option a problem is in."""
-
-    def __init__(self, path: Path, meta, allowed: set[str], where: str):
-        self.where = where
-        if not isinstance(meta, dict):
-            raise ContentError(path, f"{where}must be a set of 'key: value' lines")
-        super().__init__(path, meta, allowed)
-
-    def fail(self, problem: str):
-        raise ContentError(self.path, f"{self.where}{problem}")
 
 
 def unwrap(text: str) -> str:

@@ -199,3 +199,20 @@ def test_course_reference_list_groups_works_and_links_the_lessons_citing_them(cl
     secondary = page.index("Source documents")
     assert primary < page.index("Kuniya H, et al.") < secondary < page.index("Ng. A magazine")
     assert f'href="{lesson.get_absolute_url()}"' in page
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("ng:\n  kind: secondary\n", "ng: 'citation' is missing"),
+        ('ng:\n  citation: "A."\n  kind: blog\n', "ng: 'kind' must be one of"),
+        ('ng:\n  citation: "A."\n  kind: review\n  doi: x\n', "unknown key(s) doi"),
+        ("Not A Slug:\n  citation: A.\n  kind: review\n", "is not a slug"),
+    ],
+)
+def test_a_bad_reference_is_named_and_nothing_loads(content, text, problem):
+    _write(content / "references.yaml", text)
+    report = load_content(content)
+    assert [e.path.name for e in report.errors] == ["references.yaml"]
+    assert problem in report.errors[0].problem
+    assert not Lesson.objects.exists() and not Reference.objects.exists()
