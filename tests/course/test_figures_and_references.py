@@ -216,3 +216,33 @@ def test_a_bad_reference_is_named_and_nothing_loads(content, text, problem):
     assert [e.path.name for e in report.errors] == ["references.yaml"]
     assert problem in report.errors[0].problem
     assert not Lesson.objects.exists() and not Reference.objects.exists()
+
+
+def test_reference_list_and_lesson_page_query_counts_do_not_grow(client, content):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts() -> tuple[int, int]:
+        lesson = Lesson.objects.get(slug="nerves")
+        client.get(lesson.get_absolute_url())  # the first visit also records progress
+        with CaptureQueriesContext(connection) as listing:
+            assert client.get(f"/courses/{lesson.course.slug}/references/").status_code == 200
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(lesson.get_absolute_url()).status_code == 200
+        return len(listing), len(page)
+
+    module = content / "demo" / "01-first"
+
+    def add_lessons(numbers) -> None:
+        for n in numbers:
+            text = LESSON.replace("slug: nerves", f"slug: nerves-{n}").split("figures:")[0]
+            _write(module / f"0{n}-nerves-{n}.md", text + "---\nBody.\n")
+        assert load_content(content).ok
+
+    add_lessons([2])
+    user = UserFactory()
+    EnrollmentFactory(user=user, course=Lesson.objects.get(slug="nerves").course)
+    client.force_login(user)
+    before = counts()
+    add_lessons(range(3, 8))
+    assert counts() == before
