@@ -15,15 +15,17 @@ app.autodiscover_tasks()
 # scheduler copies these entries into its tables, where an admin can change the times.
 app.conf.beat_schedule = {
     "send-due-reminders": {
-        # Claims today's reminder for everyone whose local hour has come, and re-sends
-        # claims a dead worker left. Safe to run as often as you like.
+        # Claims today's reminder for everyone whose local hour has come, and hands out
+        # again claims a dead worker left. Safe to run as often as you like. Every
+        # minute, so that a crashed batch is taken over within EMAIL_LEASE_SECONDS plus
+        # a minute, well inside the learner's day.
         "task": "reminders.tasks.send_due_reminders",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
     "newsletter-resume-deliveries": {
         # Issue deliveries a dead worker left, or the broker never took, go out again.
         "task": "newsletter.tasks.resume_deliveries",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
     "newsletter-expire-pending": {
         # Sign-ups not confirmed within seven days are removed.
@@ -34,6 +36,6 @@ app.conf.beat_schedule = {
         # Re-enqueue mail that was recorded but never sent (the broker was down, a worker
         # died). The database, not the queue, knows what is owed.
         "task": "outbox.tasks.sweep_unsent",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
 }

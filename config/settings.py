@@ -220,6 +220,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+# How long a worker's claim on an email row lasts without news from it. A live worker
+# renews its claims as it goes; when one dies, its rows are taken over once this runs
+# out (plus at most one beat interval). It must outlast one message's SMTP exchange,
+# which the timeout above bounds: four times it by default.
+EMAIL_LEASE_SECONDS = envint("EMAIL_LEASE_SECONDS", 4 * EMAIL_TIMEOUT)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Buttock nerve pain <learn@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -261,14 +266,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # fsrs spreads due dates a little so that cards learnt together do not stay together;
 # the tests turn it off to compare with the package's exact dates.
 SRS_FUZZING = envbool("SRS_FUZZING", True)
-# How long a worker holds a reminder it is sending before another may take it over.
-REMINDER_LEASE_SECONDS = envint("REMINDER_LEASE_SECONDS", 600)
 # Learners claimed per query, and reminders per worker task (one SMTP connection each).
 REMINDER_BATCH_SIZE = envint("REMINDER_BATCH_SIZE", 500)
 
 # --- Newsletter ---
 NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 200)
-NEWSLETTER_LEASE_SECONDS = envint("NEWSLETTER_LEASE_SECONDS", 600)
 NEWSLETTER_SIGNUPS_PER_IP = envint("NEWSLETTER_SIGNUPS_PER_IP", 10)
 
 # --- Django REST framework and the OpenAPI schema ---

@@ -216,10 +216,6 @@ def segment_q(segment: str) -> Q:
     return Q()
 
 
-def lease() -> timedelta:
-    return timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
-
-
 def issue_audience(issue: Issue) -> int:
     """How many active subscribers the issue's segment has now."""
     return Subscriber.objects.filter(segment_q(issue.segment), status=ACTIVE).count()
@@ -278,7 +274,7 @@ def issue_start(*, issue: Issue, now: datetime, batch: int | None = None) -> lis
 
 def deliveries_owed(*, now: datetime) -> list[list[int]]:
     """Deliveries a dead worker left, or never handed out (the broker was down)."""
-    return owed_ids(Delivery, now=now, lease=lease(), batch=settings.NEWSLETTER_BATCH_SIZE)
+    return owed_ids(Delivery, now=now, batch=settings.NEWSLETTER_BATCH_SIZE)
 
 
 def deliveries_send(*, ids: list[int], now: datetime) -> BatchReport:
@@ -296,7 +292,6 @@ def deliveries_send(*, ids: list[int], now: datetime) -> BatchReport:
         Delivery,
         ids,
         now=now,
-        lease=lease(),
         related=("issue", "subscriber"),
         message_for=message_for,
         on_refused=on_refused,

@@ -1,32 +1,71 @@
-"""Sending a batch of recorded emails exactly once: the part reminders and newsletter
-issues share.
+"""The one sending protocol for every email the platform sends: transactional mail (the
+outbox), review reminders and newsletter deliveries.
 
-Each row (a reminder, a newsletter delivery) is written before anything is sent, with a
-unique constraint that makes a second row impossible. To send, a worker takes a lease on
-the rows still owed (a conditional UPDATE: rows another worker holds are left out), sends
-them over one SMTP connection, and marks each one sent as soon as the server accepts it.
-A worker that dies leaves its leases to run out; the next run hands the rows out again.
+The contract (the README says the same):
+
+- Every email is a row, written before anything is sent, with a unique constraint where
+  a second row would be a second email (one reminder per learner and local day, one
+  delivery per issue and subscriber).
+- Every row carries a Message-ID derived from the row itself, the same on every attempt,
+  so a mail server or client that sees a replay drops it.
+- A worker leases the rows of its batch with a token of its own, then claims each row
+  again just before sending it, matching its token (`WHERE lease_token = mine`): a row
+  whose lease ran out and that another worker took over is skipped, never sent by both.
+  It marks a row sent only `WHERE lease_token = mine`. A live worker renews its leases as
+  it goes; a dead one's run out after `EMAIL_LEASE_SECONDS`, and the next beat run hands
+  the rows out again.
+- Reminders are sent **at most once**: a reminder is marked "sending" before its message
+  goes to the mail server; a worker that dies after that point leaves a row that is
+  never sent again blindly, but recorded as *interrupted* (that day's reminder is lost,
+  and the record says so).
+- Transactional email and newsletter issues are sent **at least once**: a worker that
+  dies between the server's "250" and the row being marked leaves the row to be sent
+  again, with the same Message-ID.
 """
 
+import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlparse
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED = (
+    "The worker stopped while handing this email to the mail server. It is not sent "
+    "again, so that nobody gets it twice."
+)
 
 
 class LeasedSend(models.Model):
-    """The columns a row needs to be sent exactly once by whichever worker holds it."""
+    """The columns a row needs to be sent by whichever worker holds it."""
+
+    # At most once (reminders) or at least once with a stable Message-ID (the rest).
+    AT_MOST_ONCE = False
 
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.UUIDField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    sending_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a worker began handing it to the mail server (emails sent at most "
+        "once only).",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    interrupted = models.BooleanField(
+        default=False, help_text="The worker stopped while sending it; not sent again."
+    )
     last_error = models.TextField(blank=True)
 
     class Meta:
@@ -36,9 +75,27 @@ class LeasedSend(models.Model):
     def status(self) -> str:
         if self.sent_at:
             return "sent"
+        if self.interrupted:
+            return "interrupted"
         if self.failed_at:
             return "failed"
         return "pending"
+
+    @property
+    def message_id(self) -> str:
+        """The same on every attempt: derived from the row (its table, id and the moment
+        it was written), never from the attempt."""
+        written = self.created_at.strftime("%Y%m%d%H%M%S%f")
+        label = self._meta.label_lower
+        return f"<{label}.{self.pk}.{written}@{message_id_domain()}>"
+
+
+def message_id_domain() -> str:
+    return urlparse(settings.SITE_URL).hostname or "localhost"
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
 
 
 # A message the mail server keeps turning away for a reason it calls temporary (it is
@@ -65,21 +122,91 @@ def too_old_to_retry(created_at: datetime, now: datetime) -> bool:
 @dataclass
 class BatchReport:
     sent: int = 0
-    skipped: int = 0
+    skipped: int = 0  # recorded as not to be sent (unsubscribed, the day ended, ...)
     failed: int = 0
     deferred: int = 0  # refused for now (4xx): handed out again by the next run
+    taken_over: int = 0  # our lease ran out and another worker took the row
 
 
-def owed_ids(model, *, now: datetime, lease: timedelta, batch: int, **filters) -> list[list[int]]:
+def _unsent(model):
+    return model.objects.filter(sent_at__isnull=True, failed_at__isnull=True)
+
+
+def interrupted_close(model, *, now: datetime) -> int:
+    """At-most-once rows a dead worker left while sending: recorded as interrupted, not
+    sent again. (One UPDATE; the partial index on unsent rows serves it.)"""
+    if not model.AT_MOST_ONCE:
+        return 0
+    closed = (
+        _unsent(model)
+        .filter(sending_since__isnull=False, lease_until__lt=now)
+        .update(failed_at=now, interrupted=True, lease_until=None, last_error=INTERRUPTED)
+    )
+    if closed:
+        log.warning("%d %s row(s) interrupted while sending; not resent", closed, model.__name__)
+    return closed
+
+
+def owed_ids(
+    model, *, now: datetime, batch: int, grace: timedelta | None = None
+) -> list[list[int]]:
     """Rows never sent whose lease ran out (a dead worker), or that were never handed to
-    a worker (the broker was down), in batches."""
+    a worker (the broker was down) and are older than `grace`, in batches. At-most-once
+    rows a worker died sending are closed as interrupted first."""
+    grace = lease() if grace is None else grace
+    interrupted_close(model, now=now)
     ids = list(
-        model.objects.filter(sent_at__isnull=True, failed_at__isnull=True, **filters)
-        .filter(Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - lease))
+        _unsent(model)
+        .filter(sending_since__isnull=True)
+        .filter(Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - grace))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     return [ids[i : i + batch] for i in range(0, len(ids), batch)]
+
+
+class _Leases:
+    """This worker's leases on the rows of one batch, renewed while it is working."""
+
+    def __init__(self, model, token: uuid.UUID):
+        self.model, self.token = model, token
+        self.renewed = time.monotonic()
+
+    def mine(self):
+        return _unsent(self.model).filter(lease_token=self.token)
+
+    def renew_if_due(self) -> None:
+        # Renewed when a third of the lease has passed, so a live worker never loses
+        # rows to the sweep however long its batch runs; one UPDATE for the whole batch.
+        if time.monotonic() - self.renewed > lease().total_seconds() / 3:
+            self.mine().update(lease_until=timezone.now() + lease())
+            self.renewed = time.monotonic()
+
+    def claim(self, row) -> bool:
+        """Claim one row just before sending it: true only if the lease is still ours.
+        An at-most-once row is marked "sending" in the same UPDATE."""
+        now = timezone.now()
+        changes = {"lease_until": now + lease(), "attempts": F("attempts") + 1}
+        if self.model.AT_MOST_ONCE:
+            changes["sending_since"] = now
+        return self.mine().filter(pk=row.pk).update(**changes) == 1
+
+    def release(self, row, error: str) -> None:
+        """Not accepted by the server: the row waits for the next run."""
+        self.mine().filter(pk=row.pk).update(lease_until=None, sending_since=None, last_error=error)
+
+    def finish(self, row, *, error: str = "", interrupted: bool = False) -> None:
+        self.mine().filter(pk=row.pk).update(
+            failed_at=timezone.now(), interrupted=interrupted, lease_until=None, last_error=error
+        )
+
+    def mark_sent(self, row) -> bool:
+        return (
+            self.mine()
+            .filter(pk=row.pk)
+            .update(sent_at=timezone.now(), lease_until=None, last_error="")
+            == 1
+        )
 
 
 def send_batch(
@@ -87,8 +214,7 @@ def send_batch(
     ids: list[int],
     *,
     now: datetime,
-    lease: timedelta,
-    related: tuple[str, ...],
+    related: tuple[str, ...] = (),
     message_for: Callable[[LeasedSend], EmailMessage | str],
     on_refused: Callable[[LeasedSend], None] = lambda row: None,
 ) -> BatchReport:
@@ -101,67 +227,84 @@ def send_batch(
     a day after it was written is recorded as failed.
     """
     token = uuid.uuid4()
+    leases = _Leases(model, token)
     # Another worker holding a row (a duplicated or retried task) keeps it: only free
-    # rows are leased to us.
-    model.objects.filter(pk__in=ids, sent_at__isnull=True, failed_at__isnull=True).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    ).update(lease_until=now + lease, lease_token=token, attempts=F("attempts") + 1)
-    rows = list(model.objects.filter(lease_token=token).select_related(*related).order_by("pk"))
+    # rows are leased to us. An at-most-once row someone began sending is never free.
+    free = (
+        _unsent(model)
+        .filter(pk__in=ids)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+    )
+    if model.AT_MOST_ONCE:
+        free = free.filter(sending_since__isnull=True)
+    free.update(lease_until=now + lease(), lease_token=token)
+    rows = list(leases.mine().select_related(*related).order_by("pk"))
     report = BatchReport()
     if not rows:
         return report
     connection = get_connection()
+    row = None
     try:
         connection.open()
         for row in rows:
+            leases.renew_if_due()
             message = (
                 "Not accepted by the mail server within a day; given up."
                 if too_old_to_retry(row.created_at, now)
                 else message_for(row)
             )
             if isinstance(message, str):
-                _finish(model, row, failed=now, error=message)
+                leases.finish(row, error=message)
                 report.skipped += 1
                 continue
+            if not leases.claim(row):
+                # Our lease ran out (this worker stalled) and another worker took the
+                # row over: it is theirs to send now.
+                report.taken_over += 1
+                continue
             message.connection = connection
+            message.extra_headers["Message-ID"] = row.message_id
             try:
                 message.send()
             except smtplib.SMTPRecipientsRefused as exc:
                 if not refusal_is_permanent(exc):
                     # Greylisted or a full mailbox: this row waits for the next run; the
                     # rest of the batch goes on.
-                    model.objects.filter(pk=row.pk).update(
-                        lease_until=None, last_error=f"Deferred: {exc.recipients}"
-                    )
+                    leases.release(row, f"Deferred: {exc.recipients}")
                     report.deferred += 1
                     continue
-                _finish(model, row, failed=now, error=f"Address refused: {exc.recipients}")
+                leases.finish(row, error=f"Address refused: {exc.recipients}")
                 on_refused(row)
                 report.failed += 1
                 continue
             except smtplib.SMTPResponseException as exc:
                 if 500 <= exc.smtp_code < 600:
-                    _finish(model, row, failed=now, error=f"{exc.smtp_code} {exc.smtp_error!r}")
+                    leases.finish(row, error=f"{exc.smtp_code} {exc.smtp_error!r}")
                     report.failed += 1
                     continue
                 raise  # 4xx: the rest of the batch is tried again later
-            # The one window that cannot be closed: the mail server has accepted the
-            # message and this UPDATE has not committed yet. A worker killed exactly here
-            # leaves the row unsent, and it goes out again when the lease runs out. The
-            # window is one round trip to the database (about a millisecond); anything
-            # before the server's "250" is safe to repeat.
-            model.objects.filter(pk=row.pk).update(sent_at=now, lease_until=None, last_error="")
-            report.sent += 1
+            # The server has said "250". A worker killed before this UPDATE commits
+            # leaves an at-least-once row to be sent again (same Message-ID) and an
+            # at-most-once row to be recorded as interrupted.
+            if leases.mark_sent(row):
+                report.sent += 1
+            else:
+                log.warning("%s %s: sent after our lease was taken over", model.__name__, row.pk)
+                report.taken_over += 1
+        row = None
     except (smtplib.SMTPException, OSError) as exc:
-        # Give the unsent rows back at once so that the retry can take them.
-        model.objects.filter(
-            lease_token=token, sent_at__isnull=True, failed_at__isnull=True
-        ).update(lease_until=None, last_error=repr(exc))
+        if (
+            row is not None
+            and model.AT_MOST_ONCE
+            and not isinstance(exc, smtplib.SMTPResponseException)
+        ):
+            # The connection broke while this row was being handed over: the server may
+            # have it. Sent at most once means it is not tried again.
+            leases.finish(row, error=f"{INTERRUPTED} ({exc!r})", interrupted=True)
+        # Give the unsent rows back at once so that the retry can take them. A reply
+        # code (4xx) means the server did not take the message: it may be sent again.
+        leases.mine().update(lease_until=None, sending_since=None, last_error=repr(exc))
         raise TemporaryMailFailure(repr(exc)) from exc
     finally:
         connection.close()
     return report
-
-
-def _finish(model, row, *, failed: datetime, error: str) -> None:
-    model.objects.filter(pk=row.pk).update(failed_at=failed, last_error=error, lease_until=None)

@@ -1,24 +1,21 @@
 """Transactional email: record it, send it after commit, and catch up what was missed."""
 
 import logging
-import smtplib
 from datetime import datetime, timedelta
 
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
 
-from .batch import refusal_is_permanent, too_old_to_retry
+from .batch import BatchReport, owed_ids, send_batch
 from .models import OutboundEmail
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=10)
 # The task's own retries, with backoff (30 s to 16 min); after them the sweep keeps
-# trying every few minutes until the email is a day old (outbox.batch.GIVE_UP_AFTER).
+# trying every minute until the email is a day old (outbox.batch.GIVE_UP_AFTER).
 TASK_RETRIES = 6
 # The sweep leaves fresh rows to the on-commit enqueue that is already on its way.
-SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_GRACE = timedelta(minutes=1)
 
 
 def enqueue_after_commit(task, *args) -> None:
@@ -68,86 +65,24 @@ def email_record(message: EmailMessage) -> list[OutboundEmail]:
     return rows
 
 
-def email_claim(*, email_id: int, now: datetime) -> OutboundEmail | None:
-    """Take the lease on an unsent email; None if it is sent, failed or held elsewhere."""
-    claimed = OutboundEmail.objects.filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now),
-        pk=email_id,
-        sent_at__isnull=True,
-        failed_at__isnull=True,
-    ).update(lease_until=now + LEASE)
-    if claimed != 1:
-        # Sent already, given up on, or another worker holds the lease: nothing to do.
-        return None
-    return OutboundEmail.objects.get(pk=email_id)
-
-
-class PermanentFailure(Exception):
-    pass
-
-
-def email_deliver(*, email: OutboundEmail, now: datetime, connection=None) -> None:
-    """Send a claimed email and mark it sent.
-
-    The one window that cannot be closed lies between the mail server accepting the
-    message and the UPDATE below: if the worker dies exactly there, the lease expires
-    and the email is sent a second time. It lasts one round trip to the database.
-    """
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        to=[email.to],
-        connection=connection or get_connection(),
-    )
+def outbound_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(subject=email.subject, body=email.body_text, to=[email.to])
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     if email.attachment_name:
         message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
-    try:
-        message.send()
-    except smtplib.SMTPRecipientsRefused as exc:
-        if refusal_is_permanent(exc):
-            _mark_failed(email, now, f"Recipient refused: {exc.recipients}")
-            raise PermanentFailure(str(exc)) from exc
-        _temporary_failure(email, now, exc)
-        raise
-    except (smtplib.SMTPException, OSError) as exc:
-        if isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600:
-            _mark_failed(email, now, repr(exc))
-            raise PermanentFailure(repr(exc)) from exc
-        _temporary_failure(email, now, exc)
-        raise
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        sent_at=now, attempts=email.attempts + 1, lease_until=None, last_error=""
-    )
+    return message
 
 
-def _temporary_failure(email: OutboundEmail, now: datetime, exc: Exception) -> None:
-    """The server is down, or said "try later": the row waits for the retry (or the
-    sweep), unless it has waited a day already; then it is recorded as failed."""
-    if too_old_to_retry(email.created_at, now):
-        _mark_failed(email, now, f"Not accepted within a day; given up. Last error: {exc!r}")
-        raise PermanentFailure(repr(exc)) from exc
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        attempts=email.attempts + 1, last_error=repr(exc), lease_until=None
-    )
-
-
-def _mark_failed(email: OutboundEmail, now: datetime, error: str) -> None:
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        failed_at=now, attempts=email.attempts + 1, last_error=error, lease_until=None
-    )
+def email_send(*, email_id: int, now: datetime) -> BatchReport:
+    """Send one recorded email by the protocol every email follows (outbox.batch): at
+    least once, with the row's own Message-ID. Raises TemporaryMailFailure when the
+    server is down or says "later", for the task to retry with backoff."""
+    return send_batch(OutboundEmail, [email_id], now=now, message_for=outbound_message)
 
 
 def emails_owed(*, now: datetime, limit: int = 1000) -> list[int]:
-    """Ids of emails that should have gone and have not: the sweep re-enqueues them."""
-    return list(
-        OutboundEmail.objects.filter(
-            Q(lease_until__isnull=True) | Q(lease_until__lt=now),
-            sent_at__isnull=True,
-            failed_at__isnull=True,
-            created_at__lt=now - SWEEP_GRACE,
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    """Ids of emails that should have gone and have not: the sweep re-enqueues them.
+    Fresh rows are left to the on-commit enqueue that is already on its way."""
+    owed = owed_ids(OutboundEmail, now=now, batch=limit, grace=SWEEP_GRACE)
+    return owed[0] if owed else []

@@ -1,25 +1,21 @@
-import smtplib
+from dataclasses import asdict
 
 from celery import shared_task
 from django.utils import timezone
 
 from . import services
+from .batch import TemporaryMailFailure
 
 
 @shared_task(bind=True, max_retries=services.TASK_RETRIES, acks_late=True)
-def send_email(self, email_id: int) -> bool:
-    email = services.email_claim(email_id=email_id, now=timezone.now())
-    if email is None:
-        return False
+def send_email(self, email_id: int) -> dict:
     try:
-        services.email_deliver(email=email, now=timezone.now())
-    except services.PermanentFailure:
-        return False
-    except (smtplib.SMTPException, OSError) as exc:
+        report = services.email_send(email_id=email_id, now=timezone.now())
+    except TemporaryMailFailure as exc:
         # Back off: 30 s, 1 min, 2 min, ... up to 16 min; after that the sweep tries
-        # every few minutes until the email is a day old.
-        raise self.retry(exc=exc, countdown=30 * 2 ** min(email.attempts, 5)) from exc
-    return True
+        # every minute until the email is a day old.
+        raise self.retry(exc=exc, countdown=30 * 2 ** min(self.request.retries, 5)) from exc
+    return asdict(report)
 
 
 @shared_task

@@ -18,6 +18,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "local_date",
         ("sent_at", admin.EmptyFieldListFilter),
         ("failed_at", admin.EmptyFieldListFilter),
+        "interrupted",
     ]
     list_select_related = ["user"]
     search_fields = ["user__email"]

@@ -10,9 +10,12 @@ class Reminder(LeasedSend):
 
     The row is written (claimed) before anything is sent: the unique (learner, local
     date) constraint is what makes "at most one a day" true whatever runs twice. A row
-    whose lease has run out without being sent belongs to a worker that died; the next
-    run of the job hands it out again.
+    whose lease has run out before it was sent belongs to a worker that died; the next
+    run of the job hands it out again, unless that worker had begun sending it: then it
+    is recorded as interrupted and not sent again (at most once, see outbox.batch).
     """
+
+    AT_MOST_ONCE = True
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"

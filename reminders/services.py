@@ -20,23 +20,25 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
-from outbox.batch import BatchReport, TemporaryMailFailure, owed_ids, send_batch
+from outbox.batch import BatchReport, TemporaryMailFailure, lease, owed_ids, send_batch
 from reviews.models import Card, ReviewLog
 from reviews.selectors import review_minutes, without_hidden
 
 from .models import Reminder
 
-__all__ = ["TemporaryMailFailure", "reminders_claim", "reminders_owed", "reminders_send"]
+__all__ = [
+    "TemporaryMailFailure",
+    "lease",
+    "reminders_claim",
+    "reminders_owed",
+    "reminders_send",
+]
 
 log = logging.getLogger(__name__)
 
 QUIET_FROM, QUIET_UNTIL = 22, 7  # no reminder from 22:00 to 07:00, local time
 WEEKLY_AFTER = 3  # unanswered reminders in a row before going weekly
 UNSUBSCRIBE_SALT = "reminders.unsubscribe"
-
-
-def lease() -> timedelta:
-    return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
 
 
 def in_quiet_hours(local: datetime) -> bool:
@@ -150,8 +152,9 @@ def reminders_claim(*, now: datetime, batch: int | None = None) -> list[list[int
 
 def reminders_owed(*, now: datetime, batch: int | None = None) -> list[list[int]]:
     """Claims left unsent by a worker that died (lease run out), or never handed to one
-    because the broker was down: hand them out again. One query."""
-    return owed_ids(Reminder, now=now, lease=lease(), batch=batch or settings.REMINDER_BATCH_SIZE)
+    because the broker was down: hand them out again. A reminder a worker died while
+    sending is recorded as interrupted instead: reminders go at most once. Two queries."""
+    return owed_ids(Reminder, now=now, batch=batch or settings.REMINDER_BATCH_SIZE)
 
 
 def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
@@ -175,7 +178,6 @@ def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
             Reminder,
             ids,
             now=now,
-            lease=lease(),
             related=("user",),
             message_for=message_for,
             on_refused=on_refused,
@@ -183,7 +185,9 @@ def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
     finally:
         _count_unanswered(
             list(
-                Reminder.objects.filter(pk__in=ids, sent_at=now).values_list("user_id", flat=True)
+                Reminder.objects.filter(pk__in=ids, sent_at__gte=now).values_list(
+                    "user_id", flat=True
+                )
             ),
             now,
         )

@@ -198,7 +198,7 @@ def celery_worker(redis_url, smtp_server, tmp_path):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "EMAIL_TIMEOUT": "120",
-        "REMINDER_LEASE_SECONDS": "4",
+        "EMAIL_LEASE_SECONDS": "4",
         "REMINDER_BATCH_SIZE": "20",
         "PYTHONUNBUFFERED": "1",
     }

@@ -2,6 +2,7 @@
 quiet hours, weekdays, the weekly back-off and the catch-up."""
 
 import smtplib
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -100,10 +101,32 @@ def test_a_claim_left_by_a_dead_worker_is_sent_by_the_next_run():
     at = datetime(2026, 3, 4, 18, 0, tzinfo=UTC)
     with time_machine.travel(at, tick=False):
         batches = services.reminders_claim(now=at)  # claimed, then the worker died
-        Reminder.objects.filter(pk__in=batches[0]).update(lease_until=at + services.lease())
-    assert run(at + timedelta(minutes=5)) == []  # the lease still holds
+        Reminder.objects.filter(pk__in=batches[0]).update(
+            lease_until=at + services.lease(), lease_token=uuid.uuid4()
+        )
+    assert run(at + services.lease() / 2) == []  # the lease still holds
+    # Taken over within the lease and one beat interval: well inside the learner's day.
     assert run(at + services.lease() + timedelta(minutes=1)) == [user.email]
     assert Reminder.objects.get().status == "sent"
+
+
+def test_a_reminder_a_worker_died_sending_is_recorded_not_sent_again():
+    learner()
+    at = datetime(2026, 3, 4, 18, 0, tzinfo=UTC)
+    with time_machine.travel(at, tick=False):
+        batches = services.reminders_claim(now=at)
+        # The worker marked it "sending", began the SMTP exchange, and was killed.
+        Reminder.objects.filter(pk__in=batches[0]).update(
+            lease_until=at + services.lease(), lease_token=uuid.uuid4(), sending_since=at
+        )
+    assert run(at + services.lease() + timedelta(minutes=1)) == []
+    reminder = Reminder.objects.get()
+    assert reminder.status == "interrupted" and "not sent again" in reminder.last_error
+    # Its own task, retried or duplicated, does not send it either.
+    with time_machine.travel(at + timedelta(minutes=10), tick=False):
+        tasks.send_reminder_batch.delay([reminder.pk])
+    assert mail.outbox == []
+    assert run(datetime(2026, 3, 5, 18, 0, tzinfo=UTC)) == [reminder.user.email]  # next day
 
 
 def test_a_claim_that_outlives_its_day_is_recorded_not_sent_at_night():
@@ -261,6 +284,9 @@ def test_selection_is_set_based(django_assert_max_num_queries):
     with time_machine.travel(at, tick=False), django_assert_max_num_queries(6):
         batches = services.reminders_claim(now=at, batch=500)
     assert sum(len(b) for b in batches) == 20
-    with time_machine.travel(at, tick=False), django_assert_max_num_queries(6 + 20):
+    # Per message, the protocol's two UPDATEs: the claim that checks our lease token just
+    # before sending, and the mark that only the lease holder can make. The rest of the
+    # batch (lease, read with the learners, the back-off counts) is a fixed few.
+    with time_machine.travel(at, tick=False), django_assert_max_num_queries(5 + 2 * 20):
         report = services.reminders_send(ids=batches[0], now=at)
     assert report.sent == 20
