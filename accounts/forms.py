@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from .models import ClinicianProfile, User
 from .services import user_complete_signup
@@ -105,6 +106,7 @@ class ProfileForm(SignupForm):
         }
         return cls(data=data, initial=initial)
 
+    @transaction.atomic  # all the details or none: a certificate never takes half of them
     def save(self, user: User) -> User:
         user = user_complete_signup(
             user=user,

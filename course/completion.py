@@ -2,8 +2,9 @@
 
 A course is complete when its rules are met: every lesson done and every module quiz
 passed at its pass mark (each rule can be switched off by an editor). Completion is
-recorded once, by a unique row, even if the last two actions race; only the request that
-writes the row issues the certificate and sends the email.
+recorded once, by a unique row, even if the last two actions race. A certificate is
+issued, and emailed, once however the requests that issue it race: each decides under a
+lock of the completion row (see `certificate_issue`).
 """
 
 import secrets
@@ -14,9 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import ClinicianProfile
 from outbox.services import email_record
 
 from .access import lessons_visible_to
@@ -130,7 +133,10 @@ def local_date(moment: datetime, user) -> date:
 
 
 def needs_details(user) -> bool:
-    profile = getattr(user, "clinician_profile", None)
+    return details_missing(getattr(user, "clinician_profile", None))
+
+
+def details_missing(profile) -> bool:
     return not (
         profile
         and profile.certificate_name.strip()
@@ -144,39 +150,66 @@ def certificate_issue(
 ) -> Certificate | None:
     """Issue the CPD certificate of a clinician's completion and email it. Nothing if
     the course gives no CPD hours, the learner is not a health professional, or their
-    certificate details are missing (they are asked for them, then it is issued)."""
-    user, course = completion.user, completion.course
-    if course.audience != Course.Audience.CLINICIAN or not user.is_clinician or needs_details(user):
-        return None
-    if replacing is None and completion.certificates.exists():
-        return None
-    profile = user.clinician_profile
-    certificate = Certificate.objects.create(
-        completion=completion,
-        user=user,
-        course=course,
-        code=secrets.token_urlsafe(15),
-        name=profile.certificate_name.strip(),
-        profession=profile.profession.strip(),
-        registration_number=profile.registration_number.strip(),
-        course_title=course.title,
-        cpd_hours=course.cpd_hours,
-        completed_on=local_date(completion.completed_at, user),
-        issued_at=now,
-    )
-    if replacing is not None:
-        Certificate.objects.filter(pk=replacing.pk).update(replaced_by=certificate)
-    email_record(certificate_message(certificate))
+    certificate details are missing (they are asked for them, then it is issued).
+
+    Racing requests issue one certificate: a double click on Save, two saves through the
+    API, a reissue clicked twice. Each locks the completion row and decides under the
+    lock, so the second waits for the first to commit and then sees its certificate.
+    Behind the lock the database holds one certificate per number of a completion (the
+    first is 1, each reissue one more).
+    """
+    with transaction.atomic():
+        # Only the completion row: locking the course too would queue every learner's
+        # certificate behind each other's.
+        completion = (
+            CourseCompletion.objects.select_for_update(of=("self",))
+            .select_related("user", "course")
+            .get(pk=completion.pk)
+        )
+        user, course = completion.user, completion.course
+        # The details as they are now, not as the request read them earlier; locked, so
+        # that a save of details racing a completion either comes before this (and is on
+        # the certificate) or after it commits (and then issues it itself).
+        profile = ClinicianProfile.objects.select_for_update().filter(user=user).first()
+        if (
+            course.audience != Course.Audience.CLINICIAN
+            or not user.is_clinician
+            or details_missing(profile)
+        ):
+            return None
+        if replacing is None:
+            if completion.certificates.exists():
+                return None  # issued already, perhaps by the request we waited for
+        elif Certificate.objects.filter(pk=replacing.pk, replaced_by__isnull=False).exists():
+            return None  # reissued already: only the current certificate is replaced
+        number = (completion.certificates.aggregate(last=Max("number"))["last"] or 0) + 1
+        certificate = Certificate.objects.create(
+            completion=completion,
+            number=number,
+            user=user,
+            course=course,
+            code=secrets.token_urlsafe(15),
+            name=profile.certificate_name.strip(),
+            profession=profile.profession.strip(),
+            registration_number=profile.registration_number.strip(),
+            course_title=course.title,
+            cpd_hours=course.cpd_hours,
+            completed_on=local_date(completion.completed_at, user),
+            issued_at=now,
+        )
+        if replacing is not None:
+            Certificate.objects.filter(pk=replacing.pk).update(replaced_by=certificate)
+        email_record(certificate_message(certificate))
     return certificate
 
 
 def certificates_issue_pending(*, user, now: datetime | None = None) -> list[Certificate]:
-    """After a clinician gives their certificate details: issue what was waiting."""
+    """After a clinician gives their certificate details: issue what was waiting. Safe
+    to run twice at once (a double click): the second issues nothing."""
     now = now or timezone.now()
     issued = []
     for completion in CourseCompletion.objects.filter(user=user, certificates__isnull=True):
-        with transaction.atomic():
-            certificate = certificate_issue(completion=completion, now=now)
+        certificate = certificate_issue(completion=completion, now=now)
         if certificate:
             issued.append(certificate)
     return issued
@@ -193,11 +226,11 @@ def certificate_revoke(
 def certificate_reissue(
     *, certificate: Certificate, now: datetime | None = None
 ) -> Certificate | None:
-    """A new certificate (new code, current details); the old code says "replaced"."""
-    with transaction.atomic():
-        return certificate_issue(
-            completion=certificate.completion, now=now or timezone.now(), replacing=certificate
-        )
+    """A new certificate (new code, current details); the old code says "replaced".
+    Nothing if this certificate was replaced already."""
+    return certificate_issue(
+        completion=certificate.completion, now=now or timezone.now(), replacing=certificate
+    )
 
 
 def certificate_message(certificate: Certificate) -> EmailMultiAlternatives:

@@ -298,6 +298,9 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    number = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for a completion's first certificate, one more for each reissue."
+    )
     code = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=150)
     profession = models.CharField(max_length=100)
@@ -314,6 +317,13 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        constraints = [
+            # Two racing requests cannot both issue a completion's first certificate, nor
+            # both reissue the same one: they would write the same number.
+            models.UniqueConstraint(
+                fields=["completion", "number"], name="one_certificate_per_number"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.course_title} ({self.code})"

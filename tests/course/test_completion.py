@@ -300,3 +300,58 @@ def test_admin_exports_completions_as_csv(client, certificate):
     )
     certificate.refresh_from_db()
     assert certificate.status == "revoked"
+
+
+def test_only_the_current_certificate_is_reissued(certificate):
+    new = certificate_reissue(certificate=certificate)
+    # The old one again (an admin's second click on a list that was not refreshed).
+    assert certificate_reissue(certificate=certificate) is None
+    assert [(c.number, c.status) for c in Certificate.objects.order_by("number")] == [
+        (1, "replaced"),
+        (2, "valid"),
+    ]
+    certificate_revoke(certificate=new, reason="Registration lapsed")
+    newest = certificate_reissue(certificate=new)
+    assert (newest.number, newest.status) == (3, "valid")
+
+
+def test_the_database_holds_one_certificate_per_number_of_a_completion(certificate):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certificate.objects.create(
+            completion=certificate.completion,
+            number=1,
+            user=certificate.user,
+            course=certificate.course,
+            code="another-code",
+            name=certificate.name,
+            profession=certificate.profession,
+            registration_number=certificate.registration_number,
+            course_title=certificate.course_title,
+            cpd_hours=certificate.cpd_hours,
+            completed_on=certificate.completed_on,
+            issued_at=certificate.issued_at,
+        )
+    assert Certificate.objects.count() == 1
+
+
+def test_saving_details_again_issues_nothing_more(client, course, on_commit):
+    user = clinician(certificate_name="")
+    enrollment_create(user=user, course=course)
+    for step in steps(course):
+        do(user, step, on_commit)
+    client.force_login(user)
+    details = {
+        "name": "Ada",
+        "role": "clinician",
+        "profession": "Physiotherapist",
+        "registration_number": "PH123",
+        "certificate_name": "Dr Ada Lovelace",
+    }
+    with on_commit():
+        first = client.post("/accounts/details/", details, follow=True).content.decode()
+        again = client.post("/accounts/details/", details, follow=True).content.decode()
+    assert "Your certificate is ready" in first and "Your certificate is ready" not in again
+    assert Certificate.objects.count() == 1
+    assert OutboundEmail.objects.filter(subject__startswith="Your CPD certificate").count() == 1

@@ -66,3 +66,113 @@ def test_racing_last_steps_complete_once(monkeypatch):
     assert CourseCompletion.objects.filter(user=user, course=course).count() == 1
     assert Certificate.objects.filter(user=user).count() == 1
     assert OutboundEmail.objects.filter(subject__startswith="Your CPD certificate").count() == 1
+
+
+DETAILS = {
+    "name": "Grace",
+    "role": "clinician",
+    "profession": "Physiotherapist",
+    "registration_number": "PH123",
+    "certificate_name": "Dr Grace Hopper",
+}
+
+
+def _completed_without_details():
+    """A clinician who met a CPD course's rules before giving a name for certificates:
+    their certificate waits for their details."""
+    course = CourseFactory(audience="clinician", cpd_hours=3)
+    user = ClinicianFactory()
+    from django.utils import timezone
+
+    CourseCompletion.objects.create(user=user, course=course, completed_at=timezone.now())
+    assert completion.needs_details(user)
+    return user
+
+
+def _issuing_together(monkeypatch):
+    """Make both requests reach the issuing of the waiting certificate, each having seen
+    no certificate yet, before either issues it: the worst interleaving, every time."""
+    both_ready = threading.Barrier(2, timeout=20)
+    real_issue = completion.certificate_issue
+
+    def wait_then_issue(**kwargs):
+        both_ready.wait()
+        return real_issue(**kwargs)
+
+    monkeypatch.setattr(completion, "certificate_issue", wait_then_issue)
+
+
+def _run_together(*calls):
+    results, errors = [], []
+
+    def run(call):
+        try:
+            results.append(call())
+        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a request never finished"
+    assert errors == []
+    return results
+
+
+def test_double_save_of_details_issues_one_certificate(monkeypatch):
+    user = _completed_without_details()
+    _issuing_together(monkeypatch)
+
+    def save():
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        return client.post("/accounts/details/", DETAILS).status_code
+
+    assert _run_together(save, save) == [302, 302]
+    assert Certificate.objects.filter(user=user).count() == 1
+    assert OutboundEmail.objects.filter(subject__startswith="Your CPD certificate").count() == 1
+
+
+def test_two_api_saves_of_the_certificate_name_issue_one_certificate(monkeypatch):
+    user = _completed_without_details()
+    _issuing_together(monkeypatch)
+
+    def patch():
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.force_authenticate(user)
+        response = client.patch(
+            "/api/v1/me/", {"certificate_name": "Dr Grace Hopper"}, format="json"
+        )
+        return response.status_code
+
+    assert _run_together(patch, patch) == [200, 200]
+    assert Certificate.objects.filter(user=user).count() == 1
+    assert OutboundEmail.objects.filter(subject__startswith="Your CPD certificate").count() == 1
+
+
+def test_reissue_clicked_twice_makes_one_new_certificate(monkeypatch):
+    user = _completed_without_details()
+    user.clinician_profile.certificate_name = "Dr Grace Hopper"
+    user.clinician_profile.save()
+    (first,) = completion.certificates_issue_pending(user=user)
+    _issuing_together(monkeypatch)
+
+    def reissue():
+        return completion.certificate_reissue(certificate=first)
+
+    results = _run_together(reissue, reissue)
+    assert sum(r is not None for r in results) == 1
+    assert Certificate.objects.filter(user=user).count() == 2
+    assert [c.status for c in Certificate.objects.filter(user=user).order_by("number")] == [
+        "replaced",
+        "valid",
+    ]
+    assert OutboundEmail.objects.filter(subject__startswith="Your CPD certificate").count() == 2
