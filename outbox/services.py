@@ -1,7 +1,7 @@
 """Transactional email: record it, send it after commit, and catch up what was missed."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
@@ -14,8 +14,6 @@ log = logging.getLogger(__name__)
 # The task's own retries, with backoff (30 s to 16 min); after them the sweep keeps
 # trying every minute until the email is a day old (outbox.batch.GIVE_UP_AFTER).
 TASK_RETRIES = 6
-# The sweep leaves fresh rows to the on-commit enqueue that is already on its way.
-SWEEP_GRACE = timedelta(minutes=1)
 
 
 def enqueue_after_commit(task, *args) -> None:
@@ -83,6 +81,6 @@ def email_send(*, email_id: int, now: datetime) -> BatchReport:
 
 def emails_owed(*, now: datetime, limit: int = 1000) -> list[int]:
     """Ids of emails that should have gone and have not: the sweep re-enqueues them.
-    Fresh rows are left to the on-commit enqueue that is already on its way."""
-    owed = owed_ids(OutboundEmail, now=now, batch=limit, grace=SWEEP_GRACE)
+    Rows younger than a lease are left to the on-commit enqueue already on its way."""
+    owed = owed_ids(OutboundEmail, now=now, batch=limit)
     return owed[0] if owed else []

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,6 +46,16 @@ class Inbox:
         self.holding = threading.Event()
         self._released = threading.Event()
         self._accept_held = True
+        self.delay = 0.0  # seconds the server takes over each message, as a slow one does
+        self.arrived = 0  # DATA commands received, accepted or not
+        self._crashes: dict[int, tuple[Callable[[], None], bool]] = {}
+
+    def crash_at(self, n: int, kill: Callable[[], None], *, stored: bool) -> None:
+        """When the n-th message arrives, call `kill` (SIGKILL the sender). With
+        `stored`, the server has kept the message first and the sender dies before it
+        hears "250": the one moment an at-least-once sender repeats a message. Without,
+        it dies mid-DATA and the server keeps nothing."""
+        self._crashes[n] = (kill, stored)
 
     def hold_at(self, n: int) -> None:
         self._hold_at, self._seen = n, 0
@@ -54,9 +65,16 @@ class Inbox:
         self._released.set()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             self._seen += 1
+            self.arrived += 1
             held = self._seen == self._hold_at
+            crash = self._crashes.pop(self.arrived, None)
+        if crash and not crash[1]:
+            crash[0]()
+            return "451 Not accepted (the sender went away)"
         if held:
             self.held_for = list(envelope.rcpt_tos)
             self.holding.set()
@@ -67,7 +85,17 @@ class Inbox:
         with self._lock:
             for _ in envelope.rcpt_tos:
                 self.messages.append(message)
+        if crash:
+            crash[0]()
         return "250 Message accepted"
+
+    def by_recipient(self) -> dict[str, list[str]]:
+        """The Message-IDs each address received, in order."""
+        with self._lock:
+            received: dict[str, list[str]] = {}
+            for m in self.messages:
+                received.setdefault(m["To"], []).append(m["Message-ID"])
+            return received
 
     def recipients(self) -> list[str]:
         with self._lock:
@@ -78,6 +106,19 @@ class Inbox:
         while time.monotonic() < deadline and len(self.messages) < count:
             time.sleep(0.1)
         return self.recipients()
+
+
+def wait_until(condition: Callable[[], bool], *, what: str, timeout: float = 120, every=None):
+    """Wait for a state another process brings about (a worker marking rows sent), with a
+    deadline; never for a fixed time. `every`, if given, is called on each poll (to run a
+    beat job, say)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached within {timeout} s: {what}")
+        if every is not None:
+            every()
+        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -200,6 +241,7 @@ def celery_worker(redis_url, smtp_server, tmp_path):
         "EMAIL_TIMEOUT": "120",
         "EMAIL_LEASE_SECONDS": "4",
         "REMINDER_BATCH_SIZE": "20",
+        "NEWSLETTER_BATCH_SIZE": "20",
         "PYTHONUNBUFFERED": "1",
     }
     workers: list[Worker] = []

@@ -10,7 +10,7 @@ from django.utils import timezone
 from outbox import tasks
 from outbox.models import OutboundEmail
 
-from .conftest import publishing_to
+from .conftest import free_port, publishing_to, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,13 @@ def test_confirmation_emails_reach_the_smtp_server_once_each(client, celery_work
     for address in addresses:
         _sign_up(client, address)
     assert sorted(inbox.wait_for(5)) == sorted(addresses)
-    assert OutboundEmail.objects.filter(sent_at__isnull=False).count() == 5
+    # The server has them the moment before the worker commits `sent_at`: wait for that.
+    wait_until(
+        lambda: OutboundEmail.objects.filter(sent_at__isnull=False).count() == 5,
+        what="all five marked sent",
+    )
+    rows = {row.to: row.message_id for row in OutboundEmail.objects.all()}
+    assert {m["To"]: m["Message-ID"] for m in inbox.messages} == rows
     body = inbox.messages[0].get_payload(decode=True).decode()
     assert re.search(r"/accounts/confirm-email/\S+/", body)
     assert "Hello from Buttock nerve pain" in body
@@ -44,8 +50,6 @@ def test_confirmation_emails_reach_the_smtp_server_once_each(client, celery_work
 def test_broker_down_at_sign_up_then_the_sweep_sends(client, celery_worker, smtp_server):
     inbox, _ = smtp_server
     # Nothing listens on this port: publishing fails, the sign-up must not.
-    from .conftest import free_port
-
     with publishing_to(f"redis://127.0.0.1:{free_port()}/0"):
         _sign_up(client, "while-down@example.org")
     row = OutboundEmail.objects.get(to="while-down@example.org")
@@ -56,5 +60,7 @@ def test_broker_down_at_sign_up_then_the_sweep_sends(client, celery_worker, smtp
     OutboundEmail.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     tasks.sweep_unsent.delay()
     assert inbox.wait_for(1) == ["while-down@example.org"]
-    row.refresh_from_db()
-    assert row.sent_at is not None
+    wait_until(
+        lambda: OutboundEmail.objects.filter(pk=row.pk, sent_at__isnull=False).exists(),
+        what="the swept email marked sent",
+    )

@@ -74,7 +74,7 @@ def test_broker_down_keeps_the_row_and_the_sweep_sends_it(on_commit, monkeypatch
     assert (
         services.emails_owed(now=timezone.now()) == []
     )  # too fresh: its enqueue may be on the way
-    with time_machine.travel(timezone.now() + services.SWEEP_GRACE + timedelta(seconds=1)):
+    with time_machine.travel(timezone.now() + lease() + timedelta(seconds=1)):
         assert tasks.sweep_unsent.delay().get() == 1
     assert OutboundEmail.objects.get(pk=row.pk).status == "sent"
     assert len(mail.outbox) == 1
@@ -122,7 +122,7 @@ def test_greylisting_is_retried_not_treated_as_a_bounce(failing):
     assert services.email_send(email_id=row.pk, now=NOW).deferred == 1
     row.refresh_from_db()
     assert row.status == "pending" and row.lease_until is None and "Greylisted" in row.last_error
-    soon = row.created_at + services.SWEEP_GRACE + timedelta(seconds=1)
+    soon = row.created_at + lease() + timedelta(seconds=1)
     assert services.emails_owed(now=soon) == [row.pk]
 
 
