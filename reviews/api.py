@@ -1,7 +1,7 @@
 """API v1 for reviews: the due queue, answering or rating a card, and statistics."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -47,21 +47,40 @@ class QueueSerializer(serializers.Serializer):
     next = CardSerializer(source="card", allow_null=True)
 
 
+REPS_HELP = (
+    "The card's `reps` as you were shown it (from the due queue or your last answer): the "
+    "idempotency key of this request. Sent again with the same answer (a retry after a "
+    "lost response, a double click), the first result is returned (200, the same body), "
+    "and nothing is recorded twice. A `reps` that is neither the card's now nor that of a "
+    "review recorded with the same answer is stale: 409, with the card's `reps` now."
+)
+REPS_MISSING = (
+    "Send reps: the card's review count as you were shown it (the card's `reps` in the due "
+    "queue). It keys the request, so that a retry is not recorded twice."
+)
+
+
+def reps_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=services.MAX_REPS,
+        help_text=REPS_HELP,
+        error_messages={"required": REPS_MISSING, "null": REPS_MISSING},
+    )
+
+
 class ReviewInSerializer(serializers.Serializer):
+    reps = reps_field()
     rating = serializers.IntegerField(
         required=False,
         help_text="1 Again, 2 Hard, 3 Good, 4 Easy. Key points: required. "
         "Quiz cards: optional when the answer is right (default Good).",
     )
     choices = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
+        max_length=50,
         help_text="Quiz cards: the chosen option ids.",
-    )
-    reps = serializers.IntegerField(
-        required=False,
-        min_value=0,
-        help_text="The card's `reps` as you saw it: a retry of a recorded review then answers 409.",
     )
     early = serializers.BooleanField(default=False, help_text="Review a card not yet due.")
     duration_ms = serializers.IntegerField(required=False, min_value=0, max_value=3_600_000)
@@ -75,13 +94,39 @@ class ReviewInSerializer(serializers.Serializer):
 
 
 class ReviewOutSerializer(serializers.Serializer):
+    """Read from the review's log, so that a repeat answers exactly as the first did."""
+
     card = serializers.IntegerField(source="card.pk")
     rating = serializers.IntegerField(source="log.rating")
     correct = serializers.BooleanField(allow_null=True)
-    state = serializers.IntegerField(source="card.state")
-    next_due = serializers.DateTimeField(source="card.due")
-    reps = serializers.IntegerField(source="card.reps")
-    leech = serializers.BooleanField(source="card.is_leech")
+    state = serializers.IntegerField(source="log.state_after")
+    next_due = serializers.DateTimeField()
+    reps = serializers.IntegerField(help_text="The card's `reps` after this review.")
+    leech = serializers.BooleanField(help_text="This review took the card out of the queue.")
+
+
+class StaleSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    reps = serializers.IntegerField(help_text="The card's `reps` now: load it again.")
+
+
+STALE = OpenApiResponse(
+    StaleSerializer,
+    description="Stale: `reps` is not the card's now, and no review recorded at that "
+    "`reps` had this answer (the card was reviewed since you were shown it, or this "
+    "review was recorded with another answer). Load the card again.",
+)
+REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description="`true` when the request repeated one already recorded (its result again).",
+)
+
+
+def stale_response(exc: services.StaleReview) -> Response:
+    return Response({"detail": exc.message, "reps": exc.reps}, status=status.HTTP_409_CONFLICT)
 
 
 class DueView(APIView):
@@ -98,15 +143,23 @@ class ReviewView(APIView):
 
     @extend_schema(
         request=ReviewInSerializer,
+        parameters=[REPLAYED],
         responses={
             200: ReviewOutSerializer,
-            400: OpenApiResponse(description="Bad rating, answer or body; or not due yet."),
+            400: OpenApiResponse(
+                description="Bad rating, answer or body; `reps` missing; or not due yet."
+            ),
             404: OpenApiResponse(description="Not your card."),
-            409: OpenApiResponse(description="Already recorded."),
+            409: STALE,
         },
     )
     def post(self, request: Request, card_id: int) -> Response:
-        """Answer a quiz card or rate a key-point card; returns when it comes back."""
+        """Answer a quiz card or rate a key-point card; returns when it comes back.
+
+        `reps` is required: the card's `reps` as you were shown it. It is the request's
+        idempotency key: the same answer sent again with the same `reps` returns the
+        first result (200, the same body, header `Idempotent-Replayed: true`) and records
+        nothing more."""
         body = ReviewInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -114,19 +167,22 @@ class ReviewView(APIView):
             result = services.review_record(
                 user=request.user,
                 card_id=card_id,
+                reps=data["reps"],
                 rating=data.get("rating"),
                 choices=data.get("choices"),
-                expected_reps=data.get("reps"),
                 early=data["early"],
                 duration_ms=data.get("duration_ms"),
             )
+        except services.StaleReview as exc:
+            return stale_response(exc)
         except services.ReviewError as exc:
             if exc.status == 404:
                 raise Http404 from exc
-            if exc.status == 409:
-                return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
             raise exceptions.ValidationError({"detail": exc.message}) from exc
-        return Response(ReviewOutSerializer(result).data)
+        response = Response(ReviewOutSerializer(result).data)
+        if result.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 class StatsSerializer(serializers.Serializer):
@@ -165,17 +221,36 @@ class StatsView(APIView):
         )
 
 
+class BringBackSerializer(serializers.Serializer):
+    reps = reps_field()
+
+
 class BringBackView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=None,
-        responses={200: CardSerializer, 404: OpenApiResponse(description="Not your card.")},
+        request=BringBackSerializer,
+        responses={
+            200: CardSerializer,
+            400: OpenApiResponse(description="`reps` missing or not a count."),
+            404: OpenApiResponse(description="Not your card."),
+            409: OpenApiResponse(
+                StaleSerializer, description="Stale: the card was reviewed since you saw it."
+            ),
+        },
     )
     def post(self, request: Request, card_id: int) -> Response:
-        """Put a leech (a card forgotten 8 times) back in the daily reviews, due now."""
+        """Put a leech (a card forgotten 8 times) back in the daily reviews, due now.
+        `reps` is required, the card's as you saw it; sent again, nothing more changes and
+        the card is returned as the first request left it."""
+        body = BringBackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            card = services.card_bring_back(user=request.user, card_id=card_id)
+            card = services.card_bring_back(
+                user=request.user, card_id=card_id, reps=body.validated_data["reps"]
+            )
+        except services.StaleReview as exc:
+            return stale_response(exc)
         except services.ReviewError as exc:
             raise Http404 from exc
         return Response(CardSerializer(card).data)

@@ -110,9 +110,25 @@ class ReviewLog(models.Model):
     due_after = models.DateTimeField()
     stability_after = models.FloatField(null=True)
     difficulty_after = models.FloatField(null=True)
+    reps = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The card's review count this review was made at (0 for its first): with "
+        "the card, the key a repeat of this review is known by. Empty for reviews recorded "
+        "before reviews carried one.",
+    )
+    made_leech = models.BooleanField(
+        default=False, help_text="This review was the card's eighth forgetting: it left the queue."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time_idx")]
+        constraints = [
+            # One review per card and review count: two identical answers sent at once
+            # (a double click, a retry) cannot both be recorded, whatever the code above
+            # the database does.
+            models.UniqueConstraint(fields=["card", "reps"], name="one_review_per_card_reps")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"

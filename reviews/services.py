@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -103,21 +103,54 @@ def key_point_cards_refresh(*, lesson) -> int:
 
 # --- reviewing ---------------------------------------------------------------------------
 
+MAX_REPS = 2**31 - 1  # the column's range
+
+
+class StaleReview(ReviewError):
+    """A review whose `reps` is neither the card's now nor that of a recorded review with
+    the same answer: the learner was looking at an older state of the card."""
+
+    def __init__(self, message: str, *, reps: int):
+        super().__init__(message, status=409)
+        self.reps = reps  # the card's review count now, to load it again by
+
 
 @dataclass
 class ReviewResult:
+    """What a review did, read from its log alone, so that a repeat of the review answers
+    exactly what the first answered."""
+
     card: Card
     log: ReviewLog
-    correct: bool | None  # for quiz cards: was the answer right
+    replayed: bool = False  # a repeat of a review recorded before
+
+    @property
+    def correct(self) -> bool | None:
+        """For quiz cards, was the answer right (a wrong one is always rated Again)."""
+        if self.card.kind != Card.Kind.QUESTION:
+            return None
+        return self.log.rating != Rating.AGAIN
+
+    @property
+    def reps(self) -> int:
+        return self.log.reps + 1
+
+    @property
+    def next_due(self) -> datetime:
+        return self.log.due_after
+
+    @property
+    def leech(self) -> bool:
+        return self.log.made_leech
 
 
 def review_record(
     *,
     user,
     card_id: int,
+    reps: int,
     rating: int | None = None,
     choices: list[int] | None = None,
-    expected_reps: int | None = None,
     early: bool = False,
     duration_ms: int | None = None,
     now: datetime | None = None,
@@ -126,68 +159,103 @@ def review_record(
 
     A quiz card is graded from `choices`: wrong is Again whatever was asked; right is
     `rating` (Hard, Good or Easy; Good if not given). A key-point card needs `rating`.
-    Two submissions of the same review record one: the card row is updated only if its
-    review count is still the one read (compare-and-set), else 409.
+
+    `reps` is the card's review count as the learner was shown it, and the review's key:
+    the review made at reps N is recorded once (the card row is updated only if its count
+    is still N, and the database holds one log per card and reps). A repeat of it, the
+    same answer with the same reps (a double click, a retry after a lost response), gets
+    the first review's result back. Any other reps is stale: StaleReview (409).
     """
     now = now or timezone.now()
+    if not 0 <= reps <= MAX_REPS:
+        raise ReviewError("reps must be a whole number from 0, the card's review count.")
     card = visible_cards(user, now).select_related("question").filter(pk=card_id).first()
     if card is None:
         raise ReviewError("No such card.", status=404)
+    if rating is not None and rating not in Rating.values:
+        raise ReviewError("The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+    if reps != card.reps:
+        # Before the checks below: the repeat of a review that was not early, or that
+        # made the card a leech, still gets its result.
+        return _replay(card, reps=reps, rating=_rating_for(card, rating, choices))
     if card.suspended:
         raise ReviewError(
             "This card is out of the queue (it kept being forgotten). "
             "Bring it back from your progress page first."
         )
-    if expected_reps is not None and expected_reps != card.reps:
-        raise ReviewError("This review was already recorded.", status=409)
     if card.due > now and not early:
         raise ReviewError(
             f"This card is not due until {card.due:%Y-%m-%d %H:%M} UTC. "
             "Send early=true to review it now anyway."
         )
-    if rating is not None and rating not in Rating.values:
-        raise ReviewError("The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
-
-    correct = None
-    if card.kind == Card.Kind.QUESTION:
-        correct = grade(card, choices)
-        if not correct:
-            if rating not in (None, Rating.AGAIN):
-                raise ReviewError("A wrong answer is rated Again.")
-            rating = Rating.AGAIN
-        elif rating is None:
-            rating = Rating.GOOD
-        elif rating == Rating.AGAIN:
-            raise ReviewError("A right answer is rated 2 (Hard), 3 (Good) or 4 (Easy).")
-    elif rating is None:
-        raise ReviewError("Rate how well you remembered: 1 (Again) to 4 (Easy).")
+    rating = _rating_for(card, rating, choices)
 
     outcome = srs.review(srs.scheduler_for(user), card, rating, now)
-    log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=card.is_new)
     failures = card.failures + (rating == Rating.AGAIN)
     leech = failures >= LEECH_FAILURES
-    with transaction.atomic():
-        updated = Card.objects.filter(pk=card.pk, reps=card.reps).update(
-            state=outcome.state,
-            step=outcome.step,
-            stability=outcome.stability,
-            difficulty=outcome.difficulty,
-            due=outcome.due,
-            last_review=outcome.last_review,
-            is_new=False,
-            reps=F("reps") + 1,
-            failures=failures,
-            is_leech=leech,
-            suspended=leech,
-        )
-        if updated != 1:
-            # Another request reviewed this card between our read and our write.
-            raise ReviewError("This review was already recorded.", status=409)
-        log.save()
+    log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=card.is_new)
+    log.made_leech = leech
+    try:
+        with transaction.atomic():
+            updated = Card.objects.filter(pk=card.pk, reps=reps).update(
+                state=outcome.state,
+                step=outcome.step,
+                stability=outcome.stability,
+                difficulty=outcome.difficulty,
+                due=outcome.due,
+                last_review=outcome.last_review,
+                is_new=False,
+                reps=F("reps") + 1,
+                failures=failures,
+                is_leech=leech,
+                suspended=leech,
+            )
+            if updated == 1:
+                log.save()
+    except IntegrityError:
+        updated = 0  # the database holds a review at this reps already
+    if updated != 1:
+        # Another request recorded this review between our read and our write (the
+        # other half of a double click): it has committed, so answer with its result.
+        return _replay(card, reps=reps, rating=rating)
     _apply(card, outcome, rating)
     card.reps += 1
     card.failures, card.is_leech, card.suspended = failures, leech, leech
-    return ReviewResult(card=card, log=log, correct=correct)
+    return ReviewResult(card=card, log=log)
+
+
+def _rating_for(card: Card, rating: int | None, choices: list[int] | None) -> int:
+    """The rating a review records: a quiz card's from its graded answer."""
+    if card.kind == Card.Kind.QUESTION:
+        if not grade(card, choices):
+            if rating not in (None, Rating.AGAIN):
+                raise ReviewError("A wrong answer is rated Again.")
+            return Rating.AGAIN
+        if rating == Rating.AGAIN:
+            raise ReviewError("A right answer is rated 2 (Hard), 3 (Good) or 4 (Easy).")
+        return rating or Rating.GOOD
+    if rating is None:
+        raise ReviewError("Rate how well you remembered: 1 (Again) to 4 (Easy).")
+    return rating
+
+
+def _replay(card: Card, *, reps: int, rating: int) -> ReviewResult:
+    """The result of the review recorded at `reps`, if this is a repeat of it."""
+    log = ReviewLog.objects.filter(card=card, reps=reps).first()
+    if log is not None and log.rating == rating:
+        return ReviewResult(card=card, log=log, replayed=True)
+    now_reps = Card.objects.filter(pk=card.pk).values_list("reps", flat=True).first()
+    if log is not None:
+        raise StaleReview(
+            f"This review was already recorded, rated {Rating(log.rating).label}. "
+            f"Load the card again (reps {now_reps}) to review it anew.",
+            reps=now_reps,
+        )
+    raise StaleReview(
+        f"This card has changed since you were shown it: its reps is {now_reps}, not {reps}. "
+        "Load it again to review it.",
+        reps=now_reps,
+    )
 
 
 def grade(card: Card, choices: list[int] | None) -> bool:
@@ -199,18 +267,30 @@ def grade(card: Card, choices: list[int] | None) -> bool:
     return set(choices) == {pk for pk, right in options.items() if right}
 
 
-def shuffled_choices(card: Card) -> list:
-    """The options in a new order for this review (stable while the page is reloaded)."""
+def shuffled_choices(card: Card, reps: int | None = None) -> list:
+    """The options in a new order for each review (stable while the page is reloaded,
+    and for a repeat of the review made at `reps`)."""
     choices = list(card.question.choices.filter(retired=False))
-    random.Random(f"{card.pk}:{card.reps}").shuffle(choices)  # noqa: S311 (not security)
+    seed = card.reps if reps is None else reps
+    random.Random(f"{card.pk}:{seed}").shuffle(choices)  # noqa: S311 (not security)
     return choices
 
 
-def card_bring_back(*, user, card_id: int) -> Card:
+def card_bring_back(*, user, card_id: int, reps: int) -> Card:
+    """Put a leech back in the daily reviews, due now. `reps` is the card's review count
+    as the learner saw it: a repeat (a double click) changes nothing more and gets the
+    card as the first left it; a card reviewed since is stale (409)."""
     card = Card.objects.filter(user=user, pk=card_id).first()
     if card is None:
         raise ReviewError("No such card.", status=404)
-    Card.objects.filter(pk=card.pk).update(
+    if reps != card.reps:
+        raise StaleReview(
+            f"This card has changed since you were shown it: its reps is {card.reps}, "
+            f"not {reps}. Load it again.",
+            reps=card.reps,
+        )
+    # Only a card out of the queue, at the count seen: a repeat finds it back already.
+    Card.objects.filter(pk=card.pk, reps=reps, suspended=True).update(
         suspended=False, is_leech=False, failures=0, due=timezone.now()
     )
     card.refresh_from_db()
@@ -260,6 +340,7 @@ def _log(card, user, rating, now, outcome, *, duration_ms, was_new) -> ReviewLog
     return ReviewLog(
         card=card if card.pk else None,
         user=user,
+        reps=card.reps,
         module_id=card.module_id,
         rating=rating,
         reviewed_at=now,

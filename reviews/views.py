@@ -25,9 +25,9 @@ def _ratings(user, card, now, allowed=Rating.values):
     ]
 
 
-def _question_form(card, chosen=frozenset()) -> QuestionForm:
+def _question_form(card, chosen=frozenset(), reps: int | None = None) -> QuestionForm:
     """The question laid out as in a quiz, options in a new order (regions stay put)."""
-    choices = ordered_options(card.question, services.shuffled_choices(card))
+    choices = ordered_options(card.question, services.shuffled_choices(card, reps))
     many = card.question.kind == "multiple" or sum(c.is_correct for c in choices) > 1
     return QuestionForm(
         question=card.question,
@@ -70,6 +70,20 @@ def _session_page(request, now, *, card=None, error: str = "", status: int = 200
     return render(request, "reviews/session.html", context, status=status)
 
 
+MISSING_REPS = (
+    "This form was sent without the card's review count, so it cannot be told from a "
+    "repeat. Please answer the card again from this page."
+)
+
+
+def _form_reps(request) -> int | None:
+    """The card's review count the form was shown with: the key of this review. The
+    pages always send it; a repeat of a form (a double click, Back and submit again)
+    sends the same one, and gets the first review's outcome."""
+    reps = form_int(request.POST.get("reps"))
+    return reps if reps is not None and reps <= services.MAX_REPS else None
+
+
 @login_required
 @require_POST
 def answer(request: HttpRequest, card_id: int) -> HttpResponse:
@@ -77,7 +91,7 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
     now = timezone.now()
     choices = form_ids(request.POST.getlist("choices"))
     rating = form_int(request.POST.get("rating"))
-    expected = form_int(request.POST.get("reps"))
+    reps = _form_reps(request)
     card = (
         selectors.visible_cards(request.user, now)
         .select_related("question")
@@ -86,54 +100,58 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
     )
     if card is None:
         raise Http404("No such card.")
+    if reps is None:
+        messages.error(request, MISSING_REPS)
+        return _session_page(request, now, status=400)
 
     if card.kind == Card.Kind.QUESTION and rating is None:
         # First step: check the answer. Wrong is recorded at once (Again); right is
-        # shown with Hard / Good / Easy to choose from.
+        # shown with Hard / Good / Easy to choose from, carrying the same key.
         try:
             right = services.grade(card, choices)
         except services.ReviewError as exc:
             return _session_page(request, now, card=card, error=exc.message, status=400)
         if not right:
-            return _record(
-                request, card, rating=Rating.AGAIN, choices=choices, expected=expected, now=now
-            )
+            return _record(request, card, rating=Rating.AGAIN, choices=choices, reps=reps, now=now)
         return render(
             request,
             "reviews/feedback.html",
             {
                 "card": card,
+                "reps": reps,
                 "right": True,
-                "form": _question_form(card, set(choices)),
+                "form": _question_form(card, set(choices), reps),
                 "choice_ids": choices,
                 "ratings": _ratings(request.user, card, now, allowed=[2, 3, 4]),
                 "shown_at": request.POST.get("shown_at", ""),
             },
         )
-    return _record(request, card, rating=rating, choices=choices, expected=expected, now=now)
+    return _record(request, card, rating=rating, choices=choices, reps=reps, now=now)
 
 
-def _record(request, card, *, rating, choices, expected, now):
+def _record(request, card, *, rating, choices, reps, now):
+    """Record the review and show its outcome; a repeat of a recorded review shows that
+    review's outcome, the same as the first time."""
     try:
         result = services.review_record(
             user=request.user,
             card_id=card.pk,
+            reps=reps,
             rating=rating,
             choices=choices or None,
-            expected_reps=expected,
             duration_ms=_duration_ms(request),
             now=now,
             early=True,  # the session only shows due cards; a page left open may be early
         )
-    except services.ReviewError as exc:
-        if exc.status == 409:
-            messages.info(request, "That review was already recorded.")
-        else:
-            messages.error(request, exc.message)
+    except services.StaleReview as exc:
+        messages.info(request, exc.message)
         return redirect("reviews:session")
-    back = srs.humanise(result.card.due - now)
+    except services.ReviewError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:session")
+    back = srs.humanise(result.next_due - now)
     label = Rating(result.log.rating).label
-    if result.card.is_leech:
+    if result.leech:
         messages.warning(
             request,
             "This card has been forgotten 8 times, so it is out of the "
@@ -147,7 +165,7 @@ def _record(request, card, *, rating, choices, expected, now):
             {
                 "card": card,
                 "right": False,
-                "form": _question_form(card, set(choices)),
+                "form": _question_form(card, set(choices), reps),
                 "back_in": back,
             },
         )
@@ -158,8 +176,15 @@ def _record(request, card, *, rating, choices, expected, now):
 @login_required
 @require_POST
 def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
+    reps = _form_reps(request)
+    if reps is None:
+        messages.error(request, MISSING_REPS.replace("answer the card", "bring the card back"))
+        return _progress_page(request, status=400)
     try:
-        services.card_bring_back(user=request.user, card_id=card_id)
+        services.card_bring_back(user=request.user, card_id=card_id, reps=reps)
+    except services.StaleReview as exc:
+        messages.info(request, exc.message)
+        return redirect("reviews:progress")
     except services.ReviewError as exc:
         raise Http404(exc.message) from exc
     messages.success(request, "The card is back in your reviews.")
@@ -214,6 +239,10 @@ def _point(day, today, value: int) -> tuple[str, str, int]:
 
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
+    return _progress_page(request)
+
+
+def _progress_page(request, status: int = 200) -> HttpResponse:
     user, now = request.user, timezone.now()
     days = selectors.forecast(user, now)
     per_day = selectors.reviews_per_day(user, now)
@@ -232,4 +261,5 @@ def progress(request: HttpRequest) -> HttpResponse:
             "leeches": selectors.leeches(user),
             "total_cards": Card.objects.filter(user=user).count(),
         },
+        status=status,
     )

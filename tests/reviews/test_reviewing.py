@@ -97,10 +97,27 @@ def test_review_session_page_by_rating_a_key_point(client, quiz, learner):
     assert "Good: back in" in response.content.decode()
     card.refresh_from_db()
     assert card.reps == 1 and not card.is_new
-    # The same form posted again (a double click) records nothing more.
-    response = client.post(f"/review/{card.pk}/", {"rating": "3", "reps": "0"}, follow=True)
-    assert "already recorded" in response.content.decode()
+    # The same form posted again (a double click) records nothing more, and shows the
+    # same outcome: no error.
+    again = client.post(f"/review/{card.pk}/", {"rating": "3", "reps": "0"}, follow=True)
+    assert again.status_code == 200
+    assert message(again) == message(response) and message(again).startswith("Good: back in")
     assert ReviewLog.objects.filter(card=card).count() == 1
+    card.refresh_from_db()
+    assert card.reps == 1
+    # Another button of the same form, clicked after the first: told it was recorded.
+    other = client.post(f"/review/{card.pk}/", {"rating": "4", "reps": "0"}, follow=True)
+    assert "already recorded, rated Good" in message(other)
+    # A form without its key (not one of ours) is refused with a message.
+    bare = client.post(f"/review/{card.pk}/", {"rating": "3"})
+    assert bare.status_code == 400 and "This form was sent without" in bare.content.decode()
+    assert ReviewLog.objects.filter(card=card).count() == 1
+
+
+def message(response) -> str:
+    """The text of the page's one flash message."""
+    (only,) = [str(m) for m in response.context["messages"]]
+    return only
 
 
 def test_review_a_quiz_card_wrong_then_right(client, quiz, learner):
@@ -116,6 +133,14 @@ def test_review_a_quiz_card_wrong_then_right(client, quiz, learner):
         )
         body = response.content.decode()
         assert "Not quite" in body and "EXPLANATION-" in body and "Rated <strong>Again" in body
+        # Sent twice (a double click): the same page again, nothing more recorded.
+        again = client.post(
+            f"/review/{card.pk}/", {"choices": [_second(card.question)], "reps": "1"}
+        )
+        assert again.status_code == 200 and again.content.decode() == body.replace(
+            f'value="{response.context["csrf_token"]}"',
+            f'value="{again.context["csrf_token"]}"',
+        )
     card.refresh_from_db()
     assert card.reps == 2 and card.failures == 2
     with time_machine.travel(timezone.now() + timedelta(minutes=20)):
@@ -146,7 +171,9 @@ def test_cards_of_a_withdrawn_lesson_stop_coming_up(client, api_client, quiz, le
     with time_machine.travel(later):
         assert api_client.get("/api/v1/reviews/due/").json()["reviews_due"] == 0
         response = api_client.post(
-            f"/api/v1/reviews/{card.pk}/", {"choices": [_first(card.question)]}, format="json"
+            f"/api/v1/reviews/{card.pk}/",
+            {"choices": [_first(card.question)], "reps": 1},
+            format="json",
         )
         assert response.status_code == 404
 
@@ -157,36 +184,93 @@ def test_api_review_flow_and_errors(api_client, quiz, learner):
     api_client.force_authenticate(learner)
     url = f"/api/v1/reviews/{card.pk}/"
     # Not due yet (it is due in a minute).
-    response = api_client.post(url, {"choices": [_first(card.question)]}, format="json")
+    response = api_client.post(url, {"choices": [_first(card.question)], "reps": 1}, format="json")
     assert response.status_code == 400 and "not due until" in response.json()["detail"]
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         queue = api_client.get("/api/v1/reviews/due/").json()
         assert queue["reviews_due"] == 1 and queue["next"]["id"] == card.pk
+        assert queue["next"]["reps"] == 1
         assert "correct" not in str(queue["next"]["question"]["options"])
         for body, message in [
-            ({"rating": 5, "choices": [_first(card.question)]}, "rating must be 1"),
-            ({"rating": "soon"}, "valid integer"),
-            ({"choices": []}, "Choose an answer"),
-            ({"choices": [999999]}, "does not belong"),
-            ({"choices": [_second(card.question)], "rating": 3}, "wrong answer is rated Again"),
-            ({"choices": "all"}, "list"),
+            ({"choices": [_first(card.question)]}, "Send reps"),
+            ({"choices": [_first(card.question)], "reps": None}, "Send reps"),
+            ({"choices": [_first(card.question)], "reps": -1}, "greater than or equal to 0"),
+            ({"choices": [_first(card.question)], "reps": 2**31}, "less than or equal to"),
+            ({"choices": [_first(card.question)], "reps": "one"}, "valid integer"),
+            ({"rating": 5, "choices": [_first(card.question)], "reps": 1}, "rating must be 1"),
+            ({"rating": "soon", "reps": 1}, "valid integer"),
+            ({"choices": [], "reps": 1}, "Choose an answer"),
+            ({"choices": [999999], "reps": 1}, "does not belong"),
+            ({"choices": [2**70], "reps": 1}, "less than or equal to"),
+            ({"choices": [_second(card.question)], "rating": 3, "reps": 1}, "rated Again"),
+            ({"choices": "all", "reps": 1}, "list"),
+            ({"choices": [_first(card.question)], "reps": 1, "duration_ms": -5}, "greater"),
         ]:
             response = api_client.post(url, body, format="json")
             assert response.status_code == 400, body
             assert message in str(response.json()), (body, response.json())
-        ok = api_client.post(
-            url, {"choices": [_first(card.question)], "rating": 4, "reps": 1}, format="json"
-        )
-        assert ok.status_code == 200
+        assert api_client.post(url, [1, 2], format="json").status_code == 400
+        assert ReviewLog.objects.filter(card=card).count() == 1  # the quiz's, nothing more
+        answer = {"choices": [_first(card.question)], "rating": 4, "reps": 1}
+        ok = api_client.post(url, answer, format="json")
+        assert ok.status_code == 200 and "Idempotent-Replayed" not in ok
         assert ok.json()["rating"] == 4 and ok.json()["correct"] is True
-        again = api_client.post(
-            url, {"choices": [_first(card.question)], "reps": 1, "early": True}, format="json"
-        )
-        assert again.status_code == 409
-    assert ReviewLog.objects.filter(card=card).count() == 2
+        assert ok.json()["reps"] == 2
+        # The same request again (a retry after a lost response): the first result.
+        again = api_client.post(url, answer, format="json")
+        assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+        assert again.json() == ok.json()
+        # The same key with another answer, or an old key: stale, with the reps to use.
+        for body in [
+            {"choices": [_first(card.question)], "rating": 2, "reps": 1},
+            {"choices": [_first(card.question)], "reps": 0, "early": True},
+        ]:
+            stale = api_client.post(url, body, format="json")
+            assert stale.status_code == 409, body
+            assert stale.json()["reps"] == 2 and "Load the card again" in stale.json()["detail"]
+        assert ReviewLog.objects.filter(card=card).count() == 2
+        # The next review, keyed by the reps the last answer gave.
+        early = {"choices": [_first(card.question)], "reps": 2, "early": True}
+        assert api_client.post(url, early, format="json").json()["reps"] == 3
+    assert ReviewLog.objects.filter(card=card).count() == 3
     stats = api_client.get("/api/v1/reviews/stats/").json()
     assert len(stats["forecast"]) == 15 and stats["streak"] == 1
-    assert stats["retention"][0]["reviews"] == 4
+    assert stats["retention"][0]["reviews"] == 5
+
+
+def test_api_bring_back_needs_the_cards_reps_and_happens_once(api_client, quiz, learner):
+    _take(learner, quiz, wrong={"q0"})
+    card = Card.objects.get(user=learner, question__slug="q0")
+    Card.objects.filter(pk=card.pk).update(is_leech=True, suspended=True, failures=8)
+    api_client.force_authenticate(learner)
+    url = f"/api/v1/reviews/{card.pk}/bring-back/"
+    missing = api_client.post(url, {}, format="json")
+    assert missing.status_code == 400 and "Send reps" in str(missing.json())
+    assert api_client.post(url, {"reps": 7}, format="json").status_code == 409
+    assert Card.objects.get(pk=card.pk).suspended
+    first = api_client.post(url, {"reps": 1}, format="json")
+    assert first.status_code == 200 and first.json()["id"] == card.pk
+    again = api_client.post(url, {"reps": 1}, format="json")
+    assert again.status_code == 200 and again.json() == first.json()
+    card.refresh_from_db()
+    assert not card.suspended and card.failures == 0
+
+
+def test_schema_documents_the_review_key():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    parts = schema["components"]["schemas"]
+    review = schema["paths"]["/api/v1/reviews/{card_id}/"]["post"]
+    assert "reps" in parts["ReviewInRequest"]["required"]
+    assert "idempotency key" in parts["ReviewInRequest"]["properties"]["reps"]["description"]
+    assert "Idempotent-Replayed" in review["responses"]["200"]["headers"]
+    stale = review["responses"]["409"]["content"]["application/json"]["schema"]
+    assert stale == {"$ref": "#/components/schemas/Stale"}
+    assert set(parts["Stale"]["required"]) == {"detail", "reps"}
+    bring_back = schema["paths"]["/api/v1/reviews/{card_id}/bring-back/"]["post"]
+    assert "reps" in parts["BringBackRequest"]["required"]
+    assert "409" in bring_back["responses"]
 
 
 def test_another_users_card_is_not_found(api_client, client, quiz, learner):
@@ -196,13 +280,15 @@ def test_another_users_card_is_not_found(api_client, client, quiz, learner):
     api_client.force_authenticate(stranger)
     assert (
         api_client.post(
-            f"/api/v1/reviews/{card.pk}/", {"rating": 3, "early": True}, format="json"
+            f"/api/v1/reviews/{card.pk}/", {"rating": 3, "early": True, "reps": 1}, format="json"
         ).status_code
         == 404
     )
     client.force_login(stranger)
-    assert client.post(f"/review/{card.pk}/", {"rating": "3"}).status_code == 404
-    assert client.post(f"/review/{card.pk}/bring-back/").status_code == 404
+    assert client.post(f"/review/{card.pk}/", {"rating": "3", "reps": "1"}).status_code == 404
+    assert client.post(f"/review/{card.pk}/bring-back/", {"reps": "1"}).status_code == 404
+    response = api_client.post(f"/api/v1/reviews/{card.pk}/bring-back/", {"reps": 1}, format="json")
+    assert response.status_code == 404
 
 
 def test_review_pages_need_sign_in(client, api_client):
@@ -264,9 +350,18 @@ def test_progress_page_shows_forecast_streak_retention_and_leeches(client, quiz,
     assert "current streak: <strong>1 day</strong>" in page
     assert "67%" in page  # two of three answered right
     assert "Bring back" in page and card.lesson.get_absolute_url() in page
-    client.post(f"/review/{card.pk}/bring-back/")
+    assert f'name="reps" value="{card.reps}"' in page
+    bare = client.post(f"/review/{card.pk}/bring-back/")
+    assert bare.status_code == 400 and "This form was sent without" in bare.content.decode()
+    assert Card.objects.get(pk=card.pk).suspended
+    first = client.post(f"/review/{card.pk}/bring-back/", {"reps": "1"}, follow=True)
+    assert "back in your reviews" in message(first)
     card.refresh_from_db()
     assert not card.suspended
+    # A second click finds it back already and changes nothing.
+    again = client.post(f"/review/{card.pk}/bring-back/", {"reps": "1"}, follow=True)
+    assert "back in your reviews" in message(again)
+    assert Card.objects.get(pk=card.pk).due == card.due
 
 
 def _count(fn) -> int:
@@ -284,7 +379,7 @@ def test_answering_a_review_has_a_fixed_query_count(quiz, learner):
     right = {card.pk: [_first(card.question)] for card in cards}
     small = _count(
         lambda: review_record(
-            user=learner, card_id=cards[0].pk, choices=right[cards[0].pk], now=later
+            user=learner, card_id=cards[0].pk, reps=1, choices=right[cards[0].pk], now=later
         )
     )
     # Many more cards for this learner change nothing.
@@ -299,7 +394,7 @@ def test_answering_a_review_has_a_fixed_query_count(quiz, learner):
     )
     large = _count(
         lambda: review_record(
-            user=learner, card_id=cards[1].pk, choices=right[cards[1].pk], now=later
+            user=learner, card_id=cards[1].pk, reps=1, choices=right[cards[1].pk], now=later
         )
     )
     assert small == large <= 6

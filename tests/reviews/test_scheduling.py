@@ -13,6 +13,7 @@ from reviews.selectors import due_queue
 from reviews.services import (
     LEECH_FAILURES,
     ReviewError,
+    StaleReview,
     card_bring_back,
     cards_from_lesson,
     retention_change,
@@ -49,9 +50,9 @@ def test_good_good_again_comes_back_when_the_package_says(user, lesson):
         moments.append((now, rating, expected.due, expected.state.value))
         now = expected.due  # review exactly when due
 
-    for when, rating, due, state in moments:
+    for reps, (when, rating, due, state) in enumerate(moments):
         with time_machine.travel(when, tick=False):
-            result = review_record(user=user, card_id=card.pk, rating=rating)
+            result = review_record(user=user, card_id=card.pk, reps=reps, rating=rating)
         assert result.card.due == due
         assert result.card.state == state
     card.refresh_from_db()
@@ -66,30 +67,57 @@ def test_good_good_again_comes_back_when_the_package_says(user, lesson):
 def test_a_card_that_is_not_due_needs_early(user, lesson):
     cards_from_lesson(user=user, lesson=lesson, now=T0)
     card = Card.objects.filter(user=user).first()
-    review_record(user=user, card_id=card.pk, rating=Rating.EASY, now=T0)
+    review_record(user=user, card_id=card.pk, reps=0, rating=Rating.EASY, now=T0)
+    later = T0 + timedelta(hours=1)
     with pytest.raises(ReviewError, match="not due until"):
-        review_record(user=user, card_id=card.pk, rating=Rating.GOOD, now=T0 + timedelta(hours=1))
+        review_record(user=user, card_id=card.pk, reps=1, rating=Rating.GOOD, now=later)
     assert (
         review_record(
-            user=user, card_id=card.pk, rating=Rating.GOOD, now=T0 + timedelta(hours=1), early=True
+            user=user, card_id=card.pk, reps=1, rating=Rating.GOOD, now=later, early=True
         ).card.reps
         == 2
     )
 
 
-def test_compare_and_set_refuses_a_stale_review(user, lesson):
+def test_a_repeat_gets_the_first_result_and_a_stale_review_is_refused(user, lesson):
     cards_from_lesson(user=user, lesson=lesson, now=T0)
     card = Card.objects.filter(user=user).first()
-    review_record(user=user, card_id=card.pk, rating=Rating.AGAIN, expected_reps=0, now=T0)
-    with pytest.raises(ReviewError) as error:
-        review_record(
-            user=user,
-            card_id=card.pk,
-            rating=Rating.AGAIN,
-            expected_reps=0,
-            now=T0 + timedelta(hours=1),
-        )
-    assert error.value.status == 409
+    first = review_record(user=user, card_id=card.pk, reps=0, rating=Rating.AGAIN, now=T0)
+    assert not first.replayed
+    # The same review sent again later (a retry after a lost response).
+    again = review_record(
+        user=user, card_id=card.pk, reps=0, rating=Rating.AGAIN, now=T0 + timedelta(hours=1)
+    )
+    assert again.replayed and again.log.pk == first.log.pk
+    assert (again.log.rating, again.reps, again.next_due, again.leech, again.correct) == (
+        Rating.AGAIN,
+        1,
+        first.next_due,
+        False,
+        None,
+    )
+    # The same reps with another answer, or a reps the card never had: stale.
+    for reps, rating, message in [
+        (0, Rating.GOOD, "already recorded, rated Again"),
+        (5, Rating.AGAIN, "its reps is 1, not 5"),
+    ]:
+        with pytest.raises(StaleReview, match=message) as error:
+            review_record(user=user, card_id=card.pk, reps=reps, rating=rating, now=T0)
+        assert (error.value.status, error.value.reps) == (409, 1)
+    assert ReviewLog.objects.filter(card=card).count() == 1
+    card.refresh_from_db()
+    assert card.reps == 1
+
+
+def test_the_database_holds_one_review_per_card_and_reps(user, lesson):
+    from django.db import IntegrityError, transaction
+
+    cards_from_lesson(user=user, lesson=lesson, now=T0)
+    card = Card.objects.filter(user=user).first()
+    log = review_record(user=user, card_id=card.pk, reps=0, rating=Rating.GOOD, now=T0).log
+    log.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        log.save()
     assert ReviewLog.objects.filter(card=card).count() == 1
 
 
@@ -114,7 +142,9 @@ def test_queue_reviews_oldest_first_then_new_within_the_daily_limit(user):
     seen = []
     while (queue := due_queue(user, now)).card is not None:
         seen.append(queue.card.pk)
-        review_record(user=user, card_id=queue.card.pk, rating=Rating.EASY, now=now)
+        review_record(
+            user=user, card_id=queue.card.pk, reps=queue.card.reps, rating=Rating.EASY, now=now
+        )
     assert seen[:2] == [cards[4].pk, cards[3].pk]  # reviews first, oldest due first
     assert seen[2:] == [cards[0].pk, cards[1].pk]  # then two new cards, no more today
     assert due_queue(user, now).new_available == 0
@@ -128,7 +158,7 @@ def test_the_day_follows_the_learners_time_zone(user):
     lesson = LessonFactory(key_points=[{"front": "Q1", "back": "A"}, {"front": "Q2", "back": "A"}])
     cards_from_lesson(user=user, lesson=lesson, now=T0)
     first = due_queue(user, T0).card
-    review_record(user=user, card_id=first.pk, rating=Rating.EASY, now=T0)  # 22:00 local
+    review_record(user=user, card_id=first.pk, reps=0, rating=Rating.EASY, now=T0)  # 22:00 local
     assert due_queue(user, T0 + timedelta(hours=1)).new_available == 0  # 23:00 local
     assert due_queue(user, T0 + timedelta(hours=2, minutes=1)).new_available == 1  # next day
 
@@ -137,14 +167,23 @@ def test_eight_failures_make_a_leech_out_of_the_queue_until_brought_back(user, l
     cards_from_lesson(user=user, lesson=lesson, now=T0)
     card = Card.objects.filter(user=user).first()
     now = T0
-    for _ in range(LEECH_FAILURES):
-        result = review_record(user=user, card_id=card.pk, rating=Rating.AGAIN, now=now, early=True)
+    for reps in range(LEECH_FAILURES):
+        result = review_record(
+            user=user, card_id=card.pk, reps=reps, rating=Rating.AGAIN, now=now, early=True
+        )
         now += timedelta(minutes=11)
-    assert result.card.is_leech and result.card.suspended
+    assert result.card.is_leech and result.card.suspended and result.leech
     assert card.pk not in {due_queue(user, now + timedelta(days=30)).card.pk}
     with pytest.raises(ReviewError, match="out of the queue"):
-        review_record(user=user, card_id=card.pk, rating=Rating.GOOD, now=now, early=True)
-    card_bring_back(user=user, card_id=card.pk)
+        review_record(
+            user=user, card_id=card.pk, reps=LEECH_FAILURES, rating=Rating.GOOD, now=now, early=True
+        )
+    # The eighth forgetting sent again (a retry): its result again, out of the queue.
+    again = review_record(
+        user=user, card_id=card.pk, reps=LEECH_FAILURES - 1, rating=Rating.AGAIN, now=now
+    )
+    assert again.replayed and again.leech and again.reps == LEECH_FAILURES
+    card_bring_back(user=user, card_id=card.pk, reps=LEECH_FAILURES)
     card.refresh_from_db()
     assert not card.suspended and not card.is_leech and card.failures == 0
 
@@ -152,7 +191,7 @@ def test_eight_failures_make_a_leech_out_of_the_queue_until_brought_back(user, l
 def test_changing_retention_reschedules_cards_in_review(user, lesson):
     cards_from_lesson(user=user, lesson=lesson, now=T0)
     card = Card.objects.filter(user=user).first()
-    review_record(user=user, card_id=card.pk, rating=Rating.EASY, now=T0)  # straight to review
+    review_record(user=user, card_id=card.pk, reps=0, rating=Rating.EASY, now=T0)  # to review
     card.refresh_from_db()
     assert card.state == State.REVIEW
     before = card.due

@@ -58,7 +58,11 @@ class Command(BaseCommand):
             answer_ms = self._time(
                 len(due_ids) - 1,
                 lambda i: review_record(
-                    user=user, card_id=due_ids[i], rating=rng.choice([1, 2, 3, 4]), now=now
+                    user=user,
+                    card_id=due_ids[i],
+                    reps=10,  # as the cards were filled
+                    rating=rng.choice([1, 2, 3, 4]),
+                    now=now,
                 ),
             )
             self._report("queue (due_queue)", queue_ms)
