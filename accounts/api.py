@@ -2,6 +2,8 @@
 details and settings (validated by the same forms as the pages), pausing reminders, a
 copy of their data, and deletion."""
 
+from decimal import Decimal
+
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -9,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -22,6 +24,7 @@ from reviews.forms import ReviewSettingsForm
 from .data import DeletionRefused, user_delete, user_export
 from .forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 from .models import User
+from .tokens import ExpiringTokenAuthentication, token_expires_at, token_issue
 
 PROFILE_FIELDS = ("name", "role", "profession", "registration_number", "certificate_name")
 SETTINGS_FIELDS = (
@@ -41,18 +44,42 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires = serializers.DateTimeField(help_text="When the token stops working.")
 
 
 class ObtainToken(APIView):
-    """Exchange email (as `username`) and password for an API token.
+    """Exchange email (as `username`) and password for an API token (POST), or revoke
+    the token this request is made with (DELETE).
 
     The same checks as the sign-in page: allauth's limits on failed attempts (per
-    address and per account), and a confirmed email address. Throttled besides."""
+    address and per account), and a confirmed email address. Throttled besides. A token
+    lasts API_TOKEN_TTL_DAYS, and changing or resetting the password ends it."""
 
-    authentication_classes = []
-    permission_classes = []
+    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    # A sign-in form may post here as well as a JSON client.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def _revoking(self) -> bool:
+        # The method is needed before DRF builds its request (which authenticates);
+        # the schema generator sets a request of its own instead.
+        request = getattr(self, "request", None)
+        method = getattr(self, "_method", None) or getattr(request, "method", None)
+        return method == "DELETE"
+
+    def get_authenticators(self):
+        # Asking for a token reads no credentials, so a stale or expired token left in
+        # a client's headers cannot stand in the way of a new one. Revoking needs the
+        # token it revokes.
+        return [ExpiringTokenAuthentication()] if self._revoking() else []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self._revoking() else super().get_permissions()
+
+    def initialize_request(self, request, *args, **kwargs):
+        self._method = request.method
+        return super().initialize_request(request, *args, **kwargs)
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -83,27 +110,68 @@ class ObtainToken(APIView):
             raise exceptions.PermissionDenied(
                 "Confirm your email address first: follow the link in the email we sent you."
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = token_issue(user=user)
+        body = {"token": token.key, "expires": token_expires_at(token)}
+        return Response(TokenSerializer(body).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="The token is revoked."),
+            401: OpenApiResponse(description="No token, or an unknown or expired one."),
+        },
+    )
+    def delete(self, request: Request) -> Response:
+        """Revoke the token this request is made with (sign out an API client)."""
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TextField(serializers.CharField):
+    """Text, and only text: DRF's CharField would take 5 or 1.5 and store "5"."""
+
+    default_error_messages = {"invalid": "Not valid text: send a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class MeSerializer(serializers.Serializer):
+    """The learner's details and settings. A PATCH is checked here first, field by field
+    (types, bounds, lengths), so that only well-formed values reach the forms and
+    services, which then apply the rules that span fields (a clinician's registration,
+    at least one reminder day, a known time zone)."""
+
     email = serializers.EmailField(read_only=True)
-    name = serializers.CharField(required=False, allow_blank=True)
+    name = TextField(required=False, allow_blank=True, max_length=150)
     role = serializers.ChoiceField(choices=User.Role.choices, required=False)
-    profession = serializers.CharField(required=False, allow_blank=True)
-    registration_number = serializers.CharField(required=False, allow_blank=True)
-    certificate_name = serializers.CharField(required=False, allow_blank=True)
+    profession = TextField(required=False, allow_blank=True, max_length=100)
+    registration_number = TextField(required=False, allow_blank=True, max_length=50)
+    certificate_name = TextField(required=False, allow_blank=True, max_length=150)
     desired_retention = serializers.DecimalField(
-        max_digits=3, decimal_places=2, required=False, help_text="0.80 to 0.97."
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("0.80"),
+        max_value=Decimal("0.97"),
+        required=False,
+        help_text="0.80 to 0.97.",
     )
-    new_cards_per_day = serializers.IntegerField(required=False)
-    time_zone = serializers.CharField(required=False, help_text="An IANA zone, e.g. Europe/London.")
+    new_cards_per_day = serializers.IntegerField(
+        required=False, min_value=0, max_value=200, help_text="0 to 200."
+    )
+    time_zone = TextField(
+        required=False, max_length=64, help_text="An IANA zone, e.g. Europe/London."
+    )
     reminders_enabled = serializers.BooleanField(required=False)
-    reminder_hour = serializers.IntegerField(required=False, help_text="Local hour, 7 to 21.")
+    reminder_hour = serializers.IntegerField(
+        required=False, min_value=7, max_value=21, help_text="Local hour, 7 to 21."
+    )
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6),
         required=False,
+        max_length=7,
         help_text="Reminder days, 0 = Monday to 6 = Sunday.",
     )
     reminders_paused_until = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -152,19 +220,30 @@ class MeView(APIView):
             raise exceptions.ValidationError(
                 {"detail": f"Unknown or read-only field(s): {', '.join(unknown)}."}
             )
+        # Types and bounds first, field by field; the forms then see only well-formed
+        # values, and check the rest (the fields that failed here keep their current
+        # value there), so that one answer names every field that is wrong.
+        body = MeSerializer(data=request.data, partial=True)
+        errors = {}
+        if not body.is_valid():
+            errors = dict(body.errors)
+            body = MeSerializer(
+                data={f: v for f, v in request.data.items() if f not in errors}, partial=True
+            )
+            body.is_valid(raise_exception=True)
+        changes = body.validated_data
         user, current = request.user, me_data(request.user)
         forms = []
-        if any(f in request.data for f in PROFILE_FIELDS):
-            data = {f: request.data.get(f, current[f]) for f in PROFILE_FIELDS}
+        if any(f in changes for f in PROFILE_FIELDS):
+            data = {f: changes.get(f, current[f]) for f in PROFILE_FIELDS}
             forms.append(ProfileForm(data=data))
-        if any(f in request.data for f in SETTINGS_FIELDS):
-            data = {f: request.data.get(f, current[f]) for f in SETTINGS_FIELDS}
-            data["weekdays"] = [str(d) for d in data["weekdays"] or []]
+        if any(f in changes for f in SETTINGS_FIELDS):
+            data = {f: changes.get(f, current[f]) for f in SETTINGS_FIELDS}
+            data["weekdays"] = [str(d) for d in data["weekdays"]]
             forms.append(ReviewSettingsForm(data=data, instance=user))
-        errors = {}
         for form in forms:
             if not form.is_valid():
-                errors |= {field: list(messages) for field, messages in form.errors.items()}
+                errors = {field: list(messages) for field, messages in form.errors.items()} | errors
         if errors:
             raise exceptions.ValidationError(errors)
         from reviews.services import review_settings_save
@@ -214,7 +293,9 @@ class ExportView(APIView):
 
 
 class DeleteSerializer(serializers.Serializer):
-    password = serializers.CharField(help_text="Your password, to confirm.")
+    password = serializers.CharField(
+        help_text="Your password, to confirm.", trim_whitespace=False, max_length=4096
+    )
 
 
 class DeleteView(APIView):

@@ -1,6 +1,6 @@
 from urllib.parse import unquote
 
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 
 
 class RejectNulBytesMiddleware:
@@ -13,5 +13,25 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest):
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
-            return HttpResponseBadRequest("The address contains a character it cannot hold.")
+            message = "The address contains a character it cannot hold."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: the site uses none of the browser's powerful
+    features (camera, microphone, location, payment, USB, ...), so none may be asked
+    for, by our pages or anything framed in them."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response

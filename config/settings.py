@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_celery_beat",
     "accounts",
     "course",
@@ -105,6 +107,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -278,11 +282,16 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a locked lesson answers 401 with WWW-Authenticate to a
         # client that is not signed in (and 403 to one that is but has not enrolled).
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Signed in unless a view opts out with AllowAny (the catalogue, lessons, quizzes,
+    # certificate verification, the newsletter sign-up and the token exchange do).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A JSON API: one body format to validate and document. The token exchange also
+    # takes a form post, like DRF's own.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # JSON only in production; the browsable API is a developer's convenience.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
@@ -295,6 +304,12 @@ REST_FRAMEWORK = {
         "verify": os.environ.get("THROTTLE_VERIFY", "30/min"),
     },
 }
+# An API token lasts this long from when it was issued; then it is refused (401) and
+# deleted, and the client signs in again. Changing or resetting the password ends it too.
+API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 30)
+# The interactive API docs and the schema they read: anyone's in development, staff only
+# in production.
+API_DOCS_PUBLIC = envbool("API_DOCS_PUBLIC", DEBUG)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Buttock nerve pain training API",
     "DESCRIPTION": "Courses, lessons, enrolments and progress. Locked lessons never carry "
@@ -314,6 +329,45 @@ CSRF_COOKIE_HTTPONLY = False  # the login form posts with the token from the pag
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every response: pages, admin, API docs. Scripts
+# and style sheets only from our own files, so an injected <script> or <style> does not
+# run. One exception: style *attributes* (style-src-attr), which the pain map's hot spots
+# (positions computed per region), the admin's widgets and the newsletter preview use.
+# An attribute cannot run script nor load anything beyond img-src's own origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],  # the favicon and Swagger UI's icons are data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (config.middleware): none of the browser's powerful features.
+PERMISSIONS_POLICY = (
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     if TRUSTED_PROXY_COUNT:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -147,6 +147,12 @@ class ProgressUpdateSerializer(serializers.Serializer):
 
 
 class CourseViewSet(viewsets.GenericViewSet):
+    """The catalogue, open to everyone. Not paginated: it is a handful of courses, and a
+    client wants them all at once; the lists that grow with use (enrolments, progress,
+    attempts, certificates) are paginated."""
+
+    permission_classes = [AllowAny]
+    pagination_class = None
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     serializer_class = CourseSerializer
@@ -154,7 +160,9 @@ class CourseViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return courses_visible_to(self.request.user)
 
+    @extend_schema(responses=CourseSerializer(many=True))
     def list(self, request: Request) -> Response:
+        """Published courses, each with its lesson count and free lesson."""
         return Response(CourseSerializer(selectors.catalogue(request.user), many=True).data)
 
     @extend_schema(responses=CourseDetailSerializer)
@@ -175,6 +183,7 @@ class LessonViewSet(viewsets.GenericViewSet):
     """A lesson's full text, for those who may read it. Locked: 401 when signed out,
     403 when signed in but not enrolled. Drafts and unknown lessons: 404."""
 
+    permission_classes = [AllowAny]  # free lessons are for everyone; access decides the rest
     serializer_class = LessonDetailSerializer
     queryset = Lesson.objects.none()  # for the schema; lookups go through the selectors
     lookup_field = "slug"
@@ -337,7 +346,7 @@ class VerifyView(APIView):
     """Public certificate verification by code. Throttled against enumeration."""
 
     authentication_classes = []
-    permission_classes = []
+    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "verify"
 

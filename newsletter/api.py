@@ -1,6 +1,6 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -16,10 +16,15 @@ ANSWER = (
 )
 
 
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class ConsentField(serializers.BooleanField):
+    """A yes/no field whose only acceptable answer is yes, and the schema says so."""
+
+
 class SubscribeSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     health_professional = serializers.BooleanField(default=False)
-    consent = serializers.BooleanField(
+    consent = ConsentField(
         help_text="Must be true: the subscriber agrees to the consent wording shown with the form."
     )
 
@@ -38,7 +43,7 @@ class SubscribeView(APIView):
     the address is already subscribed. Throttled."""
 
     authentication_classes = []
-    permission_classes = []
+    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "newsletter"
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -50,16 +50,23 @@ class QuizSerializer(serializers.ModelSerializer):
         return QuestionSerializer(services.questions_of(quiz), many=True).data
 
 
+# Ids are positive and fit the database's integers; anything else is "not in this quiz"
+# before it reaches a query.
+ID = {"min_value": 1, "max_value": 2**63 - 1}
+
+
 class AnswerInSerializer(serializers.Serializer):
-    question = serializers.IntegerField()
-    choices = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    question = serializers.IntegerField(**ID)
+    choices = serializers.ListField(
+        child=serializers.IntegerField(**ID), allow_empty=True, max_length=50
+    )
 
 
 class SubmissionSerializer(serializers.Serializer):
     submission_key = serializers.UUIDField(
         required=False, help_text="Send the same key again to have a retry recognised (409)."
     )
-    answers = AnswerInSerializer(many=True, allow_empty=False)
+    answers = AnswerInSerializer(many=True, allow_empty=False, max_length=500)
 
     def validate_answers(self, answers):
         questions = [a["question"] for a in answers]
@@ -132,6 +139,9 @@ def _raise(exc: services.SubmissionError):
 
 
 class QuizViewSet(viewsets.GenericViewSet):
+    """A quiz is open to whoever may read its lesson: a free lesson's quiz to everyone."""
+
+    permission_classes = [AllowAny]
     serializer_class = QuizSerializer
 
     def get_queryset(self):
