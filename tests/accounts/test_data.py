@@ -179,9 +179,10 @@ def test_api_bring_back_and_subscribe_me(api_client):
     Card.objects.filter(pk=card.pk).update(is_leech=True, suspended=True, failures=8)
     other = UserFactory()
     api_client.force_authenticate(other)
-    assert api_client.post(f"/api/v1/reviews/{card.pk}/bring-back/").status_code == 404
+    url, seen = f"/api/v1/reviews/{card.pk}/bring-back/", {"reps": card.reps}
+    assert api_client.post(url, seen, format="json").status_code == 404
     api_client.force_authenticate(user)
-    assert api_client.post(f"/api/v1/reviews/{card.pk}/bring-back/").status_code == 200
+    assert api_client.post(url, seen, format="json").status_code == 200
     card.refresh_from_db()
     assert not card.suspended and not card.is_leech
     api_client.force_authenticate(other)
