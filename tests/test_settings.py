@@ -86,3 +86,14 @@ def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_production_keeps_the_api_docs_for_staff():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.API_DOCS_PUBLIC)",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"

@@ -1,0 +1,83 @@
+"""Every response carries the Content-Security-Policy and the Permissions-Policy: pages,
+the admin, the API docs and the API itself. The docs are for staff unless
+API_DOCS_PUBLIC (on by default only with DEBUG)."""
+
+import pytest
+
+from tests.factories import CourseFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_headers(response):
+    csp = response.headers["Content-Security-Policy"]
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split("; ")}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"]  # no inline script, no eval
+    assert directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    policy = response.headers["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+
+
+def test_a_page_has_both_headers(client):
+    CourseFactory()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert_headers(response)
+
+
+def test_the_admin_has_both_headers(client):
+    client.force_login(StaffFactory())
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert_headers(response)
+    assert_headers(client.get("/admin/login/"))
+
+
+def test_the_api_has_both_headers(api_client):
+    response = api_client.get("/api/v1/courses/")
+    assert response.status_code == 200
+    assert_headers(response)
+    assert_headers(api_client.get("/api/v1/me/"))  # a 401 too
+
+
+def test_the_api_docs_have_both_headers_and_no_inline_script(client, settings):
+    settings.API_DOCS_PUBLIC = True
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert_headers(response)
+    html = response.content.decode()
+    # Every script comes from a file (the start-up script from ?script), no <style>.
+    assert "<script>" not in html and "<style" not in html
+    assert "?script" in html or "&amp;script" in html or "script=" in html
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+    assert client.get("/api/schema/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/schema/", "/api/docs/?script="])
+def test_the_api_docs_are_for_staff_when_not_public(client, settings, url):
+    settings.API_DOCS_PUBLIC = False
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(StaffFactory())
+    staff = client.get(url)
+    assert staff.status_code == 200
+    assert_headers(staff)
+
+
+def test_an_unknown_api_address_is_a_json_404(api_client, client):
+    response = api_client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_nul_byte_in_an_api_address_is_a_json_400(api_client):
+    response = api_client.get("/api/v1/courses/?page=%00")
+    assert response.status_code == 400 and "character" in response.json()["detail"]
