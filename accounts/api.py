@@ -306,6 +306,7 @@ class DeleteView(APIView):
         responses={
             204: OpenApiResponse(description="Deleted, with everything attached."),
             400: OpenApiResponse(description="Wrong password, or an editor's account."),
+            429: OpenApiResponse(description="Too many wrong passwords: wait a minute."),
         },
     )
     def post(self, request: Request) -> Response:
