@@ -5,20 +5,19 @@ on any CSP report in the console)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser, page  # noqa: F401 (the browser fixtures)
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_swagger_ui_draws_the_api_under_the_policy(live_server, page, settings):  # noqa: F811
+def test_swagger_ui_draws_the_api_under_the_policy(live_server, page, settings):
     settings.API_DOCS_PUBLIC = True
     page.goto(live_server.url + "/api/docs/")
     expect(page.get_by_text("Buttock nerve pain training API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/courses/", exact=True).first).to_be_visible()
 
 
-def test_staff_sign_in_to_the_admin_and_open_the_docs(live_server, page, settings):  # noqa: F811
+def test_staff_sign_in_to_the_admin_and_open_the_docs(live_server, page, settings):
     settings.API_DOCS_PUBLIC = False
     StaffFactory(email="editor@example.org")
     page.goto(live_server.url + "/api/docs/")
