@@ -1,5 +1,6 @@
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 
 
@@ -26,8 +27,6 @@ class PermissionsPolicyMiddleware:
     for, by our pages or anything framed in them."""
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
 
