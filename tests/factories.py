@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
 from course.models import Course, Enrollment, Lesson, Module, Publishable
+from reviews.models import Card
 
 PUBLISHED = Publishable.Status.PUBLISHED
 DRAFT = Publishable.Status.DRAFT
@@ -143,3 +144,24 @@ def question_with(quiz, kind="single", correct=(0,), options=4, regions=None, **
             region=region or "",
         )
     return question
+
+
+def reviewed_key_point_card(user, lesson, *, due, last_review):
+    """An unsaved key-point card that has been reviewed before (for bulk_create): the
+    reminder tests' learner with reviews due, or not yet."""
+    return Card(
+        user=user,
+        kind="key_point",
+        lesson=lesson,
+        key_index=0,
+        course_id=lesson.course_id,
+        module_id=lesson.module_id,
+        front="Q",
+        back="A",
+        is_new=False,
+        state=2,
+        stability=3.0,
+        difficulty=5.0,
+        due=due,
+        last_review=last_review,
+    )

@@ -34,7 +34,7 @@ from outbox.tasks import sweep_unsent
 from reminders.models import Reminder
 from reminders.tasks import send_due_reminders
 from reviews.models import Card
-from tests.factories import LessonFactory
+from tests.factories import LessonFactory, reviewed_key_point_card
 
 from .conftest import wait_until
 
@@ -109,21 +109,8 @@ def owed_learners(prefix: str, count: int) -> set[str]:
     )
     users = list(User.objects.filter(email__startswith=prefix))
     Card.objects.bulk_create(
-        Card(
-            user=user,
-            kind="key_point",
-            lesson=lesson,
-            key_index=0,
-            course_id=lesson.course_id,
-            module_id=lesson.module_id,
-            front="Q",
-            back="A",
-            is_new=False,
-            state=2,
-            stability=3.0,
-            difficulty=5.0,
-            due=now - timedelta(hours=2),
-            last_review=now - timedelta(days=3),
+        reviewed_key_point_card(
+            user, lesson, due=now - timedelta(hours=2), last_review=now - timedelta(days=3)
         )
         for user in users
     )

@@ -15,7 +15,7 @@ from accounts.models import User
 from reminders.models import Reminder
 from reminders.tasks import send_due_reminders
 from reviews.models import Card
-from tests.factories import LessonFactory
+from tests.factories import LessonFactory, reviewed_key_point_card
 
 from .conftest import wait_until
 
@@ -86,19 +86,9 @@ def make_learners(prefix: str, count: int, rng: random.Random) -> set[str]:
     User.objects.bulk_create(users)
     created = {u.email: u for u in User.objects.filter(email__startswith=prefix)}
     Card.objects.bulk_create(
-        Card(
-            user=created[u.email],
-            kind="key_point",
-            lesson=lesson,
-            key_index=0,
-            course_id=lesson.course_id,
-            module_id=lesson.module_id,
-            front="Q",
-            back="A",
-            is_new=False,
-            state=2,
-            stability=3.0,
-            difficulty=5.0,
+        reviewed_key_point_card(
+            created[u.email],
+            lesson,
             due=now - timedelta(hours=2) if u.has_due else now + timedelta(days=3),
             last_review=now - timedelta(days=3),
         )

@@ -12,7 +12,7 @@ from django.core import mail
 from reminders import services, tasks
 from reminders.models import Reminder
 from reviews.models import Card, ReviewLog
-from tests.factories import LessonFactory, UserFactory
+from tests.factories import LessonFactory, UserFactory, reviewed_key_point_card
 
 pytestmark = pytest.mark.django_db
 
@@ -24,22 +24,12 @@ def learner(tz="Europe/London", hour=18, **kwargs):
         module__publish_at=datetime(2026, 1, 1, tzinfo=UTC),
         module__course__publish_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
-    Card.objects.create(
-        user=user,
-        kind="key_point",
-        lesson=lesson,
-        key_index=0,
-        course=lesson.course,
-        module=lesson.module,
-        front="Q",
-        back="A",
-        is_new=False,
-        state=2,
-        stability=3,
-        difficulty=5,
+    reviewed_key_point_card(
+        user,
+        lesson,
         due=datetime(2026, 1, 1, tzinfo=UTC),
         last_review=datetime(2025, 12, 28, tzinfo=UTC),
-    )
+    ).save()
     return user
 
 
