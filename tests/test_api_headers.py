@@ -81,3 +81,15 @@ def test_an_unknown_api_address_is_a_json_404(api_client, client):
 def test_a_nul_byte_in_an_api_address_is_a_json_400(api_client):
     response = api_client.get("/api/v1/courses/?page=%00")
     assert response.status_code == 400 and "character" in response.json()["detail"]
+
+
+def test_the_footer_links_to_the_api_docs_only_for_those_who_may_open_them(client, settings):
+    settings.API_DOCS_PUBLIC = False
+    assert 'href="/api/docs/"' not in client.get("/").content.decode()
+    client.force_login(UserFactory())
+    assert 'href="/api/docs/"' not in client.get("/").content.decode()
+    client.force_login(StaffFactory())
+    assert 'href="/api/docs/"' in client.get("/").content.decode()
+    settings.API_DOCS_PUBLIC = True
+    client.logout()
+    assert 'href="/api/docs/"' in client.get("/").content.decode()
