@@ -121,6 +121,29 @@ def wait_until(condition: Callable[[], bool], *, what: str, timeout: float = 120
         time.sleep(0.2)
 
 
+def run_together(*calls: Callable) -> list:
+    """Run each call in a thread of its own, all at once (each with its own database
+    connection), and return their results; fails if any raised or never finished."""
+    results, errors = [], []
+
+    def run(call):
+        try:
+            results.append(call())
+        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a request never finished"
+    assert errors == []
+    return results
+
+
 @pytest.fixture
 def smtp_server():
     inbox = Inbox()

@@ -5,12 +5,17 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from course import completion
-from course.models import Certificate, CourseCompletion
-from course.services import enrollment_create
+from course.models import Certificate, CourseCompletion, LessonProgress
+from course.services import enrollment_create, lesson_set_done
 from outbox.models import OutboundEmail
 from tests.factories import ClinicianFactory, CourseFactory, LessonFactory, ModuleFactory
+
+from .conftest import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -35,12 +40,9 @@ def test_racing_last_steps_complete_once(monkeypatch):
         return result
 
     monkeypatch.setattr(completion, "completion_status", status_then_wait)
-    from django.utils import timezone
 
     # Each request marks one of the two lessons; the rows are written first, then both
     # check completion at the same moment.
-    from course.models import LessonProgress
-    from course.services import lesson_set_done
 
     LessonProgress.objects.bulk_create(
         [
@@ -82,7 +84,6 @@ def _completed_without_details():
     their certificate waits for their details."""
     course = CourseFactory(audience="clinician", cpd_hours=3)
     user = ClinicianFactory()
-    from django.utils import timezone
 
     CourseCompletion.objects.create(user=user, course=course, completed_at=timezone.now())
     assert completion.needs_details(user)
@@ -102,39 +103,16 @@ def _issuing_together(monkeypatch):
     monkeypatch.setattr(completion, "certificate_issue", wait_then_issue)
 
 
-def _run_together(*calls):
-    results, errors = [], []
-
-    def run(call):
-        try:
-            results.append(call())
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a request never finished"
-    assert errors == []
-    return results
-
-
 def test_double_save_of_details_issues_one_certificate(monkeypatch):
     user = _completed_without_details()
     _issuing_together(monkeypatch)
 
     def save():
-        from django.test import Client
-
         client = Client()
         client.force_login(user)
         return client.post("/accounts/details/", DETAILS).status_code
 
-    assert _run_together(save, save) == [302, 302]
+    assert run_together(save, save) == [302, 302]
     assert Certificate.objects.filter(user=user).count() == 1
     assert OutboundEmail.objects.filter(subject__startswith="Your CPD certificate").count() == 1
 
@@ -144,8 +122,6 @@ def test_two_api_saves_of_the_certificate_name_issue_one_certificate(monkeypatch
     _issuing_together(monkeypatch)
 
     def patch():
-        from rest_framework.test import APIClient
-
         client = APIClient()
         client.force_authenticate(user)
         response = client.patch(
@@ -153,7 +129,7 @@ def test_two_api_saves_of_the_certificate_name_issue_one_certificate(monkeypatch
         )
         return response.status_code
 
-    assert _run_together(patch, patch) == [200, 200]
+    assert run_together(patch, patch) == [200, 200]
     assert Certificate.objects.filter(user=user).count() == 1
     assert OutboundEmail.objects.filter(subject__startswith="Your CPD certificate").count() == 1
 
@@ -168,7 +144,7 @@ def test_reissue_clicked_twice_makes_one_new_certificate(monkeypatch):
     def reissue():
         return completion.certificate_reissue(certificate=first)
 
-    results = _run_together(reissue, reissue)
+    results = run_together(reissue, reissue)
     assert sum(r is not None for r in results) == 1
     assert Certificate.objects.filter(user=user).count() == 2
     assert [c.status for c in Certificate.objects.filter(user=user).order_by("number")] == [

@@ -4,12 +4,14 @@ callers get its result (PostgreSQL)."""
 import threading
 
 import pytest
-from django.db import connection
+from rest_framework.test import APIClient
 
 from reviews import scheduler as srs
 from reviews import services
 from reviews.models import Card, ReviewLog
 from tests.factories import LessonFactory, UserFactory
+
+from .conftest import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,33 +38,12 @@ def both_read_first(monkeypatch):
     monkeypatch.setattr(srs, "review", review_after_both_have_read)
 
 
-def together(call) -> list:
-    results, errors = [], []
-
-    def run():
-        try:
-            results.append(call())
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a request never finished"
-    assert errors == []
-    return results
-
-
 def test_two_concurrent_reviews_of_one_card_record_one(card, both_read_first):
     def submit():
         result = services.review_record(user=card.user, card_id=card.pk, reps=0, rating=3)
         return result.log.pk, result.reps, result.next_due, result.replayed
 
-    first, second = together(submit)
+    first, second = run_together(submit, submit)
     assert first[:3] == second[:3]  # the same review, the same outcome
     assert sorted([first[3], second[3]]) == [False, True]  # one recorded, one replayed it
     assert ReviewLog.objects.filter(card=card).count() == 1
@@ -72,7 +53,6 @@ def test_two_concurrent_reviews_of_one_card_record_one(card, both_read_first):
 
 def test_two_concurrent_identical_api_answers_get_one_body(card, both_read_first):
     def post():
-        from rest_framework.test import APIClient
 
         client = APIClient()
         client.force_authenticate(card.user)
@@ -81,7 +61,7 @@ def test_two_concurrent_identical_api_answers_get_one_body(card, both_read_first
         )
         return response.status_code, response.json()
 
-    (status_a, body_a), (status_b, body_b) = together(post)
+    (status_a, body_a), (status_b, body_b) = run_together(post, post)
     assert (status_a, status_b) == (200, 200)
     assert body_a == body_b and body_a["reps"] == 1 and body_a["rating"] == 3
     assert ReviewLog.objects.filter(card=card).count() == 1
