@@ -1,16 +1,17 @@
+from typing import Any
 from urllib.parse import urlparse
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.apps.registry import Apps
+from django.conf import settings
+from django.db.models.signals import post_init, post_migrate, post_save, pre_save
 
 SITE_NAME = "Buttock nerve pain"
 
 
-def sync_site(sender, using="default", **kwargs) -> None:
+def sync_site(sender: AppConfig, apps: Apps, using: str = "default", **kwargs: Any) -> None:
     """Keep the sites framework's record (used in allauth's emails) in step with SITE_URL."""
-    from django.conf import settings
-    from django.contrib.sites.models import Site
-
+    Site = apps.get_model("sites", "Site")
     domain = urlparse(settings.SITE_URL).netloc or "localhost"
     Site.objects.using(using).update_or_create(
         pk=settings.SITE_ID, defaults={"domain": domain, "name": SITE_NAME}
@@ -22,10 +23,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_init, post_save, pre_save
-
-        from .models import User
-        from .tokens import (
+        # Models can be imported only once the app registry is ready, that is here.
+        from .models import User  # noqa: PLC0415
+        from .tokens import (  # noqa: PLC0415
             note_password_change,
             remember_password_hash,
             revoke_tokens_after_password_change,

@@ -1,6 +1,9 @@
+from allauth.core import ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from lib.fonts import unprintable
 
 from .models import ClinicianProfile, User
 from .services import user_complete_signup
@@ -80,8 +83,6 @@ class ProfileForm(SignupForm):
     def clean(self):
         cleaned = super().clean()
         # What goes on a certificate must print: say so now, not on a spoilt PDF.
-        from course.certificates import unprintable
-
         for field in ("certificate_name", "profession", "registration_number"):
             if missing := unprintable(cleaned.get(field) or ""):
                 self.add_error(
@@ -126,8 +127,6 @@ class ProfileForm(SignupForm):
 def password_guess_allowed(request) -> bool:
     """Confirming a password again (to delete the account, page or API) shares
     allauth's limit for re-authentication: a handful of guesses a minute per user."""
-    from allauth.core import ratelimit
-
     return bool(ratelimit.consume(request, action="reauthenticate", user=request.user))
 
 

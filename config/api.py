@@ -3,16 +3,10 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import DeleteView, ExportView, MeView, ObtainToken, PauseRemindersView
-from course.api import (
-    CertificateViewSet,
-    CompletionView,
-    CourseViewSet,
-    EnrollmentViewSet,
-    LessonViewSet,
-    ProgressViewSet,
-    VerifyView,
-)
+from accounts.api import ObtainToken
+from completion.api import CertificateViewSet, CompletionView, VerifyView
+from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, ProgressViewSet
+from me.api import DeleteView, ExportView, MeView, PauseRemindersView
 from newsletter.api import SubscribeMeView, SubscribeView
 from quizzes.api import AttemptViewSet, QuizViewSet
 from reviews.api import BringBackView, DueView, ReviewView, StatsView

@@ -76,7 +76,7 @@ if not SITE_URL:
 # app. 0: clients connect directly, and X-Forwarded-For (which a client can write) is
 # ignored. Behind N proxies, the client's address is the Nth from the right in that
 # header, and the proxy's X-Forwarded-Proto says whether the request came over HTTPS.
-# One setting for our own limits (config.limits), DRF's throttles and allauth's.
+# One setting for our own limits (lib.limits), DRF's throttles and allauth's.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
@@ -96,13 +96,18 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "django_celery_beat",
+    # Ours, in layers from the bottom: each imports only those listed before it (and
+    # lib/, a plain package). tests/test_layers.py keeps this true.
+    "outbox",
     "accounts",
     "course",
     "quizzes",
     "reviews",
+    "completion",
     "reminders",
     "newsletter",
-    "outbox",
+    "me",
+    "devtools",
 ]
 
 MIDDLEWARE = [

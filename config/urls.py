@@ -30,7 +30,7 @@ def docs_for_staff(view):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("accounts.urls")),
+    path("", include("me.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", docs_for_staff(SpectacularAPIView.as_view()), name="schema"),
@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("reminders.urls")),
     path("", include("newsletter.urls")),
+    path("", include("completion.urls")),
     path("", include("course.urls")),
 ]
 

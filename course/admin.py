@@ -1,16 +1,11 @@
-import csv
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
-from .completion import certificate_reissue, certificate_revoke
 from .models import (
-    Certificate,
     Course,
-    CourseCompletion,
     Enrollment,
     Lesson,
     LessonProgress,
@@ -193,100 +188,6 @@ class PublicationEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(CourseCompletion)
-class CourseCompletionAdmin(admin.ModelAdmin):
-    """Filter by course and date (the date links above the list), then export."""
-
-    list_display = ["user", "course", "completed_at"]
-    list_filter = ["course"]
-    list_select_related = ["user", "course"]
-    search_fields = ["user__email"]
-    date_hierarchy = "completed_at"
-    actions = ["export_csv"]
-    readonly_fields = ["user", "course", "completed_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    @admin.action(description="Export the selected completions as CSV")
-    def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="completions.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "email",
-                "name",
-                "course",
-                "completed_at",
-                "certificate_code",
-                "certificate_status",
-                "cpd_hours",
-                "certificate_name",
-                "profession",
-                "registration_number",
-            ]
-        )
-        rows = queryset.select_related("user", "course").prefetch_related("certificates")
-        for completion in rows.order_by("completed_at"):
-            certificate = next(
-                (c for c in completion.certificates.all() if not c.replaced_by_id), None
-            )
-            writer.writerow(
-                [
-                    spreadsheet_safe(completion.user.email),
-                    spreadsheet_safe(completion.user.name),
-                    spreadsheet_safe(completion.course.title),
-                    completion.completed_at.isoformat(),
-                    certificate.code if certificate else "",
-                    certificate.status if certificate else "",
-                    certificate.cpd_hours if certificate else "",
-                    spreadsheet_safe(certificate.name) if certificate else "",
-                    spreadsheet_safe(certificate.profession) if certificate else "",
-                    spreadsheet_safe(certificate.registration_number) if certificate else "",
-                ]
-            )
-        return response
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell starting with = + - @ (or a tab or carriage return before one) is a formula
-    to a spreadsheet: neutralise it (OWASP's advice for CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-@admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
-        "name",
-        "course_title",
-        "completed_on",
-        "issued_at",
-        "status",
-        "revoked_at",
-    ]
-    list_filter = ["course", "revoked_at"]
-    search_fields = ["code", "name", "user__email", "registration_number"]
-    date_hierarchy = "issued_at"
-    readonly_fields = [f.name for f in Certificate._meta.fields]
-    actions = ["revoke", "reissue"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    @admin.action(description="Revoke the selected certificates")
-    def revoke(self, request, queryset) -> None:
-        for certificate in queryset:
-            certificate_revoke(certificate=certificate, reason=f"Revoked by {request.user}")
-        messages.success(request, f"Revoked {queryset.count()} certificate(s).")
-
-    @admin.action(description="Reissue the selected certificates (new code; old says replaced)")
-    def reissue(self, request, queryset) -> None:
-        issued = [c for c in (certificate_reissue(certificate=x) for x in queryset) if c]
-        messages.success(request, f"Reissued {len(issued)} certificate(s).")
 
 
 @admin.register(Reference)

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import signals
 from .access import LessonAccess, course_is_visible_to, lesson_access
 from .models import Course, Enrollment, Lesson, LessonProgress, PublicationEvent, Publishable
 
@@ -75,16 +76,12 @@ def lesson_set_done(
         if done and progress.completed_at is None:
             progress.completed_at = now
             # The lesson's key points become review cards the first time it is done.
-            from reviews.services import cards_from_lesson
-
-            cards_from_lesson(user=user, lesson=lesson, now=now)
+            signals.lesson_first_done.send(sender=Lesson, user=user, lesson=lesson, now=now)
         elif not done:
             progress.completed_at = None
         progress.save(update_fields=["completed_at"])
     if done:
-        from .completion import completion_check
-
-        completion_check(user=user, course=lesson.course, now=now)
+        signals.lesson_done.send(sender=Lesson, user=user, course=lesson.course, now=now)
     return progress
 
 

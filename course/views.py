@@ -1,34 +1,24 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from config.limits import allow, client_ip
-from quizzes.painmap import REGIONS, regions_for_lesson
-from quizzes.selectors import course_quiz_scores, quizzes_for_lesson
-from reviews.selectors import due_queue, review_minutes
-
-from . import selectors, services
-from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lessons_visible_to
-from .certificates import certificate_pdf
-from .completion import completion_status, needs_details
-from .models import Certificate, Course, CourseCompletion
+from . import hooks, selectors, services
+from .access import LessonAccess, courses_visible_to, is_editor, lesson_access
+from .models import Course
 
 
 def home(request: HttpRequest) -> HttpResponse:
     dashboard = selectors.learner_dashboard(request.user)
-    review = due_queue(request.user) if dashboard else None
     return render(
         request,
         "course/home.html",
         {
             "courses": selectors.catalogue(request.user),
             "dashboard": dashboard,
-            "review": review,
-            "review_minutes": review_minutes(review.remaining) if review else 0,
+            **hooks.home_page.context(user=request.user, dashboard=dashboard),
         },
     )
 
@@ -47,11 +37,8 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "course": course,
             "outline": outline,
             "next_lesson": outline.next_lesson(),
-            "quiz_scores": course_quiz_scores(request.user, course),
-            "completion": completion_status(request.user, course)
-            if request.user.is_authenticated
-            else None,
             "preview": not course.is_live(),
+            **hooks.course_page.context(user=request.user, course=course),
         },
     )
 
@@ -64,7 +51,6 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     access = lesson_access(request.user, lesson, enrolled=outline.enrolled)
     row = next((r for r in outline.lessons if r.lesson.pk == lesson.pk), None)
     previous, following = outline.neighbours(lesson)
-    regions = regions_for_lesson(lesson.course.slug, lesson.slug)
     if access is LessonAccess.OPEN:
         services.lesson_record_view(user=request.user, lesson=lesson)
     preview = is_editor(request.user) and not (
@@ -78,12 +64,6 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "course": lesson.course,
             "outline": outline,
             "open": access is LessonAccess.OPEN,
-            "regions": regions,
-            "region_keys": [r.key for r in regions],
-            "all_regions": REGIONS,
-            "quizzes": quizzes_for_lesson(
-                request.user, lesson, last_in_module=_last_in_module(outline, lesson)
-            ),
             "done": bool(row and row.done),
             "previous": previous,
             "next": following,
@@ -91,6 +71,9 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "references": selectors.lesson_references(lesson)
             if access is LessonAccess.OPEN
             else [],
+            **hooks.lesson_page.context(
+                user=request.user, lesson=lesson, last_in_module=_last_in_module(outline, lesson)
+            ),
         },
     )
 
@@ -152,71 +135,3 @@ def lesson_done(request: HttpRequest, course_slug: str, lesson_slug: str) -> Htt
     messages.success(request, f"“{lesson.title}” marked as done.")
     _, following = selectors.course_outline(request.user, lesson.course).neighbours(lesson)
     return redirect(following.get_absolute_url() if following else lesson.course.get_absolute_url())
-
-
-# --- completion and certificates ----------------------------------------------------------
-
-VERIFY_LIMIT_PER_MINUTE = 30
-
-
-def _verify_allowed(request: HttpRequest) -> bool:
-    """Throttle the public lookup per client address: codes are unguessable, and this
-    keeps anyone from trying many."""
-    return allow(
-        "certificate-verify", client_ip(request), limit=VERIFY_LIMIT_PER_MINUTE, per_seconds=60
-    )
-
-
-def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
-    if not _verify_allowed(request):
-        return render(request, "course/certificate_verify.html", {"throttled": True}, status=429)
-    certificate = Certificate.objects.filter(code=code).select_related("replaced_by").first()
-    return render(
-        request,
-        "course/certificate_verify.html",
-        {"certificate": certificate},
-        status=200 if certificate else 404,
-    )
-
-
-@login_required
-def my_certificates(request: HttpRequest) -> HttpResponse:
-    certificates = Certificate.objects.filter(user=request.user).select_related("replaced_by")
-    completions = CourseCompletion.objects.filter(user=request.user).select_related("course")
-    return render(
-        request,
-        "course/my_certificates.html",
-        {
-            "certificates": certificates,
-            "completions": completions,
-            "needs_details": request.user.is_clinician and needs_details(request.user),
-        },
-    )
-
-
-@login_required
-def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_object_or_404(Certificate, code=code)
-    if certificate.user_id != request.user.pk and not is_editor(request.user):
-        raise Http404("No such certificate.")
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
-    return response
-
-
-@login_required
-def course_complete(request: HttpRequest, slug: str) -> HttpResponse:
-    """What a learner who finished the course learnt, and what comes next."""
-    course = _course_or_404(request, slug)
-    status = completion_status(request.user, course)
-    if status.completion is None:
-        return redirect(course.get_absolute_url())
-    lessons = list(
-        lessons_visible_to(request.user)
-        .filter(course=course)
-        .select_related("module")
-        .order_by("module__order", "order")
-    )
-    return render(
-        request, "course/complete.html", {"course": course, "status": status, "lessons": lessons}
-    )

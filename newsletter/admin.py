@@ -12,7 +12,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from course.admin import spreadsheet_safe
+from completion.admin import spreadsheet_safe
 
 from . import services
 from .models import Delivery, Issue, Subscriber

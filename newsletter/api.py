@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.limits import client_ip
+from lib.limits import client_ip
 
 from . import services
 

@@ -12,10 +12,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from config.limits import allow
+from lib.limits import allow
 from outbox.batch import BatchReport, owed_ids, send_batch
 from outbox.services import email_record, enqueue_after_commit
 
+from . import tasks  # tasks call back into this module; both bind at call time
 from .models import CONSENT_TEXT, Delivery, Issue, Subscriber
 
 log = logging.getLogger(__name__)
@@ -225,12 +226,10 @@ def issue_send(*, issue: Issue, by, now: datetime) -> None:
     """An editor asks for the issue to go to its segment. The request is written first
     and the work queued after commit; if the broker is down, beat's resume job starts
     it. Asking again reaches only subscribers who have not had it."""
-    from .tasks import send_issue
-
     with transaction.atomic():
         Issue.objects.filter(pk=issue.pk, send_started_at__isnull=True).update(send_started_at=now)
         Issue.objects.filter(pk=issue.pk).update(send_requested_by=by, recipients_written_at=None)
-        enqueue_after_commit(send_issue, issue.pk)
+        enqueue_after_commit(tasks.send_issue, issue.pk)
 
 
 def issues_to_start() -> list[int]:

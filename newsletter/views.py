@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from config.limits import client_ip
+from lib.limits import client_ip
 
 from . import services
 from .forms import PreferencesForm, SignupForm
@@ -82,4 +82,4 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 def subscribe_me(request: HttpRequest) -> HttpResponse:
     services.subscribe_signed_in(user=request.user)
     messages.success(request, "You are subscribed to the newsletter.")
-    return redirect("accounts:profile")
+    return redirect("me:details")

@@ -6,15 +6,11 @@ from datetime import datetime
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
+from . import tasks  # tasks call back into this module; both bind at call time
 from .batch import BatchReport, owed_ids, send_batch
 from .models import OutboundEmail
 
 log = logging.getLogger(__name__)
-
-# The task's own retries, with backoff (30 s to 16 min); after them the sweep keeps
-# trying every minute until the email is a day old (outbox.batch.GIVE_UP_AFTER).
-TASK_RETRIES = 6
-
 
 def enqueue_after_commit(task, *args) -> None:
     """Queue a Celery task once the current transaction commits.
@@ -36,8 +32,6 @@ def enqueue_after_commit(task, *args) -> None:
 
 def email_record(message: EmailMessage) -> list[OutboundEmail]:
     """Store a rendered message (one row per recipient) and queue its sending."""
-    from .tasks import send_email
-
     html = ""
     if isinstance(message, EmailMultiAlternatives):
         html = next((body for body, mime in message.alternatives if mime == "text/html"), "")
@@ -59,7 +53,7 @@ def email_record(message: EmailMessage) -> list[OutboundEmail]:
         for to in message.to
     )
     for row in rows:
-        enqueue_after_commit(send_email, row.pk)
+        enqueue_after_commit(tasks.send_email, row.pk)
     return rows
 
 

@@ -6,8 +6,12 @@ from django.utils import timezone
 from . import services
 from .batch import TemporaryMailFailure
 
+# The task's own retries, with backoff (30 s to 16 min); after them the sweep keeps
+# trying every minute until the email is a day old (outbox.batch.GIVE_UP_AFTER).
+TASK_RETRIES = 6
 
-@shared_task(bind=True, max_retries=services.TASK_RETRIES, acks_late=True)
+
+@shared_task(bind=True, max_retries=TASK_RETRIES, acks_late=True)
 def send_email(self, email_id: int) -> dict:
     try:
         report = services.email_send(email_id=email_id, now=timezone.now())

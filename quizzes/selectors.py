@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
+from course.access import lessons_visible_to
+
 from .access import quizzes_visible_to
 from .models import Answer, Attempt, Choice, Question, Quiz
 
@@ -119,8 +121,6 @@ def course_quiz_scores(user, course, now=None) -> list[QuizScore]:
 def feedback_lessons(user, feedback) -> set[int]:
     """Of the lessons the feedback links to, those this user may open (one query): a
     lesson taken back to draft is not offered."""
-    from course.access import lessons_visible_to
-
     wanted = {f.question.lesson_id for f in feedback if f.question.lesson_id}
     if not wanted:
         return set()

@@ -8,9 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from course.access import LessonAccess
-from course.completion import completion_check
-from reviews.services import cards_from_attempt
 
+from . import signals
 from .access import quiz_access
 from .models import Answer, Attempt, Choice, Question, Quiz, offered_choices
 from .scoring import answer_score, percent
@@ -132,8 +131,9 @@ def attempt_submit(
                 for row, (_, chosen, _) in zip(rows, scored, strict=True)
                 for choice_id in chosen
             )
-            # Every question answered for the first time becomes a review card.
-            cards_from_attempt(
+            # The reviews app turns each question answered for the first time into a card.
+            signals.attempt_recorded.send(
+                sender=Attempt,
                 attempt=attempt,
                 now=attempt.submitted_at,
                 results=[(q, s == 1) for q, _, s in scored],
@@ -144,8 +144,7 @@ def attempt_submit(
         raise SubmissionError(
             "This submission was already recorded.", status=409, attempt=earlier
         ) from None
-    if attempt.passed and quiz.lesson_id is None:
-        completion_check(user=user, course=quiz.course, now=attempt.submitted_at)
+    signals.attempt_submitted.send(sender=Attempt, attempt=attempt)
     return attempt
 
 

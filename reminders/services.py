@@ -246,7 +246,7 @@ def reminder_message(reminder: Reminder, *, connection=None) -> EmailMultiAltern
         "count": n,
         "minutes": review_minutes(n),
         "review_url": settings.SITE_URL + reverse("reviews:session"),
-        "settings_url": settings.SITE_URL + reverse("reviews:settings"),
+        "settings_url": settings.SITE_URL + reverse("me:review_settings"),
         "unsubscribe_url": unsubscribe,
     }
     subject = render_to_string("email/reminder_subject.txt", context).strip()

@@ -14,7 +14,6 @@ from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_op
 from . import scheduler as srs
 from . import selectors, services
 from .charts import bar_chart
-from .forms import ReviewSettingsForm
 from .models import Card, Rating
 
 
@@ -189,46 +188,6 @@ def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     messages.success(request, "The card is back in your reviews.")
     return redirect("reviews:progress")
-
-
-@login_required
-@require_POST
-def pause_reminders(request: HttpRequest) -> HttpResponse:
-    from reminders.services import reminders_pause
-
-    until = reminders_pause(
-        user=request.user, now=timezone.now(), resume=bool(request.POST.get("resume"))
-    )
-    if until is None:
-        messages.success(request, "Reminders are back on.")
-    else:
-        messages.success(
-            request, f"Reminders are paused until {timezone.localtime(until):%A %-d %B, %H:%M}."
-        )
-    return redirect("reviews:settings")
-
-
-@login_required
-def settings_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = ReviewSettingsForm(request.POST or None, instance=user)
-    if request.method == "POST" and form.is_valid():
-        moved = services.review_settings_save(form=form)
-        if moved is not None:
-            messages.success(
-                request,
-                f"Saved. {moved} card{'s' if moved != 1 else ''} "
-                "rescheduled for your new retention.",
-            )
-        else:
-            messages.success(request, "Saved.")
-        return redirect("reviews:settings")
-    paused = user.reminders_paused_until and user.reminders_paused_until > timezone.now()
-    return render(
-        request,
-        "reviews/settings.html",
-        {"form": form, "paused_until": paused and user.reminders_paused_until},
-    )
 
 
 def _point(day, today, value: int) -> tuple[str, str, int]:

@@ -5,7 +5,7 @@ values (NUL bytes, superscript digits, over-long addresses) get a 4xx, never a 5
 import pytest
 from django.test import RequestFactory
 
-from config.limits import allow, client_ip
+from lib.limits import allow, client_ip
 from newsletter.models import Subscriber
 from quizzes.models import Attempt
 from reviews.models import Card

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.wsgi import application
 from course.content_loader import load_content
 from course.models import Course, Lesson
 from course.services import enrollment_create, lesson_set_done
@@ -30,8 +31,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api_schema(db, monkeypatch):
-    from config.wsgi import application
-
     assert load_content().ok
     # The throttles answer 429 after a few requests by design (documented, and tested on
     # their own); the run gets room so that it reaches the views behind them.

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from course.models import Certificate, CourseCompletion, LessonProgress
+from completion.models import Certificate, CourseCompletion
+from course.models import LessonProgress
 from course.services import enrollment_create, lesson_set_done
 from newsletter.models import Subscriber
 from outbox.models import OutboundEmail

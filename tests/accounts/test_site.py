@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.sites.models import Site
 
 from accounts.apps import sync_site
@@ -7,6 +8,6 @@ from accounts.apps import sync_site
 @pytest.mark.django_db
 def test_site_record_follows_site_url(settings):
     settings.SITE_URL = "https://learn.example.org"
-    sync_site(sender=None)
+    sync_site(sender=None, apps=django_apps)
     site = Site.objects.get(pk=settings.SITE_ID)
     assert (site.domain, site.name) == ("learn.example.org", "Buttock nerve pain")

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from course.access import LessonAccess, lesson_access
@@ -105,8 +106,6 @@ def test_lesson_api_follows_the_table(api_client, world, who, kind, expected):
 
 @pytest.mark.parametrize(("who", "kind", "expected"), CASES)
 def test_access_function_follows_the_table(world, who, kind, expected):
-    from django.contrib.auth.models import AnonymousUser
-
     lessons, users = world
     assert lesson_access(users[who] or AnonymousUser(), lessons[kind]) is expected
 

@@ -8,11 +8,13 @@ import pypdfium2
 import pytest
 import time_machine
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from course.certificates import certificate_pdf
-from course.completion import certificate_reissue, certificate_revoke, completion_status
-from course.models import Certificate, CourseCompletion
+from completion.certificates import certificate_pdf
+from completion.models import Certificate, CourseCompletion
+from completion.selectors import completion_status
+from completion.services import certificate_reissue, certificate_revoke
 from course.services import enrollment_create, lesson_set_done
 from outbox.models import OutboundEmail
 from quizzes.services import attempt_submit
@@ -279,11 +281,11 @@ def test_api_completion_and_my_certificates(api_client, certificate):
 def test_admin_exports_completions_as_csv(client, certificate):
     client.force_login(StaffFactory())
     listing = client.get(
-        f"/admin/course/coursecompletion/?course__id__exact={certificate.course_id}"
+        f"/admin/completion/coursecompletion/?course__id__exact={certificate.course_id}"
     )
     assert listing.status_code == 200
     response = client.post(
-        "/admin/course/coursecompletion/",
+        "/admin/completion/coursecompletion/",
         {
             "action": "export_csv",
             "_selected_action": list(CourseCompletion.objects.values_list("pk", flat=True)),
@@ -296,7 +298,7 @@ def test_admin_exports_completions_as_csv(client, certificate):
     )
     assert certificate.code in lines[1] and "dr@example.org" in lines[1]
     client.post(
-        "/admin/course/certificate/", {"action": "revoke", "_selected_action": [certificate.pk]}
+        "/admin/completion/certificate/", {"action": "revoke", "_selected_action": [certificate.pk]}
     )
     certificate.refresh_from_db()
     assert certificate.status == "revoked"
@@ -316,8 +318,6 @@ def test_only_the_current_certificate_is_reissued(certificate):
 
 
 def test_the_database_holds_one_certificate_per_number_of_a_completion(certificate):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         Certificate.objects.create(
             completion=certificate.completion,

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from course.content_loader import load_content
 from course.models import Lesson, LessonProgress, Reference
@@ -219,9 +221,6 @@ def test_a_bad_reference_is_named_and_nothing_loads(content, text, problem):
 
 
 def test_reference_list_and_lesson_page_query_counts_do_not_grow(client, content):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def counts() -> tuple[int, int]:
         lesson = Lesson.objects.get(slug="nerves")
         client.get(lesson.get_absolute_url())  # the first visit also records progress

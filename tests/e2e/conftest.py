@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are ordinary blocking calls, which Django would otherwise refuse.
@@ -22,8 +23,6 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not at {CHROMIUM}; `make test` installs Debian's chromium.")
     with sync_playwright() as playwright:

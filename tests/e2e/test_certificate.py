@@ -5,7 +5,7 @@ import pypdfium2
 import pytest
 from playwright.sync_api import expect
 
-from course.models import Certificate
+from completion.models import Certificate
 from course.services import enrollment_create, lesson_set_done
 from tests.factories import ClinicianFactory, CourseFactory, LessonFactory, ModuleFactory
 

@@ -2,6 +2,8 @@
 print, in Chromium."""
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
 from course.content_loader import load_content
@@ -72,9 +74,6 @@ def test_every_lesson_diagram_and_the_course_reference_list(live_server, page, s
 
 
 def _session_cookie(live_server, user) -> dict:
-    from django.conf import settings
-    from django.test import Client
-
     client = Client()
     client.force_login(user)
     return {

@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 
 from config.celery import app as celery_app
+from tests.services import REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -157,8 +158,6 @@ def smtp_server():
 
 @pytest.fixture
 def redis_url():
-    from tests.services import REDIS_URL
-
     # A database of its own, emptied first, so that no earlier run's tasks linger.
     url = REDIS_URL.rsplit("/", 1)[0] + "/13"
     redis_lib.Redis.from_url(url).flushdb()

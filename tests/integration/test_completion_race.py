@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from completion.models import Certificate, CourseCompletion
 from course import completion
-from course.models import Certificate, CourseCompletion, LessonProgress
+from course.models import LessonProgress
 from course.services import enrollment_create, lesson_set_done
 from outbox.models import OutboundEmail
 from tests.factories import ClinicianFactory, CourseFactory, LessonFactory, ModuleFactory

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from newsletter import services, tasks
 from newsletter.models import Delivery, Issue, Subscriber
+from outbox import tasks as outbox_tasks
 from outbox.models import OutboundEmail
 from tests.factories import ClinicianFactory, StaffFactory
 
@@ -198,8 +199,6 @@ def test_signed_in_learner_subscribes_in_one_click(client):
 
 
 def test_redis_down_at_sign_up_the_confirmation_still_goes(client, monkeypatch):
-    from outbox import tasks as outbox_tasks
-
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("Redis is down")
 

@@ -5,7 +5,7 @@ import pytest
 from quizzes.models import Question
 from quizzes.selectors import item_statistics, pearson
 from quizzes.services import attempt_submit
-from tests.factories import EnrollmentFactory, QuizFactory, UserFactory, question_with
+from tests.factories import EnrollmentFactory, QuizFactory, StaffFactory, UserFactory, question_with
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,6 @@ def test_statistics_query_count_does_not_grow(django_assert_max_num_queries):
 
 
 def test_statistics_page_in_the_admin(client):
-    from tests.factories import StaffFactory
-
     quiz = QuizFactory()
     question_with(quiz)
     client.force_login(StaffFactory())

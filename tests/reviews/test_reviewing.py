@@ -8,9 +8,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 
 from quizzes.services import attempt_submit
 from reviews.models import Card, Rating, ReviewLog, State
+from reviews.services import review_record
 from tests.factories import (
     DRAFT,
     EnrollmentFactory,
@@ -257,8 +259,6 @@ def test_api_bring_back_needs_the_cards_reps_and_happens_once(api_client, quiz, 
 
 
 def test_schema_documents_the_review_key():
-    from drf_spectacular.generators import SchemaGenerator
-
     schema = SchemaGenerator().get_schema(request=None, public=True)
     parts = schema["components"]["schemas"]
     review = schema["paths"]["/api/v1/reviews/{card_id}/"]["post"]
@@ -371,8 +371,6 @@ def _count(fn) -> int:
 
 
 def test_answering_a_review_has_a_fixed_query_count(quiz, learner):
-    from reviews.services import review_record
-
     _take(learner, quiz, wrong={"q0", "q1"})
     cards = list(Card.objects.filter(user=learner, question__slug__in=["q0", "q1"]))
     later = timezone.now() + timedelta(minutes=5)

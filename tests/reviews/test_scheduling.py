@@ -6,6 +6,7 @@ from decimal import Decimal
 import fsrs
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 
 from reviews import scheduler as srs
 from reviews.models import Card, Rating, ReviewLog, State
@@ -110,8 +111,6 @@ def test_a_repeat_gets_the_first_result_and_a_stale_review_is_refused(user, less
 
 
 def test_the_database_holds_one_review_per_card_and_reps(user, lesson):
-    from django.db import IntegrityError, transaction
-
     cards_from_lesson(user=user, lesson=lesson, now=T0)
     card = Card.objects.filter(user=user).first()
     log = review_record(user=user, card_id=card.pk, reps=0, rating=Rating.GOOD, now=T0).log

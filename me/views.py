@@ -1,3 +1,6 @@
+"""The learner's own account pages: details, review and reminder settings, a copy of
+their data, and deletion. The one place that gathers from every app."""
+
 import json
 
 from django.contrib import messages
@@ -7,28 +10,31 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
+from completion.services import certificates_issue_pending
+from newsletter.models import Subscriber
+from reminders.services import reminders_pause
+from reviews.forms import ReviewSettingsForm
+from reviews.services import review_settings_save
 
 from .data import DeletionRefused, user_delete, user_export
-from .forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def details(request: HttpRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save(request.user)
         messages.success(request, "Your details are saved.")
-        from course.completion import certificates_issue_pending
-
         if certificates_issue_pending(user=user):
             messages.success(request, "Your certificate is ready, and on its way by email.")
-        return redirect("accounts:profile")
-    from newsletter.models import Subscriber
-
+        return redirect("me:details")
     subscribed = Subscriber.objects.filter(
         email=request.user.email.lower(), status=Subscriber.Status.ACTIVE
     ).exists()
-    return render(request, "accounts/profile.html", {"form": form, "subscribed": subscribed})
+    return render(request, "me/details.html", {"form": form, "subscribed": subscribed})
 
 
 def export_response(user) -> HttpResponse:
@@ -57,10 +63,46 @@ def delete(request: HttpRequest) -> HttpResponse:
                 user_delete(user=user)
             except DeletionRefused as exc:
                 messages.error(request, str(exc))
-                return redirect("accounts:profile")
+                return redirect("me:details")
             logout(request)
             messages.success(request, "Your account and everything in it have been deleted.")
             return redirect("course:home")
+    return render(request, "me/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def pause_reminders(request: HttpRequest) -> HttpResponse:
+    until = reminders_pause(
+        user=request.user, now=timezone.now(), resume=bool(request.POST.get("resume"))
+    )
+    if until is None:
+        messages.success(request, "Reminders are back on.")
+    else:
+        messages.success(
+            request, f"Reminders are paused until {timezone.localtime(until):%A %-d %B, %H:%M}."
+        )
+    return redirect("me:review_settings")
+
+
+@login_required
+def review_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ReviewSettingsForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        moved = review_settings_save(form=form)
+        if moved is not None:
+            messages.success(
+                request,
+                f"Saved. {moved} card{'s' if moved != 1 else ''} "
+                "rescheduled for your new retention.",
+            )
+        else:
+            messages.success(request, "Saved.")
+        return redirect("me:review_settings")
+    paused = user.reminders_paused_until and user.reminders_paused_until > timezone.now()
     return render(
-        request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "me/review_settings.html",
+        {"form": form, "paused_until": paused and user.reminders_paused_until},
     )

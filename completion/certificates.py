@@ -1,16 +1,12 @@
 """The one-page CPD certificate as a PDF (reportlab), with its verification address and
 a QR code of it.
 
-The text is set in DejaVu Sans, shipped in course/fonts/, not in the PDF standard fonts:
-those only know Western European letters, and a name such as "Łucja Dąbrowska" would
-print with black boxes for its letters. Long names and titles are shrunk, then wrapped,
-to stay inside the border.
+The text is set in DejaVu Sans (lib/fonts.py says why). Long names and titles are
+shrunk, then wrapped, to stay inside the border.
 """
 
 import io
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
@@ -22,8 +18,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from lib.fonts import BOLD, REGULAR, register_fonts
 
 from .models import Certificate
 
@@ -31,30 +28,9 @@ TEAL = colors.HexColor("#0b5d6b")
 INK = colors.HexColor("#1d2430")
 MUTED = colors.HexColor("#56606e")
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-REGULAR, BOLD = "CertificateSans", "CertificateSans-Bold"
-
-
-@cache
-def _register_fonts() -> TTFont:
-    regular = TTFont(REGULAR, FONTS / "DejaVuSans.ttf")
-    pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(TTFont(BOLD, FONTS / "DejaVuSans-Bold.ttf"))
-    return regular
-
-
-def unprintable(text: str) -> list[str]:
-    """The characters of `text` the certificate's font has no letter for, in order."""
-    glyphs = _register_fonts().face.charToGlyph
-    missing = []
-    for char in text:
-        if not char.isspace() and ord(char) not in glyphs and char not in missing:
-            missing.append(char)
-    return missing
-
 
 def verification_url(certificate: Certificate) -> str:
-    return settings.SITE_URL + reverse("course:certificate_verify", args=[certificate.code])
+    return settings.SITE_URL + reverse("completion:certificate_verify", args=[certificate.code])
 
 
 def _centred(pdf, text: str, x: float, y: float, *, font: str, size, width, min_size) -> float:
@@ -71,7 +47,7 @@ def _centred(pdf, text: str, x: float, y: float, *, font: str, size, width, min_
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     width, height = landscape(A4)
     text_width = width - 60 * mm

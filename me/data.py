@@ -10,7 +10,14 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ClinicianProfile, User
+from accounts.models import ClinicianProfile, User
+from completion.models import Certificate, CourseCompletion
+from course.models import Enrollment, LessonProgress
+from newsletter.models import Subscriber
+from outbox.models import OutboundEmail
+from quizzes.models import Answer, Attempt
+from reminders.models import Reminder
+from reviews.models import Card, ReviewLog
 
 
 class DeletionRefused(Exception):
@@ -23,12 +30,6 @@ def _rows(queryset, *fields) -> list[dict]:
 
 def user_export(*, user: User, now: datetime | None = None) -> dict:
     """Everything the platform holds about this learner (eleven queries)."""
-    from course.models import Certificate, CourseCompletion, Enrollment, LessonProgress
-    from newsletter.models import Subscriber
-    from quizzes.models import Answer, Attempt
-    from reminders.models import Reminder
-    from reviews.models import Card, ReviewLog
-
     profile = ClinicianProfile.objects.filter(user=user).first()
     answers: dict[int, dict[int, dict]] = {}  # attempt → question → answer
     rows = (
@@ -177,9 +178,6 @@ def user_delete(*, user: User) -> None:
     Staff accounts are not deleted this way: another administrator removes them, so
     that the site is never left without one by a click.
     """
-    from newsletter.models import Subscriber
-    from outbox.models import OutboundEmail
-
     if user.is_staff or user.is_superuser:
         raise DeletionRefused(
             "Editors' accounts are removed by another administrator, in the admin."

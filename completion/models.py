@@ -1,0 +1,82 @@
+"""What a learner earned: a course completion, recorded once, and its CPD certificates.
+
+These lived in the course app until the apps were put in layers; migration 0001 took
+over their tables (renamed, with their rows) rather than copying them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from course.models import Course
+
+
+class CourseCompletion(models.Model):
+    """A learner met the course's rules. Recorded once, and kept even if the course
+    changes later."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="one_completion_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} completed {self.course}"
+
+
+class Certificate(models.Model):
+    """A CPD certificate, verifiable by anyone with its code."""
+
+    completion = models.ForeignKey(
+        CourseCompletion, on_delete=models.CASCADE, related_name="certificates"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates")
+    number = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for a completion's first certificate, one more for each reissue."
+    )
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=150)
+    profession = models.CharField(max_length=100)
+    registration_number = models.CharField(max_length=50)
+    course_title = models.CharField(max_length=200)
+    cpd_hours = models.DecimalField(max_digits=4, decimal_places=1)
+    completed_on = models.DateField(help_text="The learner's local date of completion.")
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            # Two racing requests cannot both issue a completion's first certificate, nor
+            # both reissue the same one: they would write the same number.
+            models.UniqueConstraint(
+                fields=["completion", "number"], name="one_certificate_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.course_title} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("completion:certificate_verify", args=[self.code])
+
+    @property
+    def status(self) -> str:
+        if self.replaced_by_id:
+            return "replaced"
+        if self.revoked_at:
+            return "revoked"
+        return "valid"

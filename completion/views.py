@@ -1,0 +1,81 @@
+"""Pages: completing a course, the learner's certificates, public verification."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from course.access import courses_visible_to, is_editor, lessons_visible_to
+from lib.limits import allow, client_ip
+
+from .certificates import certificate_pdf
+from .models import Certificate, CourseCompletion
+from .selectors import completion_status, needs_details
+
+VERIFY_LIMIT_PER_MINUTE = 30
+
+
+def _verify_allowed(request: HttpRequest) -> bool:
+    """Throttle the public lookup per client address: codes are unguessable, and this
+    keeps anyone from trying many."""
+    return allow(
+        "certificate-verify", client_ip(request), limit=VERIFY_LIMIT_PER_MINUTE, per_seconds=60
+    )
+
+
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    if not _verify_allowed(request):
+        return render(
+            request, "completion/certificate_verify.html", {"throttled": True}, status=429
+        )
+    certificate = Certificate.objects.filter(code=code).select_related("replaced_by").first()
+    return render(
+        request,
+        "completion/certificate_verify.html",
+        {"certificate": certificate},
+        status=200 if certificate else 404,
+    )
+
+
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    certificates = Certificate.objects.filter(user=request.user).select_related("replaced_by")
+    completions = CourseCompletion.objects.filter(user=request.user).select_related("course")
+    return render(
+        request,
+        "completion/my_certificates.html",
+        {
+            "certificates": certificates,
+            "completions": completions,
+            "needs_details": request.user.is_clinician and needs_details(request.user),
+        },
+    )
+
+
+@login_required
+def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = get_object_or_404(Certificate, code=code)
+    if certificate.user_id != request.user.pk and not is_editor(request.user):
+        raise Http404("No such certificate.")
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+@login_required
+def course_complete(request: HttpRequest, slug: str) -> HttpResponse:
+    """What a learner who finished the course learnt, and what comes next."""
+    course = get_object_or_404(courses_visible_to(request.user), slug=slug)
+    status = completion_status(request.user, course)
+    if status.completion is None:
+        return redirect(course.get_absolute_url())
+    lessons = list(
+        lessons_visible_to(request.user)
+        .filter(course=course)
+        .select_related("module")
+        .order_by("module__order", "order")
+    )
+    return render(
+        request,
+        "completion/complete.html",
+        {"course": course, "status": status, "lessons": lessons},
+    )

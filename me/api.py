@@ -1,0 +1,225 @@
+"""API v1 for the signed-in learner's own account: details and settings (validated by
+the same forms as the pages), pausing reminders, a copy of their data, and deletion."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import Throttled
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
+from accounts.models import User
+from completion.services import certificates_issue_pending
+from reminders.services import reminders_pause
+from reviews.forms import ReviewSettingsForm
+from reviews.services import review_settings_save
+
+from .data import DeletionRefused, user_delete, user_export
+
+PROFILE_FIELDS = ("name", "role", "profession", "registration_number", "certificate_name")
+SETTINGS_FIELDS = (
+    "desired_retention",
+    "new_cards_per_day",
+    "time_zone",
+    "reminders_enabled",
+    "reminder_hour",
+    "weekdays",
+)
+
+
+class TextField(serializers.CharField):
+    """Text, and only text: DRF's CharField would take 5 or 1.5 and store "5"."""
+
+    default_error_messages = {"invalid": "Not valid text: send a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class MeSerializer(serializers.Serializer):
+    """The learner's details and settings. A PATCH is checked here first, field by field
+    (types, bounds, lengths), so that only well-formed values reach the forms and
+    services, which then apply the rules that span fields (a clinician's registration,
+    at least one reminder day, a known time zone)."""
+
+    email = serializers.EmailField(read_only=True)
+    name = TextField(required=False, allow_blank=True, max_length=150)
+    role = serializers.ChoiceField(choices=User.Role.choices, required=False)
+    profession = TextField(required=False, allow_blank=True, max_length=100)
+    registration_number = TextField(required=False, allow_blank=True, max_length=50)
+    certificate_name = TextField(required=False, allow_blank=True, max_length=150)
+    desired_retention = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("0.80"),
+        max_value=Decimal("0.97"),
+        required=False,
+        help_text="0.80 to 0.97.",
+    )
+    new_cards_per_day = serializers.IntegerField(
+        required=False, min_value=0, max_value=200, help_text="0 to 200."
+    )
+    time_zone = TextField(
+        required=False, max_length=64, help_text="An IANA zone, e.g. Europe/London."
+    )
+    reminders_enabled = serializers.BooleanField(required=False)
+    reminder_hour = serializers.IntegerField(
+        required=False, min_value=7, max_value=21, help_text="Local hour, 7 to 21."
+    )
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        required=False,
+        max_length=7,
+        help_text="Reminder days, 0 = Monday to 6 = Sunday.",
+    )
+    reminders_paused_until = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+def me_data(user: User) -> dict:
+    profile = getattr(user, "clinician_profile", None)
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "profession": profile.profession if profile else "",
+        "registration_number": profile.registration_number if profile else "",
+        "certificate_name": profile.certificate_name if profile else "",
+        "desired_retention": user.desired_retention,
+        "new_cards_per_day": user.new_cards_per_day,
+        "time_zone": user.time_zone,
+        "reminders_enabled": user.reminders_enabled,
+        "reminder_hour": user.reminder_hour,
+        "weekdays": user.reminder_days,
+        "reminders_paused_until": user.reminders_paused_until,
+    }
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        """Your details and your review and reminder settings."""
+        return Response(MeSerializer(me_data(request.user)).data)
+
+    @extend_schema(
+        request=MeSerializer,
+        responses={200: MeSerializer, 400: OpenApiResponse(description="What is wrong, by field.")},
+    )
+    def patch(self, request: Request) -> Response:
+        """Change any of your details or settings; the rest stay as they are. The same
+        rules as the pages apply (health professionals give a profession and registration
+        number; retention 0.80–0.97; a known time zone; ...). A new retention
+        reschedules the cards you are reviewing."""
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({"detail": "Send a JSON object of fields."})
+        unknown = sorted(set(request.data) - {*PROFILE_FIELDS, *SETTINGS_FIELDS})
+        if unknown:
+            raise exceptions.ValidationError(
+                {"detail": f"Unknown or read-only field(s): {', '.join(unknown)}."}
+            )
+        # Types and bounds first, field by field; the forms then see only well-formed
+        # values, and check the rest (the fields that failed here keep their current
+        # value there), so that one answer names every field that is wrong.
+        body = MeSerializer(data=request.data, partial=True)
+        errors = {}
+        if not body.is_valid():
+            errors = dict(body.errors)
+            body = MeSerializer(
+                data={f: v for f, v in request.data.items() if f not in errors}, partial=True
+            )
+            body.is_valid(raise_exception=True)
+        changes = body.validated_data
+        user, current = request.user, me_data(request.user)
+        forms = []
+        if any(f in changes for f in PROFILE_FIELDS):
+            data = {f: changes.get(f, current[f]) for f in PROFILE_FIELDS}
+            forms.append(ProfileForm(data=data))
+        if any(f in changes for f in SETTINGS_FIELDS):
+            data = {f: changes.get(f, current[f]) for f in SETTINGS_FIELDS}
+            data["weekdays"] = [str(d) for d in data["weekdays"]]
+            forms.append(ReviewSettingsForm(data=data, instance=user))
+        for form in forms:
+            if not form.is_valid():
+                errors = {field: list(messages) for field, messages in form.errors.items()} | errors
+        if errors:
+            raise exceptions.ValidationError(errors)
+        with transaction.atomic():
+            for form in forms:
+                if isinstance(form, ProfileForm):
+                    form.save(user)
+                else:
+                    review_settings_save(form=form)
+        if any(isinstance(form, ProfileForm) for form in forms):
+            # Details given at last: issue the certificates that waited for them.
+            certificates_issue_pending(user=user)
+        user.refresh_from_db()
+        return Response(MeSerializer(me_data(user)).data)
+
+
+class PauseSerializer(serializers.Serializer):
+    resume = serializers.BooleanField(
+        default=False, help_text="true ends a pause; otherwise reminders pause for a week."
+    )
+
+
+class PauseRemindersView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PauseSerializer, responses=MeSerializer)
+    def post(self, request: Request) -> Response:
+        """Pause review reminders for a week, or turn them back on."""
+        body = PauseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reminders_pause(user=request.user, now=timezone.now(), resume=body.validated_data["resume"])
+        return Response(MeSerializer(me_data(request.user)).data)
+
+
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiResponse(description="Everything we hold about you.")})
+    def get(self, request: Request) -> Response:
+        """A copy of everything the platform holds about you."""
+        return Response(user_export(user=request.user))
+
+
+class DeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        help_text="Your password, to confirm.", trim_whitespace=False, max_length=4096
+    )
+
+
+class DeleteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=DeleteSerializer,
+        responses={
+            204: OpenApiResponse(description="Deleted, with everything attached."),
+            400: OpenApiResponse(description="Wrong password, or an editor's account."),
+            429: OpenApiResponse(description="Too many wrong passwords: wait a minute."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        """Delete your account and everything in it (certificates then no longer verify)."""
+        body = DeleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not password_guess_allowed(request._request):
+            raise Throttled(detail="Too many attempts. Please wait a minute and try again.")
+        form = AccountDeleteForm(request.user, data=body.validated_data)
+        if not form.is_valid():
+            raise exceptions.ValidationError({"password": form.errors["password"]})
+        try:
+            user_delete(user=request.user)
+        except DeletionRefused as exc:
+            raise exceptions.ValidationError({"detail": str(exc)}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
