@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
+from lib.content import register_loader
+
 
 class CourseConfig(AppConfig):
     name = "course"
     verbose_name = "Courses"
+
+    def ready(self) -> None:
+        # The loader uses the models, which can be imported only once apps are ready.
+        from .content_loader import load_courses  # noqa: PLC0415
+
+        register_loader("courses", load_courses)

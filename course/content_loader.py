@@ -1,20 +1,30 @@
 """Load the shipped courses from Markdown files under course/content/ (see FORMAT.md).
 
-Each file is validated before anything from it is written, and written in its own
-transaction, so a malformed file loads nothing and names itself in the error. Rows
-are saved only when a field really changed, so loading twice changes nothing.
+The course app's content loader (registered in CourseConfig.ready()): the reference list,
+then each course with its modules and lessons. The file-format kit it uses (front matter,
+typed fields, idempotent saving) is lib.content; `load_content` runs every app's loader.
 """
 
-import datetime
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import yaml
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from lib.content import (
+    ORDERED,
+    SLUG,
+    ContentError,
+    Fields,
+    LoadReport,
+    Where,
+    attempt,
+    read_document,
+    run_loaders,
+    save_content,
+)
 
 from .figures import FigureError, check_svg
 from .markdown import figure_names
@@ -22,165 +32,6 @@ from .models import Course, Lesson, Module, Publishable, Reference
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 REFERENCES_FILE = "references.yaml"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ORDERED = re.compile(r"^(\d{2})-[a-z0-9-]+$")
-
-
-class ContentError(Exception):
-    def __init__(self, path: Path, problem: str):
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
-
-
-@dataclass
-class LoadReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    errors: list[ContentError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def read_document(path: Path) -> tuple[dict, str]:
-    """Split a Markdown file into its YAML front matter and its body."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ContentError(path, "the file is not UTF-8 text") from None
-    if not text.startswith("---\n"):
-        raise ContentError(path, "the file must start with a front matter block ('---' line)")
-    try:
-        _, front, body = text.split("---\n", 2)
-    except ValueError:
-        raise ContentError(path, "the front matter block is not closed by a '---' line") from None
-    try:
-        meta = yaml.safe_load(front)
-    except yaml.YAMLError as exc:
-        raise ContentError(
-            path, f"the front matter is not valid YAML ({exc})".replace("\n", " ")
-        ) from None
-    if not isinstance(meta, dict):
-        raise ContentError(path, "the front matter must be a set of 'key: value' lines")
-    return meta, body.strip()
-
-
-class Fields:
-    """Typed access to front matter that reports the file and the key on error."""
-
-    def __init__(self, path: Path, meta: dict, allowed: set[str]):
-        self.path, self.meta = path, meta
-        unknown = sorted(set(meta) - allowed)
-        if unknown:
-            raise ContentError(
-                path, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
-            )
-
-    def fail(self, problem: str):
-        raise ContentError(self.path, problem)
-
-    def text(self, key: str, *, required: bool = True, max_length: int | None = None) -> str:
-        value = self.meta.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(f"'{key}' is missing")
-            return ""
-        if not isinstance(value, str):
-            self.fail(f"'{key}' must be text")
-        if max_length and len(value) > max_length:
-            self.fail(f"'{key}' is longer than {max_length} characters")
-        return value.strip()
-
-    def slug(self) -> str:
-        value = self.text("slug", max_length=50)
-        if not SLUG.match(value):
-            self.fail(f"'slug' must be lower-case words joined by hyphens, not {value!r}")
-        return value
-
-    def choice(self, key: str, choices: set[str]) -> str:
-        value = self.text(key)
-        if value not in choices:
-            self.fail(f"'{key}' must be one of {', '.join(sorted(choices))}, not {value!r}")
-        return value
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self.meta.get(key, default)
-        if not isinstance(value, bool):
-            self.fail(f"'{key}' must be true or false")
-        return value
-
-    def positive_int(self, key: str, default: int) -> int:
-        value = self.meta.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            self.fail(f"'{key}' must be a whole number of at least 1")
-        return value
-
-    def decimal(self, key: str, default: str) -> Decimal:
-        value = self.meta.get(key, default)
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            self.fail(f"'{key}' must be a number")
-        if number < 0 or number >= 1000:
-            self.fail(f"'{key}' must be between 0 and 999")
-        return number
-
-    def date(self, key: str) -> datetime.date | None:
-        value = self.meta.get(key)
-        if value is None:
-            return None
-        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-            return value
-        self.fail(f"'{key}' must be a date written YYYY-MM-DD")
-
-    def slugs(self, key: str) -> list[str]:
-        """Earlier slugs (`formerly`): a list of slugs, or nothing."""
-        values = self.text_list(key)
-        if bad := [v for v in values if not SLUG.match(v)]:
-            self.fail(f"'{key}' lists {bad[0]!r}, which is not a slug")
-        return values
-
-    def text_list(self, key: str, *, choices: set[str] | None = None) -> list[str]:
-        value = self.meta.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
-            self.fail(f"'{key}' must be a list of text lines")
-        if choices is not None and (bad := sorted(set(value) - choices)):
-            self.fail(
-                f"'{key}' has unknown value(s) {', '.join(bad)}; "
-                f"known: {', '.join(sorted(choices))}"
-            )
-        return [x.strip() for x in value]
-
-    def cards(self, key: str) -> list[dict]:
-        value = self.meta.get(key, [])
-        if not isinstance(value, list):
-            self.fail(f"'{key}' must be a list of front/back pairs")
-        cards = []
-        for i, card in enumerate(value, start=1):
-            if (
-                not isinstance(card, dict)
-                or set(card) != {"front", "back"}
-                or not all(isinstance(card[k], str) and card[k].strip() for k in card)
-            ):
-                self.fail(f"'{key}' item {i} must have exactly a 'front' and a 'back' text")
-            cards.append({"front": card["front"].strip(), "back": card["back"].strip()})
-        return cards
-
-
-class Where(Fields):
-    """Fields that say which question or option a problem is in."""
-
-    def __init__(self, path: Path, meta, allowed: set[str], where: str):
-        self.where = where
-        if not isinstance(meta, dict):
-            raise ContentError(path, f"{where}must be a set of 'key: value' lines")
-        super().__init__(path, meta, allowed)
-
-    def fail(self, problem: str):
-        raise ContentError(self.path, f"{self.where}{problem}")
 
 
 def _order_of(path: Path) -> int:
@@ -325,66 +176,48 @@ def parse_references(path: Path) -> dict[str, dict]:
     return references
 
 
-def save_content(
-    model, lookup: dict, values: dict, label: str, report: LoadReport, *, formerly: Q | None = None
-):
-    """Create, update (only the fields that changed) or leave alone. `formerly` finds the
-    row under an earlier name when none has the current one: it is then renamed, so
-    everything that points at it (attempts, cards, progress) stays attached."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None and formerly is not None:
-        obj = model.objects.filter(formerly).first()
-        if obj is not None:
-            values = {**lookup, **values}
-    if obj is None:
-        created = {"status": Publishable.Status.PUBLISHED, "publish_at": timezone.now()}
-        obj = model(**lookup, **values, **(created if issubclass(model, Publishable) else {}))
-        obj.save()
-        report.created.append(label)
-        return obj
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        extra = ["updated_at"] if issubclass(model, Publishable) else []
-        obj.save(update_fields=[*changed, *extra])
-        report.updated.append(f"{label} ({', '.join(changed)})")
-    else:
-        report.unchanged += 1
-    return obj
-
-
-def _attempt(report: LoadReport, fn, *args):
-    """Run one file's load in its own transaction; on a content error, keep nothing."""
-    try:
-        with transaction.atomic():
-            return fn(*args)
-    except ContentError as error:
-        report.errors.append(error)
-        return None
+def _published() -> dict:
+    """A course, module or lesson the loader creates is published at once; an editor may
+    unpublish it later, and a reload leaves that alone."""
+    return {"status": Publishable.Status.PUBLISHED, "publish_at": timezone.now()}
 
 
 def load_content(root: Path = CONTENT_DIR) -> LoadReport:
-    report = LoadReport()
-    references = _attempt(report, _load_references, root, report)
+    """Load the content folder: every app's registered loader in turn (lib.content)."""
+    return run_loaders(root)
+
+
+@dataclass
+class LoadedCourse:
+    """A course the course loader saved, with the modules it saved (and their folders)."""
+
+    course: Course
+    modules: list[tuple[Module, Path]] = field(default_factory=list)
+
+
+def load_courses(root: Path, report: LoadReport, loaded: dict[str, Any]) -> None:
+    """The course app's loader. Leaves loaded["courses"], a list of LoadedCourse, for the
+    loaders that follow; without a readable reference list nothing is loaded."""
+    references = attempt(report, _load_references, root, report)
     if references is None:
-        return report
+        return
+    courses = loaded["courses"] = []
     for course_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        course = _attempt(report, _load_course, course_dir, report)
+        course = attempt(report, _load_course, course_dir, report)
         if course is None:
             continue
         seen_slugs: dict[str, Path] = {}
-        modules = []
+        entry = LoadedCourse(course)
         module_dirs = sorted(p for p in course_dir.iterdir() if p.is_dir())
         for module_dir in module_dirs:
-            module = _attempt(report, _load_module, course, module_dir, report)
+            module = attempt(report, _load_module, course, module_dir, report)
             if module is None:
                 continue
-            modules.append((module, module_dir))
+            entry.modules.append((module, module_dir))
             for lesson_path in sorted(module_dir.glob("*.md")):
                 if lesson_path.name == "module.md":
                     continue
-                _attempt(
+                attempt(
                     report,
                     _load_lesson,
                     course,
@@ -395,13 +228,7 @@ def load_content(root: Path = CONTENT_DIR) -> LoadReport:
                     root,
                     references,
                 )
-        # Quizzes last: their questions link to lessons anywhere in the course.
-        from quizzes.content import load_quiz
-
-        for module, module_dir in modules:
-            for quiz_path in sorted(module_dir.glob("*.yaml")):
-                _attempt(report, load_quiz, course, module, quiz_path, report)
-    return report
+        courses.append(entry)
 
 
 def _load_course(course_dir: Path, report: LoadReport) -> Course:
@@ -410,7 +237,9 @@ def _load_course(course_dir: Path, report: LoadReport) -> Course:
         raise ContentError(path, "every course folder needs a course.md")
     values = parse_course(path)
     slug = values.pop("slug")
-    return save_content(Course, {"slug": slug}, values, f"course {slug}", report)
+    return save_content(
+        Course, {"slug": slug}, values, f"course {slug}", report, on_create=_published()
+    )
 
 
 def _load_module(course: Course, module_dir: Path, report: LoadReport) -> Module:
@@ -420,7 +249,12 @@ def _load_module(course: Course, module_dir: Path, report: LoadReport) -> Module
     values = parse_module(path)
     slug = values.pop("slug")
     return save_content(
-        Module, {"course": course, "slug": slug}, values, f"module {course.slug}/{slug}", report
+        Module,
+        {"course": course, "slug": slug},
+        values,
+        f"module {course.slug}/{slug}",
+        report,
+        on_create=_published(),
     )
 
 
@@ -457,4 +291,5 @@ def _load_lesson(
         f"lesson {course.slug}/{slug}",
         report,
         formerly=Q(course=course, slug__in=formerly) if formerly else None,
+        on_create=_published(),
     )

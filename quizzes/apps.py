@@ -1,9 +1,18 @@
 from django.apps import AppConfig
 
+from lib.content import register_loader
+
 
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = "Quizzes"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401, PLC0415 (adds to the course pages once apps load)
+        # These modules use the models, which can be imported only once apps are ready.
+        from . import receivers  # noqa: F401, PLC0415 (adds to the course pages)
+        from .content import load_quizzes  # noqa: PLC0415
+        from .painmap import check_pain_map  # noqa: PLC0415
+
+        # After the course loader: questions link to lessons anywhere in their course.
+        register_loader("quizzes", load_quizzes)
+        register_loader("pain map", check_pain_map)

@@ -7,12 +7,13 @@ Something learners have already answered is never deleted by the loader.
 """
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.db.models import Q
 
-from course.content_loader import ORDERED, ContentError, LoadReport, Where, save_content
 from course.models import Course, Lesson, Module
+from lib.content import ORDERED, ContentError, LoadReport, Where, attempt, save_content
 
 from .models import Choice, Question, Quiz
 from .painmap import BY_KEY
@@ -121,6 +122,16 @@ def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dic
         q.fail(f"a pain-map question lists all six regions; missing {missing}")
     question["options"] = parsed
     return question
+
+
+def load_quizzes(root: Path, report: LoadReport, loaded: dict[str, Any]) -> None:
+    """The quizzes app's loader, after the course loader: each module folder's quiz files.
+    Quizzes come after the lessons because their questions link to lessons anywhere in the
+    course."""
+    for entry in loaded.get("courses", []):
+        for module, module_dir in entry.modules:
+            for quiz_path in sorted(module_dir.glob("*.yaml")):
+                attempt(report, load_quiz, entry.course, module, quiz_path, report)
 
 
 def load_quiz(course: Course, module: Module, path: Path, report: LoadReport) -> Quiz:

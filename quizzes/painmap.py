@@ -1,14 +1,36 @@
 """The posterior hip, buttock and thigh diagram: its six regions, where they are drawn,
 and what the pain locator says about each.
 
+What the locator says (names, descriptions, nerves, irritants, mimics, warnings) and the
+lessons each region points to are content: course/content/painmap.yaml, read once here
+and checked (lesson slugs included) by `manage.py load_content`. Where each region is
+drawn stays here, with the diagram.
+
 The diagram shows the right side from behind. Geometry is in the SVG's own units
 (a 320 × 420 viewBox); each region is an ellipse, and its hotspot (the label a learner
 clicks or reaches by keyboard) covers the ellipse's box.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from course.content_loader import CONTENT_DIR
+from course.models import Lesson
+from lib.content import SLUG, ContentError, LoadReport, Where, read_yaml
 
 VIEW_W, VIEW_H = 320, 420
+PAIN_MAP_FILE = "painmap.yaml"
+
+# Each region's ellipse on the diagram: centre (cx, cy) and radii (rx, ry).
+SHAPES: dict[str, tuple[int, int, int, int]] = {
+    "upper-buttock": (232, 96, 50, 24),
+    "sacroiliac": (180, 152, 20, 36),
+    "sitting-bone": (205, 246, 32, 22),
+    "back-of-thigh": (228, 338, 46, 62),
+    "deep-mid-buttock": (240, 176, 34, 30),
+    "side-of-hip": (290, 196, 20, 42),
+}
 
 
 @dataclass(frozen=True)
@@ -39,180 +61,109 @@ class Region:
         }
 
 
-PATIENT = "buttock-nerve-pain-self-help"
-CLINICIAN = "telling-buttock-nerve-pain-apart"
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
-REGIONS: tuple[Region, ...] = (
-    Region(
-        key="upper-buttock",
-        name="Upper buttock",
-        description="The top of the buttock, just below the rim of the pelvis (the iliac "
-        "crest), about a hand's breadth from the spine.",
-        cx=232,
-        cy=96,
-        rx=50,
-        ry=24,
-        nerves=("Superior cluneal nerves (skin of the upper buttock)",),
-        irritants=(
-            "Possibly being squeezed where the nerves pass through tough tissue over the rim "
-            "of the pelvis (one small study of donated bodies found such a tunnel; another is "
-            "reported to have found none)",
-            "Belts and waistbands pressing on the crest",
-            "Standing, arching backwards and long drives",
-        ),
-        mimics=("Pain from the lower back (facet joints, nerve roots)", "Sacroiliac joint pain"),
-        warning="",
-        lessons=(
-            (PATIENT, "cluneal-nerves"),
-            (CLINICIAN, "cluneal-nerves-anatomy"),
-            (CLINICIAN, "cluneal-presentations"),
-            (CLINICIAN, "tender-points-and-tinel"),
-        ),
-    ),
-    Region(
-        key="sacroiliac",
-        name="Over the sacroiliac ligament",
-        description="Next to the tailbone, just below the dimple at the back of the pelvis "
-        "(the PSIS), over the sacroiliac joint's ligament.",
-        cx=180,
-        cy=152,
-        rx=20,
-        ry=36,
-        nerves=("Middle cluneal nerves (through the long posterior sacroiliac ligament)",),
-        irritants=("Pressure or strain where the nerves pass through or under the ligament",),
-        mimics=("Sacroiliac joint pain, the usual label for pain here",),
-        warning="",
-        lessons=(
-            (PATIENT, "cluneal-nerves"),
-            (CLINICIAN, "cluneal-nerves-anatomy"),
-            (CLINICIAN, "mimics-and-radicular-pain"),
-        ),
-    ),
-    Region(
-        key="sitting-bone",
-        name="Over the sitting bone",
-        description="The lower inner buttock, over the sitting bone (ischial tuberosity).",
-        cx=205,
-        cy=246,
-        rx=32,
-        ry=22,
-        nerves=(
-            "Inferior cluneal nerves (skin of the lower buttock)",
-            "Sciatic nerve in the ischial tunnel, beside the sitting bone",
-        ),
-        irritants=(
-            "A hard fall onto the bottom",
-            "Long sitting on hard seats, above all with little muscle padding",
-            "Unhealthy hamstring tendons next to the sciatic nerve",
-        ),
-        mimics=(
-            "Hamstring tendon pain",
-            "A deep muscle squeezed between the sitting bone and the thigh bone "
-            "(ischiofemoral impingement)",
-            "Pudendal nerve pain: pain between the legs, worse sitting",
-            "Tailbone pain (coccydynia)",
-        ),
-        warning="These nerves do not supply the skin between the legs. Numbness there, or "
-        "around the back passage, or new bladder or bowel trouble, needs help now "
-        "(emergency department): it can mean pressure on the nerves at the base of the spine "
-        "(cauda equina syndrome).",
-        lessons=(
-            (PATIENT, "cluneal-nerves"),
-            (PATIENT, "sciatic-nerve-in-the-buttock"),
-            (CLINICIAN, "deep-gluteal-and-gluteal-presentations"),
-        ),
-    ),
-    Region(
-        key="back-of-thigh",
-        name="Back of the thigh",
-        description="The back of the thigh, from below the buttock crease towards the knee.",
-        cx=228,
-        cy=338,
-        rx=46,
-        ry=62,
-        nerves=(
-            "Posterior femoral cutaneous nerve (skin of the back of the thigh, down to the "
-            "back of the knee and the top of the calf)",
-            "Sciatic nerve, when the pain runs on into the calf",
-        ),
-        irritants=(
-            "The same pressure that irritates the inferior cluneal nerves nearby",
-            "Irritation of the sciatic nerve anywhere along the buttock",
-        ),
-        mimics=(
-            "Pain from a nerve root in the lower back (radicular pain)",
-            "Hamstring muscle or tendon pain",
-        ),
-        warning="",
-        lessons=(
-            (PATIENT, "cluneal-nerves"),
-            (PATIENT, "sciatic-nerve-in-the-buttock"),
-            (CLINICIAN, "mimics-and-radicular-pain"),
-        ),
-    ),
-    Region(
-        key="deep-mid-buttock",
-        name="Deep in the middle of the buttock",
-        description="Deep in the middle of the buttock, under the big gluteal muscle.",
-        cx=240,
-        cy=176,
-        rx=34,
-        ry=30,
-        nerves=(
-            "Sciatic nerve in the deep gluteal space (piriformis, deep rotators, bands)",
-            "Superior and inferior gluteal nerves: deep, cramping pain with no skin area",
-        ),
-        irritants=(
-            "Compression by the piriformis or other deep muscles, or by fibrous bands",
-            "Rarely, surgery such as a hip replacement from the back",
-        ),
-        mimics=(
-            "Sciatica from the lower back",
-            "Hip joint pain",
-            "A deep muscle squeezed between the sitting bone and the thigh bone "
-            "(ischiofemoral impingement)",
-        ),
-        warning="Buttock pain that comes on when you walk and eases when you stand still can "
-        "come from narrowed arteries, especially in smokers or people with diabetes or heart "
-        "disease: see a doctor about it.",
-        lessons=(
-            (PATIENT, "sciatic-nerve-in-the-buttock"),
-            (PATIENT, "gluteal-nerves"),
-            (CLINICIAN, "gluteal-and-sciatic-anatomy"),
-            (CLINICIAN, "deep-gluteal-and-gluteal-presentations"),
-        ),
-    ),
-    Region(
-        key="side-of-hip",
-        name="Side of the hip",
-        description="The outer side of the hip and buttock, around the bony point at the "
-        "side of the hip.",
-        cx=290,
-        cy=196,
-        rx=20,
-        ry=42,
-        nerves=(
-            "Superior gluteal nerve (gluteus medius, minimus and TFL: weakness, a limp)",
-            "Outer branches of the cluneal nerves",
-        ),
-        irritants=(
-            "Irritation of the gluteal nerves on their way through the buttock",
-            "Rarely, hip replacement surgery from the side (the superior gluteal nerve)",
-        ),
-        mimics=(
-            "Gluteal tendon pain (often called trochanteric bursitis): the commonest cause of "
-            "pain here, and it weakens the hip too",
-            "Hip joint pain",
-        ),
-        warning="",
-        lessons=(
-            (PATIENT, "gluteal-nerves"),
-            (CLINICIAN, "gluteal-and-sciatic-anatomy"),
-            (CLINICIAN, "mimics-and-radicular-pain"),
-        ),
-    ),
-)
 
+def parse_pain_map(path: Path) -> tuple[Region, ...]:
+    """The regions of a painmap.yaml, in its order; every drawn region once, every field
+    present. Whether the lessons exist is checked by `check_pain_map`."""
+    data = read_yaml(path)
+    if not isinstance(data, list) or not data:
+        raise ContentError(path, "must be a list of regions, each starting with '- key:'")
+    regions: list[Region] = []
+    for number, raw in enumerate(data, start=1):
+        key = raw.get("key") if isinstance(raw, dict) else None
+        where = f"region {key if isinstance(key, str) else f'#{number}'}: "
+        f = Where(
+            path,
+            raw,
+            {"key", "name", "description", "nerves", "irritants", "mimics", "warning", "lessons"},
+            where,
+        )
+        key = f.choice("key", set(SHAPES))
+        if key in {r.key for r in regions}:
+            f.fail("this key is used by an earlier region too")
+        name = _one_line(f.text("name", max_length=60))
+        description = _one_line(f.text("description"))
+        lists = {}
+        for field in ("nerves", "irritants", "mimics"):
+            lists[field] = tuple(_one_line(x) for x in f.text_list(field))
+            if not lists[field]:
+                f.fail(f"'{field}' is missing: list at least one line")
+        cx, cy, rx, ry = SHAPES[key]
+        regions.append(
+            Region(
+                key=key,
+                name=name,
+                description=description,
+                cx=cx,
+                cy=cy,
+                rx=rx,
+                ry=ry,
+                warning=_one_line(f.text("warning", required=False)),
+                lessons=_lesson_pairs(f),
+                **lists,
+            )
+        )
+    if missing := sorted(set(SHAPES) - {r.key for r in regions}):
+        raise ContentError(
+            path, f"every region of the diagram must be listed; missing {', '.join(missing)}"
+        )
+    return tuple(regions)
+
+
+def _lesson_pairs(f: Where) -> tuple[tuple[str, str], ...]:
+    raw = f.meta.get("lessons")
+    if not isinstance(raw, dict) or not raw:
+        f.fail("'lessons' is missing: map each course slug to the slugs of its lessons")
+    pairs = []
+    for course, lessons in raw.items():
+        if not isinstance(course, str) or not SLUG.match(course):
+            f.fail(f"'lessons': {course!r} is not a course slug")
+        if (
+            not isinstance(lessons, list)
+            or not lessons
+            or not all(isinstance(x, str) and SLUG.match(x) for x in lessons)
+        ):
+            f.fail(f"'lessons': {course} must list the slugs of at least one of its lessons")
+        if len(set(lessons)) != len(lessons):
+            f.fail(f"'lessons': {course} lists a lesson twice")
+        pairs += [(course, lesson) for lesson in lessons]
+    return tuple(pairs)
+
+
+def check_pain_map(root: Path, report: LoadReport, loaded: dict[str, Any]) -> None:
+    """The pain map's loader: nothing is saved, but the file under the content folder is
+    parsed and every (course, lesson) it points to must be a lesson of the courses just
+    loaded. Runs after the course loader; a folder without the file is left alone."""
+    path = root / PAIN_MAP_FILE
+    if not path.exists() or "courses" not in loaded:
+        return
+    courses = {entry.course.slug: entry.course for entry in loaded["courses"]}
+    lessons = set(
+        Lesson.objects.filter(course__in=courses.values()).values_list("course__slug", "slug")
+    )
+    try:
+        for region in parse_pain_map(path):
+            for course, lesson in region.lessons:
+                if course not in courses:
+                    raise ContentError(
+                        path,
+                        f"region {region.key}: 'lessons' names course {course!r}, "
+                        "which is not a course of this content",
+                    )
+                if (course, lesson) not in lessons:
+                    raise ContentError(
+                        path,
+                        f"region {region.key}: 'lessons' names lesson {lesson!r}, "
+                        f"which is not a lesson of {course}",
+                    )
+    except ContentError as error:
+        report.errors.append(error)
+
+
+REGIONS: tuple[Region, ...] = parse_pain_map(CONTENT_DIR / PAIN_MAP_FILE)
 BY_KEY = {region.key: region for region in REGIONS}
 REGION_CHOICES = [(region.key, region.name) for region in REGIONS]
 

@@ -1,3 +1,4 @@
+import ast
 import shutil
 from pathlib import Path
 
@@ -6,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from course.content_loader import CONTENT_DIR, load_content
 from course.models import Course, Lesson, Module, Reference
+from lib.content import LoaderRegistry, loaders
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +214,50 @@ def test_every_shipped_lesson_names_its_authors_review_date_and_sources(tmp_path
         if lesson.course.audience == "clinician":
             # Not only the secondary documents the course began from.
             assert {kinds[k] for k in lesson.sources} - {"secondary"}, lesson.slug
+
+
+def test_the_registry_runs_loaders_in_order_and_each_sees_what_earlier_ones_left(tmp_path):
+    registry = LoaderRegistry()
+    calls = []
+
+    def first(root, report, loaded):
+        calls.append(("first", root))
+        loaded["courses"] = ["demo"]
+        report.created.append("course demo")
+
+    def second(root, report, loaded):
+        calls.append(("second", loaded["courses"]))
+        report.unchanged += 1
+
+    registry.register("first", first)
+    registry.register("second", second)
+    registry.register("first", first)  # registering again keeps its place
+    report = registry.run(tmp_path)
+    assert registry.names == ["first", "second"]
+    assert calls == [("first", tmp_path), ("second", ["demo"])]
+    assert report.created == ["course demo"] and report.unchanged == 1
+
+
+def test_each_app_registers_its_loader_in_app_order():
+    names = loaders.names
+    assert names.index("courses") < names.index("quizzes") < names.index("pain map")
+
+
+def test_the_content_kit_imports_no_app_and_the_course_loader_does_not_reach_up():
+    root = Path(__file__).resolve().parents[2]
+    apps = {p.parent.name for p in root.glob("*/apps.py")}
+    assert {"course", "quizzes"} <= apps
+
+    def imported(path: Path) -> set[str]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        return names
+
+    assert not imported(root / "lib" / "content.py") & apps
+    for path in [root / "course" / "content_loader.py", *root.glob("course/management/**/*.py")]:
+        assert "quizzes" not in imported(path), path
