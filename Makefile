@@ -17,6 +17,7 @@ install: $(STAMP)
 ## Serve http://127.0.0.1:8000 with a Celery worker and beat beside it (SQLite,
 ## filesystem broker, emails printed to the terminal).
 run: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py ensure_broker_folders
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py createcachetable
 	DEBUG=true $(BIN)/python manage.py load_content

@@ -97,3 +97,24 @@ def test_production_keeps_the_api_docs_for_staff():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_reading_the_settings_makes_no_folders(tmp_path):
+    broker = tmp_path / "broker"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "CELERY_BROKER_DIR": str(broker),
+        },
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not broker.exists()
+    made = _manage("ensure_broker_folders", DEBUG="true", CELERY_BROKER_DIR=str(broker))
+    assert made.returncode == 0, made.stderr
+    assert sorted(p.name for p in broker.iterdir()) == ["control", "processed", "queue"]
