@@ -1,0 +1,1 @@
+"""Completion rules, CPD certificates, verification. Layer 6: imports reviews and below."""

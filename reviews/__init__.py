@@ -1,0 +1,1 @@
+"""Spaced repetition: cards, review logs, the fsrs bridge, the session and progress. Layer 5: imports quizzes and below."""
