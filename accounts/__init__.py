@@ -1,1 +1,3 @@
-"""The user (email login, role, time zone), the clinician profile, sign-up and sign-in, API tokens. Layer 2: imports outbox and lib."""
+"""The user (email login, role, time zone), the clinician profile, sign-up and sign-in, API
+tokens. Layer 2: imports outbox and lib.
+"""

@@ -1,1 +1,3 @@
-"""Courses, modules, lessons, publishing, enrolment, progress and access rules. Layer 3: imports accounts and below; announces progress through course.signals and course.hooks."""
+"""Courses, modules, lessons, publishing, enrolment, progress and access rules. Layer 3:
+imports accounts and below; announces progress through course.signals and course.hooks.
+"""

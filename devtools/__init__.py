@@ -1,1 +1,3 @@
-"""Demo data and benchmark commands for development. At the top: may use any app; none imports it."""
+"""Demo data and benchmark commands for development. At the top: may use any app; none
+imports it.
+"""

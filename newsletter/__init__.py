@@ -1,1 +1,3 @@
-"""Subscribers (double opt-in), issues, deliveries, signed links. Layer 7, beside reminders (neither imports the other)."""
+"""Subscribers (double opt-in), issues, deliveries, signed links. Layer 7, beside reminders
+(neither imports the other).
+"""

@@ -1,1 +1,3 @@
-"""Email: recorded in the database, sent by a worker under one leased protocol. Layer 1, above lib; imports no other app."""
+"""Email: recorded in the database, sent by a worker under one leased protocol. Layer 1,
+above lib; imports no other app.
+"""

@@ -1,1 +1,3 @@
-"""Spaced repetition: cards, review logs, the fsrs bridge, the session and progress. Layer 5: imports quizzes and below."""
+"""Spaced repetition: cards, review logs, the fsrs bridge, the session and progress. Layer
+5: imports quizzes and below.
+"""
