@@ -2,6 +2,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.conf import settings
 from django.db.models.signals import post_init, post_migrate, post_save, pre_save
@@ -9,8 +10,11 @@ from django.db.models.signals import post_init, post_migrate, post_save, pre_sav
 SITE_NAME = "Buttock nerve pain"
 
 
-def sync_site(sender: AppConfig, apps: Apps, using: str = "default", **kwargs: Any) -> None:
-    """Keep the sites framework's record (used in allauth's emails) in step with SITE_URL."""
+def sync_site(
+    sender: AppConfig | None, apps: Apps = global_apps, using: str = "default", **kwargs: Any
+) -> None:
+    """Keep the sites framework's record (used in allauth's emails) in step with SITE_URL.
+    `apps` is the migration state when migrate sends this; flush sends no state."""
     Site = apps.get_model("sites", "Site")
     domain = urlparse(settings.SITE_URL).netloc or "localhost"
     Site.objects.using(using).update_or_create(

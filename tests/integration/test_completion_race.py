@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from completion import services as completion
 from completion.models import Certificate, CourseCompletion
-from course import completion
+from completion.selectors import needs_details
 from course.models import LessonProgress
 from course.services import enrollment_create, lesson_set_done
 from outbox.models import OutboundEmail
@@ -87,7 +88,7 @@ def _completed_without_details():
     user = ClinicianFactory()
 
     CourseCompletion.objects.create(user=user, course=course, completed_at=timezone.now())
-    assert completion.needs_details(user)
+    assert needs_details(user)
     return user
 
 
