@@ -9,8 +9,7 @@ lock of the completion row (see `certificate_issue`).
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile
+from lib.timezones import local_date
 from outbox.services import email_record
 
 from .access import lessons_visible_to
@@ -123,15 +123,6 @@ def completion_check(
     return completion
 
 
-def local_date(moment: datetime, user) -> date:
-    """The date in the learner's own time zone (UTC if theirs is unknown)."""
-    try:
-        zone = ZoneInfo(user.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
-
-
 def needs_details(user) -> bool:
     return details_missing(getattr(user, "clinician_profile", None))
 
@@ -194,7 +185,7 @@ def certificate_issue(
             registration_number=profile.registration_number.strip(),
             course_title=course.title,
             cpd_hours=course.cpd_hours,
-            completed_on=local_date(completion.completed_at, user),
+            completed_on=local_date(completion.completed_at, user.time_zone),
             issued_at=now,
         )
         if replacing is not None:
