@@ -12,7 +12,14 @@ from quizzes.selectors import course_quiz_scores, quizzes_for_lesson
 from reviews.selectors import due_queue, review_minutes
 
 from . import selectors, services
-from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lessons_visible_to
+from .access import (
+    LessonAccess,
+    courses_visible_to,
+    is_editor,
+    lesson_access,
+    lesson_is_live,
+    lessons_visible_to,
+)
 from .certificates import certificate_pdf
 from .completion import completion_status, needs_details
 from .models import Certificate, Course, CourseCompletion
@@ -67,9 +74,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     regions = regions_for_lesson(lesson.course.slug, lesson.slug)
     if access is LessonAccess.OPEN:
         services.lesson_record_view(user=request.user, lesson=lesson)
-    preview = is_editor(request.user) and not (
-        lesson.is_live() and lesson.module.is_live() and lesson.course.is_live()
-    )
+    preview = is_editor(request.user) and not lesson_is_live(lesson)
     return render(
         request,
         "course/lesson_detail.html",
