@@ -28,11 +28,9 @@ def _ratings(user, card, now, allowed=Rating.values):
 def _question_form(card, chosen=frozenset(), reps: int | None = None) -> QuestionForm:
     """The question laid out as in a quiz, options in a new order (regions stay put)."""
     choices = ordered_options(card.question, services.shuffled_choices(card, reps))
-    many = card.question.kind == "multiple" or sum(c.is_correct for c in choices) > 1
     return QuestionForm(
         question=card.question,
         number=1,
-        many=many,
         field_name="choices",
         options=[Option(choice=c, checked=c.pk in chosen) for c in choices],
     )
