@@ -15,6 +15,8 @@ from . import scheduler as srs
 from .models import Card, Rating, ReviewLog, State
 from .selectors import visible_cards
 
+# Times forgotten (rated Again) before a card is a leech, out of the daily reviews until
+# the learner brings it back. The one number: pages, API and this module all read it here.
 LEECH_FAILURES = 8
 
 

@@ -152,8 +152,8 @@ def _record(request, card, *, rating, choices, reps, now):
     if result.leech:
         messages.warning(
             request,
-            "This card has been forgotten 8 times, so it is out of the "
-            "daily reviews for now. Read its lesson again, then bring it back "
+            f"This card has been forgotten {services.LEECH_FAILURES} times, so it is out of "
+            "the daily reviews for now. Read its lesson again, then bring it back "
             "from your progress page.",
         )
     if card.kind == Card.Kind.QUESTION and result.correct is False:
@@ -257,6 +257,7 @@ def _progress_page(request, status: int = 200) -> HttpResponse:
             "streak": selectors.streak(per_day, today),
             "retention": selectors.retention_by_module(user),
             "leeches": selectors.leeches(user),
+            "leech_failures": services.LEECH_FAILURES,
             "total_cards": Card.objects.filter(user=user).count(),
         },
         status=status,
