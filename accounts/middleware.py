@@ -1,5 +1,3 @@
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from django.utils import timezone
 
 
@@ -12,14 +10,8 @@ class UserTimeZoneMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        zone = None
         if user is not None and user.is_authenticated:
-            try:
-                zone = ZoneInfo(user.time_zone)
-            except (ZoneInfoNotFoundError, ValueError):
-                zone = None
-        if zone is not None:
-            timezone.activate(zone)
+            timezone.activate(user.zone)
         else:
             timezone.deactivate()
         try:

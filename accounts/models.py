@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from lib.timezones import validate_time_zone, zone_or_utc
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -54,7 +56,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="How many new cards a day's review may introduce.",
     )
     time_zone = models.CharField(
-        max_length=64, default="UTC", help_text="Your days (and daily limits) follow this zone."
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Your days (and daily limits) follow this zone.",
     )
     # Review reminders: whether, at what local hour, on which weekdays (bit 0 = Monday).
     reminders_enabled = models.BooleanField(default=True)
@@ -101,7 +106,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.time_zone)
+        """The learner's zone; UTC if the stored name is not a known zone (one saved
+        before names were validated), so that no page or task fails on it."""
+        return zone_or_utc(self.time_zone)
 
     def get_short_name(self) -> str:
         return self.name or self.email.split("@")[0]

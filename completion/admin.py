@@ -1,7 +1,6 @@
-import csv
-
 from django.contrib import admin, messages
-from django.http import HttpResponse
+
+from lib.csvexport import csv_response, spreadsheet_safe
 
 from .models import Certificate, CourseCompletion
 from .services import certificate_reissue, certificate_revoke
@@ -24,29 +23,28 @@ class CourseCompletionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected completions as CSV")
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="completions.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "email",
-                "name",
-                "course",
-                "completed_at",
-                "certificate_code",
-                "certificate_status",
-                "cpd_hours",
-                "certificate_name",
-                "profession",
-                "registration_number",
-            ]
-        )
-        rows = queryset.select_related("user", "course").prefetch_related("certificates")
-        for completion in rows.order_by("completed_at"):
+        header = [
+            "email",
+            "name",
+            "course",
+            "completed_at",
+            "certificate_code",
+            "certificate_status",
+            "cpd_hours",
+            "certificate_name",
+            "profession",
+            "registration_number",
+        ]
+        completions = queryset.select_related("user", "course").prefetch_related("certificates")
+        return csv_response("completions.csv", header, self._rows(completions))
+
+    @staticmethod
+    def _rows(completions):
+        for completion in completions.order_by("completed_at"):
             certificate = next(
                 (c for c in completion.certificates.all() if not c.replaced_by_id), None
             )
-            writer.writerow(
+            yield (
                 [
                     spreadsheet_safe(completion.user.email),
                     spreadsheet_safe(completion.user.name),
@@ -60,13 +58,6 @@ class CourseCompletionAdmin(admin.ModelAdmin):
                     spreadsheet_safe(certificate.registration_number) if certificate else "",
                 ]
             )
-        return response
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell starting with = + - @ (or a tab or carriage return before one) is a formula
-    to a spreadsheet: neutralise it (OWASP's advice for CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @admin.register(Certificate)

@@ -8,8 +8,7 @@ lock of the completion row (see `certificate_issue`).
 """
 
 import secrets
-from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import ClinicianProfile
 from course.models import Course
+from lib.timezones import local_date
 from outbox.services import email_record
 
 from .certificates import certificate_pdf, verification_url
@@ -45,15 +45,6 @@ def completion_check(
     except IntegrityError:
         return None  # the other request completing at the same moment recorded it
     return completion
-
-
-def local_date(moment: datetime, user) -> date:
-    """The date in the learner's own time zone (UTC if theirs is unknown)."""
-    try:
-        zone = ZoneInfo(user.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
 
 
 def certificate_issue(
@@ -105,7 +96,7 @@ def certificate_issue(
             registration_number=profile.registration_number.strip(),
             course_title=course.title,
             cpd_hours=course.cpd_hours,
-            completed_on=local_date(completion.completed_at, user),
+            completed_on=local_date(completion.completed_at, user.time_zone),
             issued_at=now,
         )
         if replacing is not None:

@@ -4,12 +4,10 @@ and the API both ask these functions and nothing else."""
 import enum
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Course, Enrollment, Lesson, Publishable
-
-PUBLISHED = Publishable.Status.PUBLISHED
+from .models import Course, Enrollment, Lesson, live_q
 
 
 class LessonAccess(enum.Enum):
@@ -33,21 +31,20 @@ def lessons_visible_to(user, now: datetime | None = None) -> QuerySet[Lesson]:
     if is_editor(user):
         return Lesson.objects.all()
     now = now or timezone.now()
-    return Lesson.objects.filter(
-        Q(status=PUBLISHED, publish_at__lte=now)
-        & Q(module__status=PUBLISHED, module__publish_at__lte=now)
-        & Q(course__status=PUBLISHED, course__publish_at__lte=now)
-    )
+    return Lesson.objects.filter(live_q(now=now), live_q("module__", now), live_q("course__", now))
 
 
 def course_is_visible_to(user, course: Course, now: datetime | None = None) -> bool:
     return is_editor(user) or course.is_live(now)
 
 
-def lesson_is_visible_to(user, lesson: Lesson, now: datetime | None = None) -> bool:
-    if is_editor(user):
-        return True
+def lesson_is_live(lesson: Lesson, now: datetime | None = None) -> bool:
+    """The lesson, its module and its course are all live: what learners may see."""
     return lesson.is_live(now) and lesson.module.is_live(now) and lesson.course.is_live(now)
+
+
+def lesson_is_visible_to(user, lesson: Lesson, now: datetime | None = None) -> bool:
+    return is_editor(user) or lesson_is_live(lesson, now)
 
 
 def is_enrolled(user, course: Course) -> bool:

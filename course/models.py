@@ -1,19 +1,32 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from .markdown import render_markdown
 
 
+def live_q(prefix: str = "", now: datetime | None = None) -> Q:
+    """Published and past its publish time: what learners may see. The one definition
+    for queries, of the item itself or, with `prefix` ("module__", "course__",
+    "lesson__"), of a related one; `Publishable.is_live` says the same of one item."""
+    return Q(
+        **{
+            f"{prefix}status": Publishable.Status.PUBLISHED,
+            f"{prefix}publish_at__lte": now or timezone.now(),
+        }
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
-    def live(self, now=None):
+    def live(self, now: datetime | None = None):
         """Published and past its publish time: what learners may see."""
-        return self.filter(
-            status=Publishable.Status.PUBLISHED, publish_at__lte=now or timezone.now()
-        )
+        return self.filter(live_q(now=now))
 
 
 class Publishable(models.Model):
@@ -57,7 +70,8 @@ class Publishable(models.Model):
     def render_markdown_field(self, source: str) -> str:
         return render_markdown(getattr(self, source))
 
-    def is_live(self, now=None) -> bool:
+    def is_live(self, now: datetime | None = None) -> bool:
+        """The instance form of `live_q`: published, and its publish time has come."""
         return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
 
     @property

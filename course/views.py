@@ -6,7 +6,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from . import hooks, selectors, services
-from .access import LessonAccess, courses_visible_to, is_editor, lesson_access
+from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lesson_is_live
 from .models import Course
 
 
@@ -53,9 +53,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     previous, following = outline.neighbours(lesson)
     if access is LessonAccess.OPEN:
         services.lesson_record_view(user=request.user, lesson=lesson)
-    preview = is_editor(request.user) and not (
-        lesson.is_live() and lesson.module.is_live() and lesson.course.is_live()
-    )
+    preview = is_editor(request.user) and not lesson_is_live(lesson)
     return render(
         request,
         "course/lesson_detail.html",

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 from accounts.models import User
 from completion.services import certificates_issue_pending
+from lib.timezones import validate_time_zone
 from reminders.services import reminders_pause
 from reviews.forms import ReviewSettingsForm
 from reviews.services import review_settings_save
@@ -48,7 +49,7 @@ class MeSerializer(serializers.Serializer):
     """The learner's details and settings. A PATCH is checked here first, field by field
     (types, bounds, lengths), so that only well-formed values reach the forms and
     services, which then apply the rules that span fields (a clinician's registration,
-    at least one reminder day, a known time zone)."""
+    at least one reminder day)."""
 
     email = serializers.EmailField(read_only=True)
     name = TextField(required=False, allow_blank=True, max_length=150)
@@ -68,7 +69,10 @@ class MeSerializer(serializers.Serializer):
         required=False, min_value=0, max_value=200, help_text="0 to 200."
     )
     time_zone = TextField(
-        required=False, max_length=64, help_text="An IANA zone, e.g. Europe/London."
+        required=False,
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text="An IANA zone, e.g. Europe/London.",
     )
     reminders_enabled = serializers.BooleanField(required=False)
     reminder_hour = serializers.IntegerField(

@@ -1,9 +1,6 @@
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +9,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from completion.admin import spreadsheet_safe
+from lib.csvexport import csv_response, spreadsheet_safe
 
 from . import services
 from .models import Delivery, Issue, Subscriber
@@ -44,23 +41,22 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected subscribers as CSV")
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "email",
-                "status",
-                "health_professional",
-                "consent_at",
-                "consent_text",
-                "confirmed_at",
-                "unsubscribed_at",
-                "source",
-            ]
-        )
+        header = [
+            "email",
+            "status",
+            "health_professional",
+            "consent_at",
+            "consent_text",
+            "confirmed_at",
+            "unsubscribed_at",
+            "source",
+        ]
+        return csv_response("subscribers.csv", header, self._rows(queryset))
+
+    @staticmethod
+    def _rows(queryset):
         for s in queryset.order_by("email").iterator():
-            writer.writerow(
+            yield (
                 [
                     spreadsheet_safe(s.email),
                     s.status,
@@ -72,7 +68,6 @@ class SubscriberAdmin(admin.ModelAdmin):
                     s.source,
                 ]
             )
-        return response
 
 
 @admin.register(Issue)

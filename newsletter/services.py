@@ -94,26 +94,18 @@ def subscribe(
 def subscribe_signed_in(*, user, now: datetime | None = None) -> Subscriber:
     """A signed-in learner with a confirmed address subscribes in one click."""
     now = now or timezone.now()
+    subscription = {
+        "status": ACTIVE,
+        "is_health_professional": user.is_clinician,
+        "consent_text": CONSENT_TEXT,
+        "consent_at": now,
+        "confirmed_at": now,
+        "source": "settings",
+    }
     subscriber, _ = Subscriber.objects.update_or_create(
         email=user.email.lower(),
-        defaults={
-            "status": ACTIVE,
-            "is_health_professional": user.is_clinician,
-            "consent_text": CONSENT_TEXT,
-            "consent_at": now,
-            "confirmed_at": now,
-            "source": "settings",
-            "unsubscribed_at": None,
-        },
-        create_defaults={
-            "status": ACTIVE,
-            "is_health_professional": user.is_clinician,
-            "consent_text": CONSENT_TEXT,
-            "consent_at": now,
-            "confirmed_at": now,
-            "source": "settings",
-            "created_at": now,
-        },
+        defaults={**subscription, "unsubscribed_at": None},
+        create_defaults={**subscription, "created_at": now},
     )
     return subscriber
 

@@ -5,11 +5,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from course.access import LessonAccess, is_editor, is_enrolled, lesson_access
-from course.models import Publishable
+from course.models import live_q
 
 from .models import Quiz
-
-PUBLISHED = Publishable.Status.PUBLISHED
 
 
 def quizzes_visible_to(user, now=None) -> QuerySet[Quiz]:
@@ -18,9 +16,9 @@ def quizzes_visible_to(user, now=None) -> QuerySet[Quiz]:
         return Quiz.objects.all()
     now = now or timezone.now()
     live = (
-        Q(module__status=PUBLISHED, module__publish_at__lte=now)
-        & Q(course__status=PUBLISHED, course__publish_at__lte=now)
-        & (Q(lesson__isnull=True) | Q(lesson__status=PUBLISHED, lesson__publish_at__lte=now))
+        live_q("module__", now)
+        & live_q("course__", now)
+        & (Q(lesson__isnull=True) | live_q("lesson__", now))
     )
     return Quiz.objects.filter(live)
 

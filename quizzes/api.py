@@ -32,7 +32,7 @@ class QuestionSerializer(serializers.Serializer):
     options = OptionSerializer(many=True, source="choices.all")
 
     def get_choose(self, question) -> str:
-        return "many" if services.expects_many(question) else "one"
+        return "many" if question.expects_many else "one"
 
 
 class QuizSerializer(serializers.ModelSerializer):

@@ -1,5 +1,7 @@
 """How a question is laid out on a page: shared by quizzes and reviews."""
 
+import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .models import Choice, Question
@@ -35,7 +37,6 @@ class Option:
 class QuestionForm:
     question: Question
     number: int
-    many: bool
     options: list[Option] = field(default_factory=list)
     error: str = ""
     field_name: str = ""
@@ -43,6 +44,21 @@ class QuestionForm:
     @property
     def name(self) -> str:
         return self.field_name or f"q{self.question.pk}"
+
+    @property
+    def many(self) -> bool:
+        """Check boxes rather than radio buttons (the templates ask this)."""
+        return self.question.expects_many
+
+
+def shuffled_options(choices: Iterable[Choice], seed: str) -> list[Choice]:
+    """The options in an order of their own for `seed` (a quiz sitting and question, a
+    card and its review count): the same order while a page is shown again, a new one
+    for the next sitting or review, so that where the right answer stands teaches
+    nothing. Quiz page, review page and review API all shuffle here."""
+    shuffled = list(choices)
+    random.Random(seed).shuffle(shuffled)  # noqa: S311 (not security)
+    return shuffled
 
 
 def ordered_options(question: Question, choices: list[Choice]) -> list[Choice]:

@@ -86,6 +86,18 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.prompt if not self.vignette else f"{self.vignette[:60]}… {self.prompt}"
 
+    @property
+    def expects_many(self) -> bool:
+        """Whether the learner may pick more than one option (check boxes, partial
+        credit): a multiple-answer question, or a pain map with more than one right
+        region among the options offered. Reads `choices.all()`, so prefetch
+        `offered_choices()` when asking it of many questions."""
+        if self.kind == self.Kind.MULTIPLE:
+            return True
+        if self.kind == self.Kind.PAIN_MAP:
+            return sum(c.is_correct and not c.retired for c in self.choices.all()) > 1
+        return False
+
 
 class Choice(models.Model):
     """An option. A pain-map option is a region of the diagram; every option explains

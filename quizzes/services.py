@@ -37,15 +37,6 @@ def questions_of(quiz: Quiz) -> list[Question]:
     return list(quiz.questions.prefetch_related(offered_choices()).order_by("order", "pk"))
 
 
-def expects_many(question: Question) -> bool:
-    """Whether the learner may pick more than one option."""
-    if question.kind == Question.Kind.MULTIPLE:
-        return True
-    if question.kind == Question.Kind.PAIN_MAP:
-        return sum(c.is_correct for c in question.choices.all()) > 1
-    return False
-
-
 def attempt_submit(
     *,
     user,
@@ -85,7 +76,7 @@ def attempt_submit(
             raise SubmissionError(
                 f"Option {not_here[0]} does not belong to question {question.pk}."
             )
-        elif len(chosen) > 1 and not expects_many(question):
+        elif len(chosen) > 1 and not question.expects_many:
             problems[question.pk] = "Choose one answer."
     if problems:
         count = len(problems)
@@ -109,7 +100,7 @@ def attempt_submit(
             (
                 question,
                 chosen,
-                answer_score(chosen=chosen, correct=correct, many=expects_many(question)),
+                answer_score(chosen=chosen, correct=correct, many=question.expects_many),
             )
         )
     score = percent(sum(s for _, _, s in scored), len(questions))

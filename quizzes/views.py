@@ -1,4 +1,3 @@
-import random
 import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,7 +7,7 @@ from course.access import LessonAccess, is_editor, lessons_visible_to
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
-from .display import Option, QuestionForm, form_ids, ordered_options
+from .display import Option, QuestionForm, form_ids, ordered_options, shuffled_options
 from .models import Attempt
 from .painmap import BY_KEY, REGIONS
 from .selectors import feedback_lessons
@@ -22,15 +21,13 @@ def _forms(
         # Options in an order of their own for each sitting (the same while the page is
         # shown again with an error), so that where the right answer stands teaches
         # nothing. Pain-map regions keep the diagram's order.
-        choices = list(question.choices.all())
-        random.Random(f"{key}:{question.pk}").shuffle(choices)  # noqa: S311 (not security)
+        choices = shuffled_options(question.choices.all(), f"{key}:{question.pk}")
         choices = ordered_options(question, choices)
         chosen = selected.get(question.pk, set())
         forms.append(
             QuestionForm(
                 question=question,
                 number=number,
-                many=services.expects_many(question),
                 options=[Option(choice=c, checked=c.pk in chosen) for c in choices],
                 error=problems.get(question.pk, ""),
             )

@@ -10,7 +10,6 @@ still owed today: the next run finds it.
 import logging
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core import signing
@@ -20,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from lib.timezones import local_date, valid_zone, zone_or_utc
 from outbox.batch import BatchReport, TemporaryMailFailure, lease, owed_ids, send_batch
 from reviews.models import Card, ReviewLog
 from reviews.selectors import review_minutes, without_hidden
@@ -43,14 +43,6 @@ UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 
 def in_quiet_hours(local: datetime) -> bool:
     return local.hour >= QUIET_FROM or local.hour < QUIET_UNTIL
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        log.warning("Unknown time zone %r on a learner; no reminders for them", name)
-        return None
 
 
 def due_cards(now: datetime):
@@ -77,10 +69,12 @@ def owed_now(now: datetime):
     )
     per_zone = Q(pk__in=[])
     for name in zones:
-        zone = _zone(name)
-        if zone is None:
+        if not valid_zone(name):
+            # Pages read a bad stored zone as UTC; a reminder sent on a guessed clock
+            # could come in the night, so none goes until the learner sets their zone.
+            log.warning("Unknown time zone %r on a learner; no reminders for them", name)
             continue
-        local = now.astimezone(zone)
+        local = now.astimezone(zone_or_utc(name))
         if in_quiet_hours(local):
             continue
         bit = 1 << local.weekday()
@@ -136,7 +130,7 @@ def reminders_claim(*, now: datetime, batch: int | None = None) -> list[list[int
             [
                 Reminder(
                     user_id=pk,
-                    local_date=now.astimezone(ZoneInfo(tz)).date(),
+                    local_date=local_date(now, tz),
                     due_count=counts.get(pk, 1),
                     claim=claim,
                     created_at=now,
@@ -162,7 +156,7 @@ def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
 
     def message_for(reminder: Reminder):
         user = reminder.user
-        local = now.astimezone(_zone(user.time_zone) or ZoneInfo("UTC"))
+        local = now.astimezone(user.zone)
         if local.date() != reminder.local_date or in_quiet_hours(local):
             return "The local day or the allowed hours ended before it could be sent."
         if not user.reminders_enabled or user.email_bounced_at:

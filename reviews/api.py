@@ -229,6 +229,11 @@ class BringBackView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        description=(
+            f"Put a leech (a card forgotten {services.LEECH_FAILURES} times) back in the daily "
+            "reviews, due now. `reps` is required, the card's as you saw it; sent again, "
+            "nothing more changes and the card is returned as the first request left it."
+        ),
         request=BringBackSerializer,
         responses={
             200: CardSerializer,
@@ -240,9 +245,7 @@ class BringBackView(APIView):
         },
     )
     def post(self, request: Request, card_id: int) -> Response:
-        """Put a leech (a card forgotten 8 times) back in the daily reviews, due now.
-        `reps` is required, the card's as you saw it; sent again, nothing more changes and
-        the card is returned as the first request left it."""
+        """Put a leech back in the daily reviews (described in the schema, above)."""
         body = BringBackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:

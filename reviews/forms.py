@@ -1,8 +1,7 @@
-from zoneinfo import available_timezones
-
 from django import forms
 
 from accounts.models import User
+from lib.timezones import validate_time_zone, zone_names
 
 WEEKDAYS = [
     (str(i), name)
@@ -14,7 +13,8 @@ WEEKDAYS = [
 
 class ReviewSettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=[(z, z.replace("_", " ")) for z in sorted(available_timezones())],
+        choices=[(z, z.replace("_", " ")) for z in sorted(zone_names())],
+        validators=[validate_time_zone],
         help_text="Your days, daily limits and reminder hour follow this zone.",
     )
     reminder_hour = forms.TypedChoiceField(

@@ -8,11 +8,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from course.access import is_editor
-from course.models import Lesson, Module, Publishable
+from course.models import Lesson, Module, live_q
 
 from .models import Card, ReviewLog
-
-PUBLISHED = Publishable.Status.PUBLISHED
 
 
 def visible_cards(user, now: datetime | None = None) -> QuerySet[Card]:
@@ -31,11 +29,8 @@ def visible_cards(user, now: datetime | None = None) -> QuerySet[Card]:
 
 def without_hidden(cards: QuerySet[Card], now: datetime) -> QuerySet[Card]:
     """Leave out cards of modules or lessons not live now (for anyone but editors)."""
-    hidden_modules = Module.objects.exclude(
-        Q(status=PUBLISHED, publish_at__lte=now)
-        & Q(course__status=PUBLISHED, course__publish_at__lte=now)
-    ).values("pk")
-    hidden_lessons = Lesson.objects.exclude(status=PUBLISHED, publish_at__lte=now).values("pk")
+    hidden_modules = Module.objects.exclude(live_q(now=now) & live_q("course__", now)).values("pk")
+    hidden_lessons = Lesson.objects.exclude(live_q(now=now)).values("pk")
     return cards.exclude(module_id__in=hidden_modules).exclude(lesson_id__in=hidden_lessons)
 
 

@@ -1,18 +1,22 @@
 """Cards are made from quiz answers and finished lessons, and reviewed here."""
 
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
+
+from quizzes.display import shuffled_options
+from quizzes.models import offered_choices
 
 from . import scheduler as srs
 from .models import Card, Rating, ReviewLog, State
 from .selectors import visible_cards
 
+# Times forgotten (rated Again) before a card is a leech, out of the daily reviews until
+# the learner brings it back. The one number: pages, API and this module all read it here.
 LEECH_FAILURES = 8
 
 
@@ -270,10 +274,10 @@ def grade(card: Card, choices: list[int] | None) -> bool:
 def shuffled_choices(card: Card, reps: int | None = None) -> list:
     """The options in a new order for each review (stable while the page is reloaded,
     and for a repeat of the review made at `reps`)."""
-    choices = list(card.question.choices.filter(retired=False))
+    # The offered options, kept on the question: its `expects_many` reads them too.
+    prefetch_related_objects([card.question], offered_choices())
     seed = card.reps if reps is None else reps
-    random.Random(f"{card.pk}:{seed}").shuffle(choices)  # noqa: S311 (not security)
-    return choices
+    return shuffled_options(card.question.choices.all(), f"{card.pk}:{seed}")
 
 
 def card_bring_back(*, user, card_id: int, reps: int) -> Card:

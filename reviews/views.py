@@ -27,11 +27,9 @@ def _ratings(user, card, now, allowed=Rating.values):
 def _question_form(card, chosen=frozenset(), reps: int | None = None) -> QuestionForm:
     """The question laid out as in a quiz, options in a new order (regions stay put)."""
     choices = ordered_options(card.question, services.shuffled_choices(card, reps))
-    many = card.question.kind == "multiple" or sum(c.is_correct for c in choices) > 1
     return QuestionForm(
         question=card.question,
         number=1,
-        many=many,
         field_name="choices",
         options=[Option(choice=c, checked=c.pk in chosen) for c in choices],
     )
@@ -153,8 +151,8 @@ def _record(request, card, *, rating, choices, reps, now):
     if result.leech:
         messages.warning(
             request,
-            "This card has been forgotten 8 times, so it is out of the "
-            "daily reviews for now. Read its lesson again, then bring it back "
+            f"This card has been forgotten {services.LEECH_FAILURES} times, so it is out of "
+            "the daily reviews for now. Read its lesson again, then bring it back "
             "from your progress page.",
         )
     if card.kind == Card.Kind.QUESTION and result.correct is False:
@@ -218,6 +216,7 @@ def _progress_page(request, status: int = 200) -> HttpResponse:
             "streak": selectors.streak(per_day, today),
             "retention": selectors.retention_by_module(user),
             "leeches": selectors.leeches(user),
+            "leech_failures": services.LEECH_FAILURES,
             "total_cards": Card.objects.filter(user=user).count(),
         },
         status=status,

@@ -7,7 +7,15 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from course.access import LessonAccess, lesson_access
+from course.access import (
+    LessonAccess,
+    lesson_access,
+    lesson_is_live,
+    lesson_is_visible_to,
+    lessons_visible_to,
+)
+from quizzes.access import quizzes_visible_to
+from reviews.selectors import visible_cards
 from tests.factories import (
     DRAFT,
     ClinicianFactory,
@@ -15,8 +23,10 @@ from tests.factories import (
     EnrollmentFactory,
     LessonFactory,
     ModuleFactory,
+    QuizFactory,
     StaffFactory,
     UserFactory,
+    reviewed_key_point_card,
 )
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +166,32 @@ def test_staff_preview_of_a_draft_says_it_is_a_preview(client, world):
     page = client.get(lessons["draft"].get_absolute_url()).content.decode()
     assert "Preview: learners cannot see this lesson yet (draft" in page
     assert "SECRET-BODY-draft" in page
+
+
+@pytest.mark.parametrize("scheduled", ["lesson", "module", "course"])
+def test_the_live_queries_and_is_live_agree_at_the_publish_time(scheduled):
+    # One rule for "published and live", asked as a query (of the item or through a
+    # relation) and of one item: all answer alike a microsecond before and at the time.
+    at = timezone.now() + timedelta(days=1)
+    lesson = LessonFactory()
+    item = {"lesson": lesson, "module": lesson.module, "course": lesson.course}[scheduled]
+    type(item).objects.filter(pk=item.pk).update(publish_at=at)
+    item.refresh_from_db()
+    quiz = QuizFactory(module=lesson.module, lesson=lesson)
+    learner = UserFactory()
+    card = reviewed_key_point_card(learner, lesson, due=at, last_review=at - timedelta(days=3))
+    card.save()
+    for now, live in ((at - timedelta(microseconds=1), False), (at, True)):
+        assert item.is_live(now) is live
+        assert type(item).objects.live(now).filter(pk=item.pk).exists() is live
+        assert lesson_is_live(lesson, now) is live
+        assert lesson_is_visible_to(learner, lesson, now) is live
+        assert lessons_visible_to(learner, now).filter(pk=lesson.pk).exists() is live
+        assert quizzes_visible_to(learner, now).filter(pk=quiz.pk).exists() is live
+        assert visible_cards(learner, now).filter(pk=card.pk).exists() is live
+    type(item).objects.filter(pk=item.pk).update(status=DRAFT)
+    item.refresh_from_db()
+    assert not item.is_live(at) and not type(item).objects.live(at).filter(pk=item.pk).exists()
+    assert not lessons_visible_to(learner, at).filter(pk=lesson.pk).exists()
+    assert not quizzes_visible_to(learner, at).filter(pk=quiz.pk).exists()
+    assert not visible_cards(learner, at).filter(pk=card.pk).exists()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from course.content_loader import load_content
 from quizzes.models import Attempt, Choice, Quiz
 from quizzes.painmap import REGIONS
-from quizzes.services import expects_many, questions_of
+from quizzes.services import questions_of
 from tests.factories import ClinicianFactory, EnrollmentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def _tab_to(page, element_id: str, limit: int = 120) -> None:
 def _answer_pain_map_by_keyboard(page, question):
     correct = {c.region for c in question.choices.all() if c.is_correct}
     _tab_to(page, f"q{question.pk}-{KEYS[0]}")
-    if expects_many(question):
+    if question.expects_many:
         for i, key in enumerate(KEYS):
             if i:
                 page.keyboard.press("Tab")

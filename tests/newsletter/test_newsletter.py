@@ -312,3 +312,23 @@ def test_admin_sees_progress_previews_tests_and_exports(client, django_assert_ma
     text = response.content.decode()
     assert text.splitlines()[0].startswith("email,status,health_professional,consent_at")
     assert "a@example.org,active,True" in text and "'=cmd()@example.org" in text
+
+
+def test_one_click_records_the_same_subscription_new_or_returning(client):
+    fields = ("status", "is_health_professional", "consent_text", "source", "unsubscribed_at")
+    new, returning = ClinicianFactory(), ClinicianFactory()
+    Subscriber.objects.create(
+        email=returning.email,
+        status="unsubscribed",
+        consent_text="Old wording",
+        consent_at=timezone.now() - timedelta(days=30),
+        unsubscribed_at=timezone.now() - timedelta(days=1),
+        created_at=timezone.now() - timedelta(days=30),
+    )
+    for user in (new, returning):
+        client.force_login(user)
+        client.post("/newsletter/subscribe-me/")
+    a, b = (Subscriber.objects.get(email=u.email) for u in (new, returning))
+    assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+    assert a.status == "active" and a.unsubscribed_at is None and a.consent_at == a.confirmed_at
+    assert b.created_at < a.created_at  # the first sign-up's date is kept

@@ -11,6 +11,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from quizzes.services import attempt_submit
+from reviews import services
 from reviews.models import Card, Rating, ReviewLog, State
 from reviews.services import review_record
 from tests.factories import (
@@ -422,3 +423,33 @@ def test_review_pages_have_fixed_query_counts(client, quiz, learner):
     # (The new-card count is skipped once the day's allowance is used up.)
     assert all(b <= a for a, b in zip(small, large, strict=True)), (small, large)
     assert max(small) <= 14
+
+
+def test_the_leech_threshold_is_one_number_for_the_page_and_the_api(
+    client, api_client, quiz, learner, monkeypatch
+):
+    # Changed in one place, the API's review, the session page's warning and the
+    # progress page all follow it.
+    monkeypatch.setattr(services, "LEECH_FAILURES", 3)
+    _take(learner, quiz, wrong={"q0", "q1"})  # one failure each
+    by_api, by_page = (Card.objects.get(user=learner, question__slug=s) for s in ("q0", "q1"))
+    api_client.force_authenticate(learner)
+    client.force_login(learner)
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        for reps, leech in ((1, False), (2, True)):
+            wrong = {"choices": [_second(by_api.question)], "reps": reps, "early": True}
+            response = api_client.post(f"/api/v1/reviews/{by_api.pk}/", wrong, format="json")
+            assert response.json()["leech"] is leech
+        for reps, leech in ((1, False), (2, True)):
+            wrong = {"choices": [_second(by_page.question)], "reps": reps}
+            page = client.post(f"/review/{by_page.pk}/", wrong, follow=True).content.decode()
+            assert ("forgotten 3 times" in page) is leech
+        progress = client.get("/review/progress/").content.decode()
+    assert "These were forgotten 3 times" in progress
+    assert Card.objects.filter(user=learner, is_leech=True, failures=3).count() == 2
+
+
+def test_the_schema_names_the_leech_threshold():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    bring_back = schema["paths"]["/api/v1/reviews/{card_id}/bring-back/"]["post"]
+    assert f"forgotten {services.LEECH_FAILURES} times" in bring_back["description"]
