@@ -8,8 +8,6 @@ shrunk, then wrapped, to stay inside the border.
 import io
 from decimal import Decimal
 
-from django.conf import settings
-from django.urls import reverse
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -21,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from lib.fonts import BOLD, REGULAR, register_fonts
+from lib.urls import absolute_url
 
 from .models import Certificate
 
@@ -30,7 +29,7 @@ MUTED = colors.HexColor("#56606e")
 
 
 def verification_url(certificate: Certificate) -> str:
-    return settings.SITE_URL + reverse("completion:certificate_verify", args=[certificate.code])
+    return absolute_url("completion:certificate_verify", certificate.code)
 
 
 def _centred(pdf, text: str, x: float, y: float, *, font: str, size, width, min_size) -> float:

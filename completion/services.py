@@ -10,16 +10,16 @@ lock of the completion row (see `certificate_issue`).
 import secrets
 from datetime import datetime
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile
 from course.models import Course
 from lib.timezones import local_date
+from lib.urls import absolute_url
+from outbox import emails
 from outbox.services import email_record
 
 from .certificates import certificate_pdf, verification_url
@@ -139,15 +139,7 @@ def certificate_message(certificate: Certificate) -> EmailMultiAlternatives:
     context = {
         "certificate": certificate,
         "verify_url": verification_url(certificate),
-        "dashboard_url": settings.SITE_URL + "/certificates/",
+        "dashboard_url": absolute_url("completion:certificates"),
     }
-    message = EmailMultiAlternatives(
-        subject=f"Your CPD certificate: {certificate.course_title}",
-        body=render_to_string("email/certificate.txt", context),
-        to=[certificate.user.email],
-    )
-    message.attach_alternative(render_to_string("email/certificate.html", context), "text/html")
-    message.attach(
-        f"certificate-{certificate.code}.pdf", certificate_pdf(certificate), "application/pdf"
-    )
-    return message
+    pdf = (f"certificate-{certificate.code}.pdf", certificate_pdf(certificate), "application/pdf")
+    return emails.certificate(certificate.user.email, context, pdf=pdf)

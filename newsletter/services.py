@@ -8,11 +8,11 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from lib.limits import allow
+from lib.urls import absolute_url
+from outbox import emails
 from outbox.batch import BatchReport, owed_ids, send_batch
 from outbox.services import email_record, enqueue_after_commit
 
@@ -177,25 +177,13 @@ def expire_pending(*, now: datetime) -> int:
     return deleted
 
 
-def _absolute(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
-
-
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     context = {
-        "confirm_url": _absolute("newsletter:confirm", confirm_token(subscriber)),
+        "confirm_url": absolute_url("newsletter:confirm", confirm_token(subscriber)),
         "days": CONFIRM_DAYS,
         "consent": subscriber.consent_text,
     }
-    message = EmailMultiAlternatives(
-        subject="Please confirm your newsletter subscription",
-        body=render_to_string("email/newsletter_confirm.txt", context),
-        to=[subscriber.email],
-    )
-    message.attach_alternative(
-        render_to_string("email/newsletter_confirm.html", context), "text/html"
-    )
-    return message
+    return emails.newsletter_confirm(subscriber.email, context)
 
 
 # --- issues ------------------------------------------------------------------------------
@@ -309,29 +297,12 @@ def issue_message(
     subscriber (an editor's test), the links point to the newsletter page."""
     if subscriber is not None:
         token = link_token(subscriber)
-        unsubscribe_url = _absolute("newsletter:unsubscribe", token)
-        preferences_url = _absolute("newsletter:preferences", token)
+        unsubscribe_url = absolute_url("newsletter:unsubscribe", token)
+        preferences_url = absolute_url("newsletter:preferences", token)
     else:
-        unsubscribe_url = preferences_url = _absolute("newsletter:signup")
-    context = {
-        "issue": issue,
-        "unsubscribe_url": unsubscribe_url,
-        "preferences_url": preferences_url,
-        "test": subscriber is None,
-    }
-    message = EmailMultiAlternatives(
-        subject=("[TEST] " if subscriber is None else "") + issue.subject,
-        body=render_to_string("email/newsletter_issue.txt", context),
-        to=[to or subscriber.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.attach_alternative(
-        render_to_string("email/newsletter_issue.html", context), "text/html"
-    )
-    return message
+        unsubscribe_url = preferences_url = absolute_url("newsletter:signup")
+    context = {"issue": issue, "preferences_url": preferences_url, "test": subscriber is None}
+    return emails.newsletter_issue(to or subscriber.email, context, unsubscribe_url=unsubscribe_url)
 
 
 def issue_send_test(*, issue: Issue, to: str) -> None:

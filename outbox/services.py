@@ -6,11 +6,12 @@ from datetime import datetime
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
-from . import tasks  # tasks call back into this module; both bind at call time
+from . import emails, tasks  # tasks call back into this module; both bind at call time
 from .batch import BatchReport, owed_ids, send_batch
 from .models import OutboundEmail
 
 log = logging.getLogger(__name__)
+
 
 def enqueue_after_commit(task, *args) -> None:
     """Queue a Celery task once the current transaction commits.
@@ -58,12 +59,17 @@ def email_record(message: EmailMessage) -> list[OutboundEmail]:
 
 
 def outbound_message(email: OutboundEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(subject=email.subject, body=email.body_text, to=[email.to])
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    """The recorded message again, as it was built (outbox.emails) before it was stored."""
+    attachments = []
     if email.attachment_name:
-        message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
-    return message
+        attachments.append((email.attachment_name, bytes(email.attachment), email.attachment_type))
+    return emails.assemble(
+        to=email.to,
+        subject=email.subject,
+        text=email.body_text,
+        html=email.body_html,
+        attachments=attachments,
+    )
 
 
 def email_send(*, email_id: int, now: datetime) -> BatchReport:

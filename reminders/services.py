@@ -15,11 +15,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
-from django.template.loader import render_to_string
-from django.urls import reverse
 
 from accounts.models import User
 from lib.timezones import local_date, valid_zone, zone_or_utc
+from lib.urls import absolute_url
+from outbox import emails
 from outbox.batch import BatchReport, TemporaryMailFailure, lease, owed_ids, send_batch
 from reviews.models import Card, ReviewLog
 from reviews.selectors import review_minutes, without_hidden
@@ -232,27 +232,14 @@ def unsubscribe_user(token: str) -> User | None:
 
 def reminder_message(reminder: Reminder, *, connection=None) -> EmailMultiAlternatives:
     user, n = reminder.user, reminder.due_count
-    unsubscribe = settings.SITE_URL + reverse(
-        "reminders:unsubscribe", args=[unsubscribe_token(user)]
-    )
     context = {
         "user": user,
         "count": n,
         "minutes": review_minutes(n),
-        "review_url": settings.SITE_URL + reverse("reviews:session"),
-        "settings_url": settings.SITE_URL + reverse("me:review_settings"),
-        "unsubscribe_url": unsubscribe,
+        "review_url": absolute_url("reviews:session"),
+        "settings_url": absolute_url("me:review_settings"),
     }
-    subject = render_to_string("email/reminder_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("email/reminder.txt", context),
-        to=[user.email],
-        connection=connection,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.attach_alternative(render_to_string("email/reminder.html", context), "text/html")
+    unsubscribe = absolute_url("reminders:unsubscribe", unsubscribe_token(user))
+    message = emails.reminder(user.email, context, unsubscribe_url=unsubscribe)
+    message.connection = connection
     return message
