@@ -20,7 +20,7 @@ from reminders.services import reminders_pause
 from reviews.forms import ReviewSettingsForm
 from reviews.services import review_settings_save
 
-from .data import DeletionRefused, user_delete, user_export
+from .data import user_delete, user_export
 
 PROFILE_FIELDS = ("name", "role", "profession", "registration_number", "certificate_name")
 SETTINGS_FIELDS = (
@@ -218,8 +218,5 @@ class DeleteView(APIView):
         form = AccountDeleteForm(request.user, data=body.validated_data)
         if not form.is_valid():
             raise exceptions.ValidationError({"password": form.errors["password"]})
-        try:
-            user_delete(user=request.user)
-        except DeletionRefused as exc:
-            raise exceptions.ValidationError({"detail": str(exc)}) from exc
+        user_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 from completion.services import certificates_issue_pending
+from lib.errors import AppError
 from newsletter.models import Subscriber
 from reminders.services import reminders_pause
 from reviews.forms import ReviewSettingsForm
 from reviews.services import review_settings_save
 
-from .data import DeletionRefused, user_delete, user_export
+from .data import user_delete, user_export
 
 
 @login_required
@@ -61,8 +62,8 @@ def delete(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 user_delete(user=user)
-            except DeletionRefused as exc:
-                messages.error(request, str(exc))
+            except AppError as exc:
+                messages.error(request, exc.message)
                 return redirect("me:details")
             logout(request)
             messages.success(request, "Your account and everything in it have been deleted.")

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.errors import AppError
 from lib.limits import allow
 from outbox.batch import BatchReport, owed_ids, send_batch
 from outbox.services import email_record, enqueue_after_commit
@@ -118,9 +119,15 @@ def subscribe_signed_in(*, user, now: datetime | None = None) -> Subscriber:
     return subscriber
 
 
-class LinkError(Exception):
+class BadLink(AppError):
+    """A signed link that was changed or cut short, or is too old to act on."""
+
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(
+            "This link has expired."
+            if reason == "expired"
+            else "This link is not complete or has been changed."
+        )
         self.reason = reason  # "invalid" or "expired"
 
 
@@ -136,12 +143,12 @@ def _load(token: str, salt: str, max_age: timedelta | None = None) -> Subscriber
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
-        raise LinkError("expired") from None
+        raise BadLink("expired") from None
     except signing.BadSignature:
-        raise LinkError("invalid") from None
+        raise BadLink("invalid") from None
     subscriber = Subscriber.objects.filter(pk=data.get("s"), email=data.get("e")).first()
     if subscriber is None:
-        raise LinkError("invalid")
+        raise BadLink("invalid")
     return subscriber
 
 
