@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
+from accounts.services import user_details_save
 from completion.services import certificates_issue_pending
 from lib.errors import AppError
 from newsletter.models import Subscriber
@@ -27,7 +28,7 @@ from .data import user_delete, user_export
 def details(request: HttpRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save(request.user)
+        user = user_details_save(user=request.user, details=form.details())
         messages.success(request, "Your details are saved.")
         if certificates_issue_pending(user=user):
             messages.success(request, "Your certificate is ready, and on its way by email.")
@@ -91,7 +92,7 @@ def review_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ReviewSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        moved = review_settings_save(form=form)
+        moved = review_settings_save(user=user, settings=form.settings())
         if moved is not None:
             messages.success(
                 request,

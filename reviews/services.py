@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
 from lib.errors import AppError, ErrorKind
 
 from . import scheduler as srs
@@ -294,21 +295,45 @@ def card_bring_back(*, user, card_id: int, reps: int) -> Card:
     return card
 
 
-def review_settings_save(*, form) -> int | None:
-    """Save a valid review-settings form (the page's and the API's). A new desired
-    retention reschedules the cards in review: returns how many moved, or None when the
-    retention did not change."""
-    user = form.instance
-    retention = form.cleaned_data["desired_retention"]
-    old = form.initial["desired_retention"]  # the value before this form changed it
-    user.desired_retention = old
-    form.save()
-    if retention == old:
+@dataclass(frozen=True)
+class ReviewSettings:
+    """A learner's review and reminder settings, already validated."""
+
+    desired_retention: Decimal
+    new_cards_per_day: int
+    time_zone: str  # a known IANA zone
+    reminders_enabled: bool
+    reminder_hour: int  # local hour, 7 to 21
+    weekdays: tuple[int, ...]  # the days reminders may come on, 0 = Monday
+
+
+@transaction.atomic
+def review_settings_save(*, user: User, settings: ReviewSettings) -> int | None:
+    """Save a learner's review and reminder settings (the page's and the API's). A new
+    desired retention reschedules the cards in review: returns how many moved, or None
+    when the retention did not change. `user` is as stored, so that its retention is the
+    one before this change."""
+    old = user.desired_retention
+    user.new_cards_per_day = settings.new_cards_per_day
+    user.time_zone = settings.time_zone
+    user.reminders_enabled = settings.reminders_enabled
+    user.reminder_hour = settings.reminder_hour
+    user.reminder_weekdays = sum(1 << day for day in set(settings.weekdays))
+    user.save(
+        update_fields=[
+            "new_cards_per_day",
+            "time_zone",
+            "reminders_enabled",
+            "reminder_hour",
+            "reminder_weekdays",
+        ]
+    )
+    if settings.desired_retention == old:
         return None
-    return retention_change(user=user, desired_retention=retention)
+    return retention_change(user=user, desired_retention=settings.desired_retention)
 
 
-def retention_change(*, user, desired_retention: Decimal, batch: int = 1000) -> int:
+def retention_change(*, user: User, desired_retention: Decimal, batch: int = 1000) -> int:
     """Save a new desired retention and move every card in review to the due date fsrs
     gives it at that retention. Cards in (re)learning keep their short steps."""
     user.desired_retention = desired_retention
