@@ -1,12 +1,11 @@
 from allauth.core import ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from lib.fonts import unprintable
 
-from .models import ClinicianProfile, User
-from .services import user_complete_signup
+from .models import User
+from .services import UserDetails, user_complete_signup
 
 
 class SignupForm(forms.Form):
@@ -107,21 +106,16 @@ class ProfileForm(SignupForm):
         }
         return cls(data=data, initial=initial)
 
-    @transaction.atomic  # all the details or none: a certificate never takes half of them
-    def save(self, user: User) -> User:
-        user = user_complete_signup(
-            user=user,
-            name=self.cleaned_data.get("name", ""),
-            role=self.cleaned_data["role"],
-            profession=self.cleaned_data.get("profession", ""),
-            registration_number=self.cleaned_data.get("registration_number", ""),
+    def details(self) -> UserDetails:
+        """The valid form's values, for user_details_save."""
+        data = self.cleaned_data
+        return UserDetails(
+            name=data.get("name", ""),
+            role=data["role"],
+            profession=data.get("profession", ""),
+            registration_number=data.get("registration_number", ""),
+            certificate_name=data.get("certificate_name", ""),
         )
-        if user.is_clinician:
-            ClinicianProfile.objects.filter(user=user).update(
-                certificate_name=self.cleaned_data.get("certificate_name", "").strip()
-            )
-            user.refresh_from_db()
-        return user
 
 
 def password_guess_allowed(request) -> bool:

@@ -298,6 +298,8 @@ REST_FRAMEWORK = {
     # takes a form post, like DRF's own.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    # A service's AppError becomes an HTTP answer here, and only here.
+    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # JSON only in production; the browsable API is a developer's convenience.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

@@ -6,17 +6,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lib.errors import AppError, ErrorKind
+
 from . import signals
 from .access import LessonAccess, course_is_visible_to, lesson_access
 from .models import Course, Enrollment, Lesson, LessonProgress, PublicationEvent, Publishable
-
-
-class AccessDenied(Exception):
-    """The user may not do this; the message says why, in words a learner understands."""
-
-
-class NotFound(Exception):
-    pass
 
 
 def enrollment_create(
@@ -24,9 +18,9 @@ def enrollment_create(
 ) -> tuple[Enrollment, bool]:
     """Enrol a learner in a course; enrolling twice is harmless. Returns (enrolment, created)."""
     if not user.is_authenticated:
-        raise AccessDenied("Sign in to enrol.")
+        raise AppError("Sign in to enrol.", ErrorKind.SIGN_IN)
     if not course_is_visible_to(user, course, now):
-        raise NotFound("No such course.")
+        raise AppError("No such course.", ErrorKind.NOT_FOUND)
     try:
         with transaction.atomic():
             return Enrollment.objects.get_or_create(
@@ -40,9 +34,9 @@ def enrollment_create(
 def _require_open(user, lesson: Lesson, now: datetime | None) -> None:
     access = lesson_access(user, lesson, now=now)
     if access is LessonAccess.HIDDEN:
-        raise NotFound("No such lesson.")
+        raise AppError("No such lesson.", ErrorKind.NOT_FOUND)
     if access is LessonAccess.LOCKED or not user.is_authenticated:
-        raise AccessDenied("Enrol in the course to track this lesson.")
+        raise AppError("Enrol in the course to track this lesson.", ErrorKind.NOT_ALLOWED)
 
 
 def lesson_record_view(*, user, lesson: Lesson, now: datetime | None = None) -> None:

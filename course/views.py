@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from lib.errors import AppError
+
 from . import hooks, selectors, services
 from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lesson_is_live
 from .models import Course
@@ -124,8 +126,8 @@ def lesson_done(request: HttpRequest, course_slug: str, lesson_slug: str) -> Htt
     done = request.POST.get("done", "1") != "0"
     try:
         services.lesson_set_done(user=request.user, lesson=lesson, done=done)
-    except services.AccessDenied as exc:
-        messages.error(request, str(exc))
+    except AppError as exc:
+        messages.error(request, exc.message)
         return redirect(lesson.get_absolute_url())
     if not done:
         messages.info(request, "Marked as not done.")

@@ -3,7 +3,6 @@ the same forms as the pages), pausing reminders, a copy of their data, and delet
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -15,13 +14,14 @@ from rest_framework.views import APIView
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 from accounts.models import User
-from completion.services import certificates_issue_pending
+from accounts.services import UserDetails
 from lib.timezones import validate_time_zone
 from reminders.services import reminders_pause
 from reviews.forms import ReviewSettingsForm
-from reviews.services import review_settings_save
+from reviews.services import ReviewSettings
 
-from .data import DeletionRefused, user_delete, user_export
+from .data import user_delete, user_export
+from .services import account_update
 
 PROFILE_FIELDS = ("name", "role", "profession", "registration_number", "certificate_name")
 SETTINGS_FIELDS = (
@@ -106,6 +106,44 @@ def me_data(user: User) -> dict:
     }
 
 
+def validated_changes(user: User, data: object) -> tuple[UserDetails | None, ReviewSettings | None]:
+    """The changes a PATCH asks for, checked, as the services take them (None for a part
+    left alone); or a ValidationError that names every field that is wrong."""
+    if not isinstance(data, dict):
+        raise exceptions.ValidationError({"detail": "Send a JSON object of fields."})
+    unknown = sorted(set(data) - {*PROFILE_FIELDS, *SETTINGS_FIELDS})
+    if unknown:
+        raise exceptions.ValidationError(
+            {"detail": f"Unknown or read-only field(s): {', '.join(unknown)}."}
+        )
+    # Types and bounds first, field by field; the forms then see only well-formed
+    # values, and check the rest (the fields that failed here keep their current
+    # value there), so that one answer names every field that is wrong.
+    body = MeSerializer(data=data, partial=True)
+    errors = {}
+    if not body.is_valid():
+        errors = dict(body.errors)
+        body = MeSerializer(data={f: v for f, v in data.items() if f not in errors}, partial=True)
+        body.is_valid(raise_exception=True)
+    changes, current = body.validated_data, me_data(user)
+    profile_form = settings_form = None
+    if any(f in changes for f in PROFILE_FIELDS):
+        profile_form = ProfileForm(data={f: changes.get(f, current[f]) for f in PROFILE_FIELDS})
+    if any(f in changes for f in SETTINGS_FIELDS):
+        values = {f: changes.get(f, current[f]) for f in SETTINGS_FIELDS}
+        values["weekdays"] = [str(d) for d in values["weekdays"]]
+        settings_form = ReviewSettingsForm(data=values, instance=user)
+    for form in (profile_form, settings_form):
+        if form is not None and not form.is_valid():
+            errors = {field: list(messages) for field, messages in form.errors.items()} | errors
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return (
+        profile_form.details() if profile_form else None,
+        settings_form.settings() if settings_form else None,
+    )
+
+
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -123,49 +161,8 @@ class MeView(APIView):
         rules as the pages apply (health professionals give a profession and registration
         number; retention 0.80–0.97; a known time zone; ...). A new retention
         reschedules the cards you are reviewing."""
-        if not isinstance(request.data, dict):
-            raise exceptions.ValidationError({"detail": "Send a JSON object of fields."})
-        unknown = sorted(set(request.data) - {*PROFILE_FIELDS, *SETTINGS_FIELDS})
-        if unknown:
-            raise exceptions.ValidationError(
-                {"detail": f"Unknown or read-only field(s): {', '.join(unknown)}."}
-            )
-        # Types and bounds first, field by field; the forms then see only well-formed
-        # values, and check the rest (the fields that failed here keep their current
-        # value there), so that one answer names every field that is wrong.
-        body = MeSerializer(data=request.data, partial=True)
-        errors = {}
-        if not body.is_valid():
-            errors = dict(body.errors)
-            body = MeSerializer(
-                data={f: v for f, v in request.data.items() if f not in errors}, partial=True
-            )
-            body.is_valid(raise_exception=True)
-        changes = body.validated_data
-        user, current = request.user, me_data(request.user)
-        forms = []
-        if any(f in changes for f in PROFILE_FIELDS):
-            data = {f: changes.get(f, current[f]) for f in PROFILE_FIELDS}
-            forms.append(ProfileForm(data=data))
-        if any(f in changes for f in SETTINGS_FIELDS):
-            data = {f: changes.get(f, current[f]) for f in SETTINGS_FIELDS}
-            data["weekdays"] = [str(d) for d in data["weekdays"]]
-            forms.append(ReviewSettingsForm(data=data, instance=user))
-        for form in forms:
-            if not form.is_valid():
-                errors = {field: list(messages) for field, messages in form.errors.items()} | errors
-        if errors:
-            raise exceptions.ValidationError(errors)
-        with transaction.atomic():
-            for form in forms:
-                if isinstance(form, ProfileForm):
-                    form.save(user)
-                else:
-                    review_settings_save(form=form)
-        if any(isinstance(form, ProfileForm) for form in forms):
-            # Details given at last: issue the certificates that waited for them.
-            certificates_issue_pending(user=user)
-        user.refresh_from_db()
+        details, settings = validated_changes(request.user, request.data)
+        user = account_update(user=request.user, details=details, settings=settings)
         return Response(MeSerializer(me_data(user)).data)
 
 
@@ -222,8 +219,5 @@ class DeleteView(APIView):
         form = AccountDeleteForm(request.user, data=body.validated_data)
         if not form.is_valid():
             raise exceptions.ValidationError({"password": form.errors["password"]})
-        try:
-            user_delete(user=request.user)
-        except DeletionRefused as exc:
-            raise exceptions.ValidationError({"detail": str(exc)}) from exc
+        user_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -13,15 +13,12 @@ from django.utils import timezone
 from accounts.models import ClinicianProfile, User
 from completion.models import Certificate, CourseCompletion
 from course.models import Enrollment, LessonProgress
+from lib.errors import AppError
 from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
 from quizzes.models import Answer, Attempt
 from reminders.models import Reminder
 from reviews.models import Card, ReviewLog
-
-
-class DeletionRefused(Exception):
-    """The account cannot be deleted this way; the message says why."""
 
 
 def _rows(queryset, *fields) -> list[dict]:
@@ -176,12 +173,10 @@ def user_delete(*, user: User) -> None:
     newsletter subscription under the same address, and the emails we hold for it.
 
     Staff accounts are not deleted this way: another administrator removes them, so
-    that the site is never left without one by a click.
+    that the site is never left without one by a click (AppError).
     """
     if user.is_staff or user.is_superuser:
-        raise DeletionRefused(
-            "Editors' accounts are removed by another administrator, in the admin."
-        )
+        raise AppError("Editors' accounts are removed by another administrator, in the admin.")
     Subscriber.objects.filter(email=user.email.lower()).delete()
     OutboundEmail.objects.filter(to__iexact=user.email).delete()
     user.delete()

@@ -13,20 +13,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
+from accounts.services import user_details_save
 from completion.services import certificates_issue_pending
+from lib.errors import AppError
 from newsletter.models import Subscriber
 from reminders.services import reminders_pause
 from reviews.forms import ReviewSettingsForm
 from reviews.services import review_settings_save
 
-from .data import DeletionRefused, user_delete, user_export
+from .data import user_delete, user_export
 
 
 @login_required
 def details(request: HttpRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save(request.user)
+        user = user_details_save(user=request.user, details=form.details())
         messages.success(request, "Your details are saved.")
         if certificates_issue_pending(user=user):
             messages.success(request, "Your certificate is ready, and on its way by email.")
@@ -61,8 +63,8 @@ def delete(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 user_delete(user=user)
-            except DeletionRefused as exc:
-                messages.error(request, str(exc))
+            except AppError as exc:
+                messages.error(request, exc.message)
                 return redirect("me:details")
             logout(request)
             messages.success(request, "Your account and everything in it have been deleted.")
@@ -90,7 +92,7 @@ def review_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ReviewSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        moved = review_settings_save(form=form)
+        moved = review_settings_save(user=user, settings=form.settings())
         if moved is not None:
             messages.success(
                 request,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from lib.errors import AppError
 from lib.limits import allow
 from lib.urls import absolute_url
 from outbox import emails
@@ -110,9 +111,15 @@ def subscribe_signed_in(*, user, now: datetime | None = None) -> Subscriber:
     return subscriber
 
 
-class LinkError(Exception):
+class BadLink(AppError):
+    """A signed link that was changed or cut short, or is too old to act on."""
+
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(
+            "This link has expired."
+            if reason == "expired"
+            else "This link is not complete or has been changed."
+        )
         self.reason = reason  # "invalid" or "expired"
 
 
@@ -128,12 +135,12 @@ def _load(token: str, salt: str, max_age: timedelta | None = None) -> Subscriber
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
-        raise LinkError("expired") from None
+        raise BadLink("expired") from None
     except signing.BadSignature:
-        raise LinkError("invalid") from None
+        raise BadLink("invalid") from None
     subscriber = Subscriber.objects.filter(pk=data.get("s"), email=data.get("e")).first()
     if subscriber is None:
-        raise LinkError("invalid")
+        raise BadLink("invalid")
     return subscriber
 
 

@@ -41,7 +41,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             services.confirm(token=token)
             return render(request, "newsletter/confirmed.html")
         services.confirm_check(token=token)  # a tampered or expired link: say so now
-    except services.LinkError as exc:
+    except services.BadLink as exc:
         return render(request, "newsletter/bad_link.html", {"reason": exc.reason}, status=400)
     return render(request, "newsletter/confirm.html")
 
@@ -55,7 +55,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             services.unsubscribe(token=token)
             return render(request, "newsletter/unsubscribed.html")
         subscriber = services.preferences(token=token)
-    except services.LinkError as exc:
+    except services.BadLink as exc:
         return render(request, "newsletter/bad_link.html", {"reason": exc.reason}, status=400)
     return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
 
@@ -63,7 +63,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscriber = services.preferences(token=token)
-    except services.LinkError as exc:
+    except services.BadLink as exc:
         return render(request, "newsletter/bad_link.html", {"reason": exc.reason}, status=400)
     form = PreferencesForm(
         request.POST or None, initial={"health_professional": subscriber.is_health_professional}

@@ -115,29 +115,6 @@ class AttemptSerializer(serializers.ModelSerializer):
         ).data
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-def _raise(exc: services.SubmissionError):
-    if exc.status == 400:
-        detail = {"detail": exc.message}
-        if exc.problems:
-            detail["questions"] = {str(k): v for k, v in exc.problems.items()}
-        raise exceptions.ValidationError(detail)
-    if exc.status == 401:
-        raise exceptions.NotAuthenticated(exc.message)
-    if exc.status == 403:
-        raise exceptions.PermissionDenied(exc.message)
-    if exc.status == 404:
-        raise Http404
-    detail = {"detail": exc.message}
-    if exc.attempt is not None:
-        detail["attempt"] = exc.attempt.pk
-    raise Conflict(detail)
-
-
 class QuizViewSet(viewsets.GenericViewSet):
     """A quiz is open to whoever may read its lesson: a free lesson's quiz to everyone."""
 
@@ -186,21 +163,13 @@ class QuizViewSet(viewsets.GenericViewSet):
         body = SubmissionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         answers = {a["question"]: a["choices"] for a in body.validated_data["answers"]}
-        try:
-            attempt = services.attempt_submit(
-                user=request.user,
-                quiz=quiz,
-                answers=answers,
-                submission_key=body.validated_data.get("submission_key"),
-            )
-        except services.SubmissionError as exc:
-            if exc.status == 409 and exc.attempt is not None:
-                # A retry of a recorded submission: say which attempt it became.
-                return Response(
-                    {"detail": exc.message, "attempt": exc.attempt.pk},
-                    status=status.HTTP_409_CONFLICT,
-                )
-            _raise(exc)
+        # A retry of a recorded submission answers 409 with the attempt it became.
+        attempt = services.attempt_submit(
+            user=request.user,
+            quiz=quiz,
+            answers=answers,
+            submission_key=body.validated_data.get("submission_key"),
+        )
         return Response(AttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from course.access import LessonAccess
+from lib.errors import AppError, ErrorKind
 
 from . import signals
 from .access import quiz_access
@@ -15,21 +16,25 @@ from .models import Answer, Attempt, Choice, Question, Quiz, offered_choices
 from .scoring import answer_score, percent
 
 
-class SubmissionError(Exception):
-    """A submission that cannot be accepted. `status` is the HTTP status it maps to."""
+class AnswersIncomplete(AppError):
+    """Some questions lack a fitting answer; `problems` says what is wrong, by question."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int = 400,
-        problems: dict | None = None,
-        attempt: Attempt | None = None,
-    ):
-        super().__init__(message)
-        self.message, self.status = message, status
-        self.problems = problems or {}  # question id → what is wrong with its answer
-        self.attempt = attempt  # the attempt already recorded, for a duplicate
+    def __init__(self, message: str, *, problems: dict[int, str]):
+        super().__init__(message, extra={"questions": {str(k): v for k, v in problems.items()}})
+        self.problems = problems  # question id → what is wrong with its answer
+
+
+class AlreadySubmitted(AppError):
+    """The same submission (by its key) was recorded before, as `attempt`."""
+
+    kind = ErrorKind.ALREADY_DONE
+
+    def __init__(self, attempt: Attempt | None):
+        super().__init__(
+            "This submission was already recorded.",
+            extra={"attempt": attempt.pk} if attempt is not None else {},
+        )
+        self.attempt = attempt  # the attempt already recorded
 
 
 def questions_of(quiz: Quiz) -> list[Question]:
@@ -47,24 +52,25 @@ def attempt_submit(
 ) -> Attempt:
     """Record a scored attempt. `answers` maps question id → chosen choice ids.
 
-    Raises SubmissionError (400) for an answer that does not fit the quiz, (403) when the
-    user may not take it, (409) for a submission already recorded. Nothing is saved
-    unless everything is valid.
+    Raises AppError: INVALID for an answer that does not fit the quiz (AnswersIncomplete
+    when questions lack a fitting answer), SIGN_IN, NOT_FOUND or NOT_ALLOWED when the
+    user may not take it, AlreadySubmitted for a submission recorded before. Nothing is
+    saved unless everything is valid.
     """
     if not user.is_authenticated:
-        raise SubmissionError("Sign in to take this quiz.", status=401)
+        raise AppError("Sign in to take this quiz.", ErrorKind.SIGN_IN)
     access = quiz_access(user, quiz, now=now)
     if access is LessonAccess.HIDDEN:
-        raise SubmissionError("No such quiz.", status=404)
+        raise AppError("No such quiz.", ErrorKind.NOT_FOUND)
     if access is LessonAccess.LOCKED:
-        raise SubmissionError("Enrol in the course to take this quiz.", status=403)
+        raise AppError("Enrol in the course to take this quiz.", ErrorKind.NOT_ALLOWED)
 
     questions = questions_of(quiz)
     by_id = {q.pk: q for q in questions}
     problems: dict[int, str] = {}
     for question_id in answers:
         if question_id not in by_id:
-            raise SubmissionError(f"Question {question_id} is not part of this quiz.")
+            raise AppError(f"Question {question_id} is not part of this quiz.")
     for question in questions:
         chosen = answers.get(question.pk) or []
         options = {c.pk for c in question.choices.all()}
@@ -73,14 +79,12 @@ def attempt_submit(
         elif len(set(chosen)) != len(chosen):
             problems[question.pk] = "An option was chosen twice."
         elif not_here := [c for c in chosen if c not in options]:
-            raise SubmissionError(
-                f"Option {not_here[0]} does not belong to question {question.pk}."
-            )
+            raise AppError(f"Option {not_here[0]} does not belong to question {question.pk}.")
         elif len(chosen) > 1 and not question.expects_many:
             problems[question.pk] = "Choose one answer."
     if problems:
         count = len(problems)
-        raise SubmissionError(
+        raise AnswersIncomplete(
             f"{count} question{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
             "an answer before the quiz can be marked.",
             problems=problems,
@@ -88,9 +92,7 @@ def attempt_submit(
     if submission_key is not None:
         earlier = Attempt.objects.filter(user=user, submission_key=submission_key).first()
         if earlier is not None:
-            raise SubmissionError(
-                "This submission was already recorded.", status=409, attempt=earlier
-            )
+            raise AlreadySubmitted(earlier)
 
     scored = []
     for question in questions:
@@ -132,9 +134,7 @@ def attempt_submit(
     except IntegrityError:
         # The same submission arrived twice at once; the other request recorded it.
         earlier = Attempt.objects.filter(user=user, submission_key=submission_key).first()
-        raise SubmissionError(
-            "This submission was already recorded.", status=409, attempt=earlier
-        ) from None
+        raise AlreadySubmitted(earlier) from None
     signals.attempt_submitted.send(sender=Attempt, attempt=attempt)
     return attempt
 

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from course.access import LessonAccess, is_editor, lessons_visible_to
+from lib.errors import AppError
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
@@ -73,11 +74,12 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
             attempt = services.attempt_submit(
                 user=request.user, quiz=quiz, answers=answers, submission_key=key
             )
-        except services.SubmissionError as exc:
-            if exc.status == 409 and exc.attempt is not None:
+        except AppError as exc:
+            if isinstance(exc, services.AlreadySubmitted) and exc.attempt is not None:
                 return redirect(exc.attempt)  # a double click: show the first one's result
             selected = {q: set(c) for q, c in answers.items()}
-            problems, error, status = exc.problems, exc.message, 400
+            problems = exc.problems if isinstance(exc, services.AnswersIncomplete) else {}
+            error, status = exc.message, 400
         else:
             return redirect(attempt)
     context |= {

@@ -1,8 +1,7 @@
 """API v1 for reviews: the due queue, answering or rating a card, and statistics."""
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -125,10 +124,6 @@ REPLAYED = OpenApiParameter(
 )
 
 
-def stale_response(exc: services.StaleReview) -> Response:
-    return Response({"detail": exc.message, "reps": exc.reps}, status=status.HTTP_409_CONFLICT)
-
-
 class DueView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -163,22 +158,15 @@ class ReviewView(APIView):
         body = ReviewInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            result = services.review_record(
-                user=request.user,
-                card_id=card_id,
-                reps=data["reps"],
-                rating=data.get("rating"),
-                choices=data.get("choices"),
-                early=data["early"],
-                duration_ms=data.get("duration_ms"),
-            )
-        except services.StaleReview as exc:
-            return stale_response(exc)
-        except services.ReviewError as exc:
-            if exc.status == 404:
-                raise Http404 from exc
-            raise exceptions.ValidationError({"detail": exc.message}) from exc
+        result = services.review_record(
+            user=request.user,
+            card_id=card_id,
+            reps=data["reps"],
+            rating=data.get("rating"),
+            choices=data.get("choices"),
+            early=data["early"],
+            duration_ms=data.get("duration_ms"),
+        )
         response = Response(ReviewOutSerializer(result).data)
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
@@ -248,12 +236,7 @@ class BringBackView(APIView):
         """Put a leech back in the daily reviews (described in the schema, above)."""
         body = BringBackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            card = services.card_bring_back(
-                user=request.user, card_id=card_id, reps=body.validated_data["reps"]
-            )
-        except services.StaleReview as exc:
-            return stale_response(exc)
-        except services.ReviewError as exc:
-            raise Http404 from exc
+        card = services.card_bring_back(
+            user=request.user, card_id=card_id, reps=body.validated_data["reps"]
+        )
         return Response(CardSerializer(card).data)

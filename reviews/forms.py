@@ -1,7 +1,11 @@
+from copy import copy
+
 from django import forms
 
 from accounts.models import User
 from lib.timezones import validate_time_zone, zone_names
+
+from .services import ReviewSettings
 
 WEEKDAYS = [
     (str(i), name)
@@ -52,6 +56,9 @@ class ReviewSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Validate against a copy: a form checks, review_settings_save saves, and needs
+        # the learner as stored (their retention before this change).
+        self.instance = copy(self.instance)
         self.fields["weekdays"].initial = [str(i) for i in self.instance.reminder_days]
 
     def clean(self):
@@ -60,6 +67,14 @@ class ReviewSettingsForm(forms.ModelForm):
             self.add_error("weekdays", "Choose at least one day, or turn reminders off.")
         return cleaned
 
-    def save(self, commit=True):
-        self.instance.reminder_weekdays = sum(1 << int(d) for d in self.cleaned_data["weekdays"])
-        return super().save(commit)
+    def settings(self) -> ReviewSettings:
+        """The valid form's values, for review_settings_save."""
+        data = self.cleaned_data
+        return ReviewSettings(
+            desired_retention=data["desired_retention"],
+            new_cards_per_day=data["new_cards_per_day"],
+            time_zone=data["time_zone"],
+            reminders_enabled=data["reminders_enabled"],
+            reminder_hour=data["reminder_hour"],
+            weekdays=tuple(sorted(int(d) for d in data["weekdays"])),
+        )

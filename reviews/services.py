@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
+from accounts.models import User
+from lib.errors import AppError, ErrorKind
 from quizzes.display import shuffled_options
 from quizzes.models import offered_choices
 
@@ -18,14 +20,6 @@ from .selectors import visible_cards
 # Times forgotten (rated Again) before a card is a leech, out of the daily reviews until
 # the learner brings it back. The one number: pages, API and this module all read it here.
 LEECH_FAILURES = 8
-
-
-class ReviewError(Exception):
-    """A review that cannot be recorded; `status` is the HTTP status it maps to."""
-
-    def __init__(self, message: str, *, status: int = 400):
-        super().__init__(message)
-        self.message, self.status = message, status
 
 
 # --- making cards ------------------------------------------------------------------------
@@ -110,12 +104,14 @@ def key_point_cards_refresh(*, lesson) -> int:
 MAX_REPS = 2**31 - 1  # the column's range
 
 
-class StaleReview(ReviewError):
+class StaleReview(AppError):
     """A review whose `reps` is neither the card's now nor that of a recorded review with
     the same answer: the learner was looking at an older state of the card."""
 
+    kind = ErrorKind.STALE
+
     def __init__(self, message: str, *, reps: int):
-        super().__init__(message, status=409)
+        super().__init__(message, extra={"reps": reps})
         self.reps = reps  # the card's review count now, to load it again by
 
 
@@ -168,27 +164,28 @@ def review_record(
     the review made at reps N is recorded once (the card row is updated only if its count
     is still N, and the database holds one log per card and reps). A repeat of it, the
     same answer with the same reps (a double click, a retry after a lost response), gets
-    the first review's result back. Any other reps is stale: StaleReview (409).
+    the first review's result back. Any other reps is stale: StaleReview. Whatever
+    cannot be recorded raises AppError (no such card: NOT_FOUND; the rest: INVALID).
     """
     now = now or timezone.now()
     if not 0 <= reps <= MAX_REPS:
-        raise ReviewError("reps must be a whole number from 0, the card's review count.")
+        raise AppError("reps must be a whole number from 0, the card's review count.")
     card = visible_cards(user, now).select_related("question").filter(pk=card_id).first()
     if card is None:
-        raise ReviewError("No such card.", status=404)
+        raise AppError("No such card.", ErrorKind.NOT_FOUND)
     if rating is not None and rating not in Rating.values:
-        raise ReviewError("The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+        raise AppError("The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
     if reps != card.reps:
         # Before the checks below: the repeat of a review that was not early, or that
         # made the card a leech, still gets its result.
         return _replay(card, reps=reps, rating=_rating_for(card, rating, choices))
     if card.suspended:
-        raise ReviewError(
+        raise AppError(
             "This card is out of the queue (it kept being forgotten). "
             "Bring it back from your progress page first."
         )
     if card.due > now and not early:
-        raise ReviewError(
+        raise AppError(
             f"This card is not due until {card.due:%Y-%m-%d %H:%M} UTC. "
             "Send early=true to review it now anyway."
         )
@@ -233,13 +230,13 @@ def _rating_for(card: Card, rating: int | None, choices: list[int] | None) -> in
     if card.kind == Card.Kind.QUESTION:
         if not grade(card, choices):
             if rating not in (None, Rating.AGAIN):
-                raise ReviewError("A wrong answer is rated Again.")
+                raise AppError("A wrong answer is rated Again.")
             return Rating.AGAIN
         if rating == Rating.AGAIN:
-            raise ReviewError("A right answer is rated 2 (Hard), 3 (Good) or 4 (Easy).")
+            raise AppError("A right answer is rated 2 (Hard), 3 (Good) or 4 (Easy).")
         return rating or Rating.GOOD
     if rating is None:
-        raise ReviewError("Rate how well you remembered: 1 (Again) to 4 (Easy).")
+        raise AppError("Rate how well you remembered: 1 (Again) to 4 (Easy).")
     return rating
 
 
@@ -264,10 +261,10 @@ def _replay(card: Card, *, reps: int, rating: int) -> ReviewResult:
 
 def grade(card: Card, choices: list[int] | None) -> bool:
     if not choices:
-        raise ReviewError("Choose an answer.")
+        raise AppError("Choose an answer.")
     options = {c.pk: c.is_correct for c in card.question.choices.filter(retired=False)}
     if unknown := [c for c in choices if c not in options]:
-        raise ReviewError(f"Option {unknown[0]} does not belong to this question.")
+        raise AppError(f"Option {unknown[0]} does not belong to this question.")
     return set(choices) == {pk for pk, right in options.items() if right}
 
 
@@ -283,10 +280,10 @@ def shuffled_choices(card: Card, reps: int | None = None) -> list:
 def card_bring_back(*, user, card_id: int, reps: int) -> Card:
     """Put a leech back in the daily reviews, due now. `reps` is the card's review count
     as the learner saw it: a repeat (a double click) changes nothing more and gets the
-    card as the first left it; a card reviewed since is stale (409)."""
+    card as the first left it; a card reviewed since is stale (StaleReview)."""
     card = Card.objects.filter(user=user, pk=card_id).first()
     if card is None:
-        raise ReviewError("No such card.", status=404)
+        raise AppError("No such card.", ErrorKind.NOT_FOUND)
     if reps != card.reps:
         raise StaleReview(
             f"This card has changed since you were shown it: its reps is {card.reps}, "
@@ -301,21 +298,45 @@ def card_bring_back(*, user, card_id: int, reps: int) -> Card:
     return card
 
 
-def review_settings_save(*, form) -> int | None:
-    """Save a valid review-settings form (the page's and the API's). A new desired
-    retention reschedules the cards in review: returns how many moved, or None when the
-    retention did not change."""
-    user = form.instance
-    retention = form.cleaned_data["desired_retention"]
-    old = form.initial["desired_retention"]  # the value before this form changed it
-    user.desired_retention = old
-    form.save()
-    if retention == old:
+@dataclass(frozen=True)
+class ReviewSettings:
+    """A learner's review and reminder settings, already validated."""
+
+    desired_retention: Decimal
+    new_cards_per_day: int
+    time_zone: str  # a known IANA zone
+    reminders_enabled: bool
+    reminder_hour: int  # local hour, 7 to 21
+    weekdays: tuple[int, ...]  # the days reminders may come on, 0 = Monday
+
+
+@transaction.atomic
+def review_settings_save(*, user: User, settings: ReviewSettings) -> int | None:
+    """Save a learner's review and reminder settings (the page's and the API's). A new
+    desired retention reschedules the cards in review: returns how many moved, or None
+    when the retention did not change. `user` is as stored, so that its retention is the
+    one before this change."""
+    old = user.desired_retention
+    user.new_cards_per_day = settings.new_cards_per_day
+    user.time_zone = settings.time_zone
+    user.reminders_enabled = settings.reminders_enabled
+    user.reminder_hour = settings.reminder_hour
+    user.reminder_weekdays = sum(1 << day for day in set(settings.weekdays))
+    user.save(
+        update_fields=[
+            "new_cards_per_day",
+            "time_zone",
+            "reminders_enabled",
+            "reminder_hour",
+            "reminder_weekdays",
+        ]
+    )
+    if settings.desired_retention == old:
         return None
-    return retention_change(user=user, desired_retention=retention)
+    return retention_change(user=user, desired_retention=settings.desired_retention)
 
 
-def retention_change(*, user, desired_retention: Decimal, batch: int = 1000) -> int:
+def retention_change(*, user: User, desired_retention: Decimal, batch: int = 1000) -> int:
     """Save a new desired retention and move every card in review to the due date fsrs
     gives it at that retention. Cards in (re)learning keep their short steps."""
     user.desired_retention = desired_retention

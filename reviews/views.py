@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lib.errors import AppError
 from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
 
 from . import scheduler as srs
@@ -106,7 +107,7 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
         # shown with Hard / Good / Easy to choose from, carrying the same key.
         try:
             right = services.grade(card, choices)
-        except services.ReviewError as exc:
+        except AppError as exc:
             return _session_page(request, now, card=card, error=exc.message, status=400)
         if not right:
             return _record(request, card, rating=Rating.AGAIN, choices=choices, reps=reps, now=now)
@@ -143,7 +144,7 @@ def _record(request, card, *, rating, choices, reps, now):
     except services.StaleReview as exc:
         messages.info(request, exc.message)
         return redirect("reviews:session")
-    except services.ReviewError as exc:
+    except AppError as exc:
         messages.error(request, exc.message)
         return redirect("reviews:session")
     back = srs.humanise(result.next_due - now)
@@ -182,7 +183,7 @@ def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
     except services.StaleReview as exc:
         messages.info(request, exc.message)
         return redirect("reviews:progress")
-    except services.ReviewError as exc:
+    except AppError as exc:
         raise Http404(exc.message) from exc
     messages.success(request, "The card is back in your reviews.")
     return redirect("reviews:progress")

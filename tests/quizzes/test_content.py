@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from course.content_loader import CONTENT_DIR, load_content
+from lib.errors import AppError
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
 from quizzes.quality import sources_named
 from quizzes.selectors import item_statistics
-from quizzes.services import SubmissionError, attempt_feedback, attempt_submit, questions_of
+from quizzes.services import attempt_feedback, attempt_submit, questions_of
 from reviews.models import Card
 from tests.factories import EnrollmentFactory, UserFactory
 
@@ -228,7 +229,7 @@ def test_retired_option_is_kept_for_its_choosers_but_no_longer_offered(content):
     newcomer = UserFactory()
     EnrollmentFactory(user=newcomer, course=quiz.course)
     where = quiz.questions.get(slug="where").choices.first()
-    with pytest.raises(SubmissionError, match="does not belong"):
+    with pytest.raises(AppError, match="does not belong"):
         attempt_submit(
             user=newcomer,
             quiz=quiz,

@@ -8,12 +8,12 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
+from lib.errors import AppError, ErrorKind
 from reviews import scheduler as srs
 from reviews.models import Card, Rating, ReviewLog, State
 from reviews.selectors import due_queue
 from reviews.services import (
     LEECH_FAILURES,
-    ReviewError,
     StaleReview,
     card_bring_back,
     cards_from_lesson,
@@ -70,7 +70,7 @@ def test_a_card_that_is_not_due_needs_early(user, lesson):
     card = Card.objects.filter(user=user).first()
     review_record(user=user, card_id=card.pk, reps=0, rating=Rating.EASY, now=T0)
     later = T0 + timedelta(hours=1)
-    with pytest.raises(ReviewError, match="not due until"):
+    with pytest.raises(AppError, match="not due until"):
         review_record(user=user, card_id=card.pk, reps=1, rating=Rating.GOOD, now=later)
     assert (
         review_record(
@@ -104,7 +104,7 @@ def test_a_repeat_gets_the_first_result_and_a_stale_review_is_refused(user, less
     ]:
         with pytest.raises(StaleReview, match=message) as error:
             review_record(user=user, card_id=card.pk, reps=reps, rating=rating, now=T0)
-        assert (error.value.status, error.value.reps) == (409, 1)
+        assert (error.value.kind, error.value.reps) == (ErrorKind.STALE, 1)
     assert ReviewLog.objects.filter(card=card).count() == 1
     card.refresh_from_db()
     assert card.reps == 1
@@ -173,7 +173,7 @@ def test_eight_failures_make_a_leech_out_of_the_queue_until_brought_back(user, l
         now += timedelta(minutes=11)
     assert result.card.is_leech and result.card.suspended and result.leech
     assert card.pk not in {due_queue(user, now + timedelta(days=30)).card.pk}
-    with pytest.raises(ReviewError, match="out of the queue"):
+    with pytest.raises(AppError, match="out of the queue"):
         review_record(
             user=user, card_id=card.pk, reps=LEECH_FAILURES, rating=Rating.GOOD, now=now, early=True
         )
