@@ -162,7 +162,7 @@ class MeView(APIView):
         number; retention 0.80–0.97; a known time zone; ...). A new retention
         reschedules the cards you are reviewing."""
         details, settings = validated_changes(request.user, request.data)
-        user = account_update(user=request.user, details=details, settings=settings)
+        user = account_update(user=request.user, details=details, settings=settings).user
         return Response(MeSerializer(me_data(user)).data)
 
 

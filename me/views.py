@@ -13,24 +13,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
-from accounts.services import user_details_save
-from completion.services import certificates_issue_pending
 from lib.errors import AppError
 from newsletter.models import Subscriber
 from reminders.services import reminders_pause
 from reviews.forms import ReviewSettingsForm
-from reviews.services import review_settings_save
 
 from .data import user_delete, user_export
+from .services import account_update
 
 
 @login_required
 def details(request: HttpRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_details_save(user=request.user, details=form.details())
+        updated = account_update(user=request.user, details=form.details())
         messages.success(request, "Your details are saved.")
-        if certificates_issue_pending(user=user):
+        if updated.certificates:
             messages.success(request, "Your certificate is ready, and on its way by email.")
         return redirect("me:details")
     subscribed = Subscriber.objects.filter(
@@ -92,7 +90,7 @@ def review_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ReviewSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        moved = review_settings_save(user=user, settings=form.settings())
+        moved = account_update(user=user, settings=form.settings()).rescheduled
         if moved is not None:
             messages.success(
                 request,

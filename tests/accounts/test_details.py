@@ -56,7 +56,7 @@ def test_an_account_update_saves_details_and_settings_together():
         reminder_hour=9,
         weekdays=(5, 6),
     )
-    user = account_update(user=user, details=CLINICIAN, settings=settings)
+    user = account_update(user=user, details=CLINICIAN, settings=settings).user
     assert user.is_clinician and user.clinician_profile.certificate_name == "Ana M. Silva"
     assert (user.desired_retention, user.time_zone, user.reminder_days) == (
         Decimal("0.85"),
