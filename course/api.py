@@ -18,32 +18,29 @@ from .models import Course, Enrollment, Lesson, LessonProgress
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
-class CourseSerializer(serializers.ModelSerializer):
+# A course in the catalogue, from a selectors.CatalogueEntry: the course's own fields (as a
+# ModelSerializer would declare them) and what this user can see of it. (A comment, not a
+# docstring, which would go into the schema.)
+class CourseSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="course.slug", max_length=50)
+    title = serializers.CharField(source="course.title", max_length=200)
+    audience = serializers.ChoiceField(source="course.audience", choices=Course.Audience.choices)
+    summary = serializers.CharField(source="course.summary", max_length=300)
+    cpd_hours = serializers.DecimalField(
+        source="course.cpd_hours", max_digits=4, decimal_places=1, required=False
+    )
     url = serializers.SerializerMethodField()
     lesson_count = serializers.SerializerMethodField()
     free_lesson = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Course
-        fields = [
-            "slug",
-            "title",
-            "audience",
-            "summary",
-            "cpd_hours",
-            "url",
-            "lesson_count",
-            "free_lesson",
-        ]
+    def get_url(self, entry: selectors.CatalogueEntry) -> str:
+        return entry.course.get_absolute_url()
 
-    def get_url(self, course: Course) -> str:
-        return course.get_absolute_url()
+    def get_lesson_count(self, entry: selectors.CatalogueEntry) -> int:
+        return len(entry.lessons)
 
-    def get_lesson_count(self, course: Course) -> int:
-        return len(course.visible_lessons)
-
-    def get_free_lesson(self, course: Course) -> str | None:
-        return course.free_lesson.slug if course.free_lesson else None
+    def get_free_lesson(self, entry: selectors.CatalogueEntry) -> str | None:
+        return entry.free_lesson.slug if entry.free_lesson else None
 
 
 class LessonSummarySerializer(serializers.Serializer):

@@ -4,6 +4,8 @@ size of the course."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from accounts.types import AnyUser
+
 from .access import (
     LessonAccess,
     courses_visible_to,
@@ -178,9 +180,19 @@ def lesson_for_page(user, course_slug: str, lesson_slug: str) -> Lesson | None:
     )
 
 
-def catalogue(user, now: datetime | None = None):
-    """Courses on the home page, each with its count of visible lessons and its first
-    free lesson (two queries)."""
+@dataclass
+class CatalogueEntry:
+    """A course on the home page, with what this user can see of it."""
+
+    course: Course
+    lessons: list[Lesson]  # visible to the user, in reading order
+    free_lesson: Lesson | None  # the first free one
+    total_minutes: int
+
+
+def catalogue(user: AnyUser, now: datetime | None = None) -> list[CatalogueEntry]:
+    """Courses on the home page, each with its visible lessons and its first free lesson
+    (two queries)."""
     courses = list(courses_visible_to(user, now).order_by("order", "title"))
     lessons = (
         lessons_visible_to(user, now)
@@ -191,11 +203,18 @@ def catalogue(user, now: datetime | None = None):
     per_course: dict[int, list[Lesson]] = {}
     for lesson in lessons:
         per_course.setdefault(lesson.course_id, []).append(lesson)
+    entries = []
     for course in courses:
-        course.visible_lessons = per_course.get(course.pk, [])
-        course.free_lesson = next((x for x in course.visible_lessons if x.is_free), None)
-        course.total_minutes = sum(x.minutes for x in course.visible_lessons)
-    return courses
+        visible = per_course.get(course.pk, [])
+        entries.append(
+            CatalogueEntry(
+                course=course,
+                lessons=visible,
+                free_lesson=next((x for x in visible if x.is_free), None),
+                total_minutes=sum(x.minutes for x in visible),
+            )
+        )
+    return entries
 
 
 def lesson_references(lesson: Lesson) -> list[Reference]:
@@ -214,10 +233,16 @@ REFERENCE_HEADINGS = {
 
 
 @dataclass
+class CitedReference:
+    reference: Reference
+    cited_by: list[Lesson]  # the lessons citing it, in reading order
+
+
+@dataclass
 class ReferenceGroup:
     kind: str
     label: str
-    references: list[Reference]
+    references: list[CitedReference]
 
 
 def course_references(user, course: Course) -> list[ReferenceGroup]:
@@ -237,9 +262,7 @@ def course_references(user, course: Course) -> list[ReferenceGroup]:
     groups = []
     references = list(Reference.objects.filter(key__in=cited_by).order_by("citation"))
     for kind, heading in REFERENCE_HEADINGS.items():
-        chosen = [r for r in references if r.kind == kind]
-        for reference in chosen:
-            reference.cited_by = cited_by[reference.key]
+        chosen = [CitedReference(r, cited_by[r.key]) for r in references if r.kind == kind]
         if chosen:
             groups.append(ReferenceGroup(kind=kind, label=heading, references=chosen))
     return groups

@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "course/home.html",
         {
-            "courses": selectors.catalogue(request.user),
+            "catalogue": selectors.catalogue(request.user),
             "dashboard": dashboard,
             **hooks.home_page.context(user=request.user, dashboard=dashboard),
         },
