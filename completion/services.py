@@ -18,7 +18,8 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import ClinicianProfile
+from accounts.models import ClinicianProfile, User
+from accounts.types import AnyUser
 from course.models import Course
 from outbox.services import email_record
 
@@ -28,7 +29,7 @@ from .selectors import completion_status, details_missing
 
 
 def completion_check(
-    *, user, course: Course, now: datetime | None = None
+    *, user: AnyUser, course: Course, now: datetime | None = None
 ) -> CourseCompletion | None:
     """Record the completion if the rules are met now and it is not recorded yet."""
     if not user.is_authenticated:
@@ -47,7 +48,7 @@ def completion_check(
     return completion
 
 
-def local_date(moment: datetime, user) -> date:
+def local_date(moment: datetime, user: User) -> date:
     """The date in the learner's own time zone (UTC if theirs is unknown)."""
     try:
         zone = ZoneInfo(user.time_zone)
@@ -88,6 +89,7 @@ def certificate_issue(
             or details_missing(profile)
         ):
             return None
+        assert profile is not None  # details_missing(None) is True
         if replacing is None:
             if completion.certificates.exists():
                 return None  # issued already, perhaps by the request we waited for
@@ -114,7 +116,7 @@ def certificate_issue(
     return certificate
 
 
-def certificates_issue_pending(*, user, now: datetime | None = None) -> list[Certificate]:
+def certificates_issue_pending(*, user: User, now: datetime | None = None) -> list[Certificate]:
     """After a clinician gives their certificate details: issue what was waiting. Safe
     to run twice at once (a double click): the second issues nothing."""
     now = now or timezone.now()

@@ -1,3 +1,6 @@
+from datetime import datetime
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -9,7 +12,7 @@ from .markdown import render_markdown
 
 
 class PublishableQuerySet(models.QuerySet):
-    def live(self, now=None):
+    def live(self, now: datetime | None = None) -> Self:
         """Published and past its publish time: what learners may see."""
         return self.filter(
             status=Publishable.Status.PUBLISHED, publish_at__lte=now or timezone.now()
@@ -57,7 +60,7 @@ class Publishable(models.Model):
     def render_markdown_field(self, source: str) -> str:
         return render_markdown(getattr(self, source))
 
-    def is_live(self, now=None) -> bool:
+    def is_live(self, now: datetime | None = None) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= (now or timezone.now())
 
     @property

@@ -2,7 +2,10 @@
 size of the course."""
 
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
+
+from django.db.models import QuerySet
 
 from accounts.types import AnyUser
 
@@ -62,7 +65,13 @@ class CourseOutline:
         return before, after
 
 
-def _lesson_rows(user, lessons, enrolled: bool, done_ids: set[int], now) -> list[LessonRow]:
+def _lesson_rows(
+    user: AnyUser,
+    lessons: Iterable[Lesson],
+    enrolled: bool,
+    done_ids: set[int],
+    now: datetime | None,
+) -> list[LessonRow]:
     return [
         LessonRow(
             lesson=lesson,
@@ -73,7 +82,7 @@ def _lesson_rows(user, lessons, enrolled: bool, done_ids: set[int], now) -> list
     ]
 
 
-def course_outline(user, course: Course, now: datetime | None = None) -> CourseOutline:
+def course_outline(user: AnyUser, course: Course, now: datetime | None = None) -> CourseOutline:
     """The modules and lessons of a course as this user sees them, with their progress.
 
     Three queries: modules, lessons (with module and course joined), and the learner's
@@ -86,7 +95,7 @@ def course_outline(user, course: Course, now: datetime | None = None) -> CourseO
         .select_related("module", "course")
         .order_by("module__order", "module__pk", "order", "pk")
     )
-    enrolled, done_ids = False, set()
+    enrolled, done_ids = False, set[int]()
     if user.is_authenticated:
         enrolled = Enrollment.objects.filter(user=user, course=course).exists()
         done_ids = set(
@@ -103,7 +112,7 @@ def course_outline(user, course: Course, now: datetime | None = None) -> CourseO
     )
 
 
-def _visible_modules(user, now):
+def _visible_modules(user: AnyUser, now: datetime | None) -> QuerySet[Module]:
     if is_editor(user):
         return Module.objects.all()
     return Module.objects.live(now)
@@ -115,7 +124,7 @@ class DashboardEntry:
     resume: Lesson | None  # where the learner left off
 
 
-def learner_dashboard(user, now: datetime | None = None) -> list[DashboardEntry]:
+def learner_dashboard(user: AnyUser, now: datetime | None = None) -> list[DashboardEntry]:
     """The learner's enrolled courses with progress and a "continue" lesson each.
 
     Four queries whatever the number of courses and lessons.
@@ -170,7 +179,7 @@ def _resume(outline: CourseOutline, last: LessonProgress | None) -> Lesson | Non
     return outline.next_lesson()
 
 
-def lesson_for_page(user, course_slug: str, lesson_slug: str) -> Lesson | None:
+def lesson_for_page(user: AnyUser, course_slug: str, lesson_slug: str) -> Lesson | None:
     """The lesson at this address if the user may know it exists (one query)."""
     return (
         lessons_visible_to(user)
@@ -245,7 +254,7 @@ class ReferenceGroup:
     references: list[CitedReference]
 
 
-def course_references(user, course: Course) -> list[ReferenceGroup]:
+def course_references(user: AnyUser, course: Course) -> list[ReferenceGroup]:
     """Every work cited by the lessons this user can see of the course, grouped by kind
     (primary studies first), each with the lessons citing it (two queries)."""
     lessons = list(

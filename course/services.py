@@ -6,6 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.types import AnyUser
+
 from . import signals
 from .access import LessonAccess, course_is_visible_to, lesson_access
 from .models import Course, Enrollment, Lesson, LessonProgress, PublicationEvent, Publishable
@@ -20,7 +23,7 @@ class NotFound(Exception):
 
 
 def enrollment_create(
-    *, user, course: Course, now: datetime | None = None
+    *, user: AnyUser, course: Course, now: datetime | None = None
 ) -> tuple[Enrollment, bool]:
     """Enrol a learner in a course; enrolling twice is harmless. Returns (enrolment, created)."""
     if not user.is_authenticated:
@@ -37,7 +40,7 @@ def enrollment_create(
         return Enrollment.objects.get(user=user, course=course), False
 
 
-def _require_open(user, lesson: Lesson, now: datetime | None) -> None:
+def _require_open(user: AnyUser, lesson: Lesson, now: datetime | None) -> None:
     access = lesson_access(user, lesson, now=now)
     if access is LessonAccess.HIDDEN:
         raise NotFound("No such lesson.")
@@ -45,7 +48,7 @@ def _require_open(user, lesson: Lesson, now: datetime | None) -> None:
         raise AccessDenied("Enrol in the course to track this lesson.")
 
 
-def lesson_record_view(*, user, lesson: Lesson, now: datetime | None = None) -> None:
+def lesson_record_view(*, user: AnyUser, lesson: Lesson, now: datetime | None = None) -> None:
     """Remember that the learner opened this lesson ("continue where you left off")."""
     if not user.is_authenticated:
         return
@@ -62,7 +65,7 @@ def lesson_record_view(*, user, lesson: Lesson, now: datetime | None = None) -> 
 
 
 def lesson_set_done(
-    *, user, lesson: Lesson, done: bool = True, now: datetime | None = None
+    *, user: AnyUser, lesson: Lesson, done: bool = True, now: datetime | None = None
 ) -> LessonProgress:
     """Mark a lesson done (or not done again). The first completion time is kept."""
     _require_open(user, lesson, now)
@@ -86,7 +89,7 @@ def lesson_set_done(
 
 
 def publication_record(
-    *, item: Publishable, by, action: str, now: datetime | None = None
+    *, item: Publishable, by: User | None, action: str, now: datetime | None = None
 ) -> PublicationEvent:
     return PublicationEvent.objects.create(
         content_type=ContentType.objects.get_for_model(item, for_concrete_model=True),
@@ -100,7 +103,7 @@ def publication_record(
 
 
 def item_publish(
-    *, item: Publishable, by, publish_at: datetime | None = None, now: datetime | None = None
+    *, item: Publishable, by: User | None, publish_at: datetime | None = None, now: datetime | None = None
 ) -> PublicationEvent:
     """Publish now, or schedule for `publish_at` when that is in the future."""
     now = now or timezone.now()
@@ -116,7 +119,7 @@ def item_publish(
     return publication_record(item=item, by=by, action=action, now=now)
 
 
-def item_unpublish(*, item: Publishable, by, now: datetime | None = None) -> PublicationEvent:
+def item_unpublish(*, item: Publishable, by: User | None, now: datetime | None = None) -> PublicationEvent:
     item.status = Publishable.Status.DRAFT
     item.save(update_fields=["status", "updated_at"])
     return publication_record(item=item, by=by, action=PublicationEvent.Action.UNPUBLISHED, now=now)

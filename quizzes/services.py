@@ -7,12 +7,13 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.types import AnyUser
 from course.access import LessonAccess
 
 from . import signals
 from .access import quiz_access
 from .models import Answer, Attempt, Choice, Question, Quiz, offered_choices
-from .scoring import answer_score, percent
+from .scoring import ZERO, answer_score, percent
 
 
 class SubmissionError(Exception):
@@ -23,9 +24,9 @@ class SubmissionError(Exception):
         message: str,
         *,
         status: int = 400,
-        problems: dict | None = None,
+        problems: dict[int, str] | None = None,
         attempt: Attempt | None = None,
-    ):
+    ) -> None:
         super().__init__(message)
         self.message, self.status = message, status
         self.problems = problems or {}  # question id → what is wrong with its answer
@@ -48,7 +49,7 @@ def expects_many(question: Question) -> bool:
 
 def attempt_submit(
     *,
-    user,
+    user: AnyUser,
     quiz: Quiz,
     answers: dict[int, list[int]],
     submission_key: uuid.UUID | None = None,
@@ -103,16 +104,16 @@ def attempt_submit(
 
     scored = []
     for question in questions:
-        chosen = set(answers[question.pk])
+        picked = set(answers[question.pk])
         correct = {c.pk for c in question.choices.all() if c.is_correct}
         scored.append(
             (
                 question,
-                chosen,
-                answer_score(chosen=chosen, correct=correct, many=expects_many(question)),
+                picked,
+                answer_score(chosen=picked, correct=correct, many=expects_many(question)),
             )
         )
-    score = percent(sum(s for _, _, s in scored), len(questions))
+    score = percent(sum((s for _, _, s in scored), ZERO), len(questions))
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -140,7 +141,11 @@ def attempt_submit(
             )
     except IntegrityError:
         # The same submission arrived twice at once; the other request recorded it.
-        earlier = Attempt.objects.filter(user=user, submission_key=submission_key).first()
+        earlier = (
+            Attempt.objects.filter(user=user, submission_key=submission_key).first()
+            if submission_key is not None
+            else None  # a key of our own cannot have been taken
+        )
         raise SubmissionError(
             "This submission was already recorded.", status=409, attempt=earlier
         ) from None

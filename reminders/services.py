@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -53,7 +55,7 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def due_cards(now: datetime):
+def due_cards(now: datetime) -> QuerySet[Card]:
     """Each learner's due reviews, as a subquery on the learner (OuterRef("pk"))."""
     cards = Card.objects.filter(
         user=OuterRef("pk"), suspended__in=[False], is_new__in=[False], due__lte=now
@@ -61,7 +63,7 @@ def due_cards(now: datetime):
     return without_hidden(cards, now)
 
 
-def owed_now(now: datetime):
+def owed_now(now: datetime) -> QuerySet[User]:
     """Learners owed today's reminder now (one query).
 
     Per time zone in use: the local hour has reached their chosen hour, it is not quiet
@@ -75,7 +77,8 @@ def owed_now(now: datetime):
         .values_list("time_zone", flat=True)
         .distinct()
     )
-    per_zone = Q(pk__in=[])
+    # Q & ~Exists(...) is typed as a Combinable; it is a condition all the same.
+    per_zone: Q | Combinable = Q(pk__in=[])
     for name in zones:
         zone = _zone(name)
         if zone is None:
@@ -160,7 +163,7 @@ def reminders_owed(*, now: datetime, batch: int | None = None) -> list[list[int]
 def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
     """Send the reminders with these ids that nobody else holds, over one connection."""
 
-    def message_for(reminder: Reminder):
+    def message_for(reminder: Reminder) -> EmailMultiAlternatives | str:
         user = reminder.user
         local = now.astimezone(_zone(user.time_zone) or ZoneInfo("UTC"))
         if local.date() != reminder.local_date or in_quiet_hours(local):
@@ -236,7 +239,9 @@ def unsubscribe_user(token: str) -> User | None:
     return user
 
 
-def reminder_message(reminder: Reminder, *, connection=None) -> EmailMultiAlternatives:
+def reminder_message(
+    reminder: Reminder, *, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
     user, n = reminder.user, reminder.due_count
     unsubscribe = settings.SITE_URL + reverse(
         "reminders:unsubscribe", args=[unsubscribe_token(user)]
