@@ -52,7 +52,9 @@ class CompletionStatus:
         return round(100 * self.steps_done / self.steps_total) if self.steps_total else 100
 
 
-def completion_status(user: AnyUser, course: Course, now: datetime | None = None) -> CompletionStatus:
+def completion_status(
+    user: AnyUser, course: Course, now: datetime | None = None
+) -> CompletionStatus:
     """Where the learner stands against each rule (five queries)."""
     lessons = lessons_visible_to(user, now).filter(course=course).values("pk")
     quizzes = quizzes_visible_to(user, now).filter(course=course, lesson__isnull=True).values("pk")

@@ -1,8 +1,8 @@
 """Reads that are more than a filter. Each runs a fixed number of queries, whatever the
 size of the course."""
 
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import QuerySet

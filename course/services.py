@@ -103,7 +103,11 @@ def publication_record(
 
 
 def item_publish(
-    *, item: Publishable, by: User | None, publish_at: datetime | None = None, now: datetime | None = None
+    *,
+    item: Publishable,
+    by: User | None,
+    publish_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> PublicationEvent:
     """Publish now, or schedule for `publish_at` when that is in the future."""
     now = now or timezone.now()
@@ -119,7 +123,9 @@ def item_publish(
     return publication_record(item=item, by=by, action=action, now=now)
 
 
-def item_unpublish(*, item: Publishable, by: User | None, now: datetime | None = None) -> PublicationEvent:
+def item_unpublish(
+    *, item: Publishable, by: User | None, now: datetime | None = None
+) -> PublicationEvent:
     item.status = Publishable.Status.DRAFT
     item.save(update_fields=["status", "updated_at"])
     return publication_record(item=item, by=by, action=PublicationEvent.Action.UNPUBLISHED, now=now)

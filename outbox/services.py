@@ -4,7 +4,6 @@ import logging
 from datetime import datetime
 
 from celery import Task
-
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from course.access import LessonAccess, is_editor, is_enrolled, lesson_access
 from accounts.types import AnyUser
+from course.access import LessonAccess, is_editor, is_enrolled, lesson_access
 from course.models import Publishable
 
 from .models import Quiz
