@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.types import AuthedRequest
 from course.access import courses_visible_to
 
 from .models import Certificate
@@ -77,7 +78,7 @@ class CompletionView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=CompletionSerializer)
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthedRequest, slug: str) -> Response:
         """Where the signed-in learner stands against the course's completion rules."""
         course = get_object_or_404(courses_visible_to(request.user), slug=slug)
         return Response(CompletionSerializer(completion_status(request.user, course)).data)
@@ -88,6 +89,7 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = CertificateSerializer
     permission_classes = [IsAuthenticated]
+    request: AuthedRequest
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -11,6 +11,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthedRequest
+
 from . import selectors, services
 from .access import LessonAccess, courses_visible_to, lesson_access
 from .models import Course, Enrollment, Lesson, LessonProgress
@@ -203,7 +205,7 @@ class LessonViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=ProgressUpdateSerializer, responses=ProgressSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def progress(self, request: Request, course_slug: str, lesson_slug: str) -> Response:
+    def progress(self, request: AuthedRequest, course_slug: str, lesson_slug: str) -> Response:
         """Mark the lesson done (`{"done": true}`) or not done again."""
         lesson = _lesson_or_404(request, course_slug, lesson_slug)
         body = ProgressUpdateSerializer(data=request.data)
@@ -220,6 +222,7 @@ class LessonViewSet(viewsets.GenericViewSet):
 class EnrollmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = EnrollmentSerializer
     permission_classes = [IsAuthenticated]
+    request: AuthedRequest
 
     def get_queryset(self):
         return (
@@ -229,7 +232,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(responses={201: EnrollmentSerializer, 200: EnrollmentSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         """Enrol in a course by its slug; enrolling again answers 200 with the enrolment."""
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -247,6 +250,7 @@ class ProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ProgressSerializer
     permission_classes = [IsAuthenticated]
+    request: AuthedRequest
 
     def get_queryset(self):
         return (

@@ -9,12 +9,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 from accounts.models import User
+from accounts.types import AuthedRequest
 from completion.services import certificates_issue_pending
 from reminders.services import reminders_pause
 from reviews.forms import ReviewSettingsForm
@@ -106,7 +106,7 @@ class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         """Your details and your review and reminder settings."""
         return Response(MeSerializer(me_data(request.user)).data)
 
@@ -114,7 +114,7 @@ class MeView(APIView):
         request=MeSerializer,
         responses={200: MeSerializer, 400: OpenApiResponse(description="What is wrong, by field.")},
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthedRequest) -> Response:
         """Change any of your details or settings; the rest stay as they are. The same
         rules as the pages apply (health professionals give a profession and registration
         number; retention 0.80–0.97; a known time zone; ...). A new retention
@@ -175,7 +175,7 @@ class PauseRemindersView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=PauseSerializer, responses=MeSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         """Pause review reminders for a week, or turn them back on."""
         body = PauseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -187,7 +187,7 @@ class ExportView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: OpenApiResponse(description="Everything we hold about you.")})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         """A copy of everything the platform holds about you."""
         return Response(user_export(user=request.user))
 
@@ -209,7 +209,7 @@ class DeleteView(APIView):
             429: OpenApiResponse(description="Too many wrong passwords: wait a minute."),
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         """Delete your account and everything in it (certificates then no longer verify)."""
         body = DeleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)

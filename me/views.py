@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
+from accounts.types import AuthedHttpRequest
 from completion.services import certificates_issue_pending
 from newsletter.models import Subscriber
 from reminders.services import reminders_pause
@@ -23,7 +24,7 @@ from .data import DeletionRefused, user_delete, user_export
 
 
 @login_required
-def details(request: HttpRequest) -> HttpResponse:
+def details(request: AuthedHttpRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save(request.user)
@@ -46,13 +47,13 @@ def export_response(user) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthedHttpRequest) -> HttpResponse:
     """Everything we hold about the learner, as a JSON file."""
     return export_response(request.user)
 
 
 @login_required
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = AccountDeleteForm(user, request.POST or None)
     if request.method == "POST":
@@ -72,7 +73,7 @@ def delete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def pause_reminders(request: HttpRequest) -> HttpResponse:
+def pause_reminders(request: AuthedHttpRequest) -> HttpResponse:
     until = reminders_pause(
         user=request.user, now=timezone.now(), resume=bool(request.POST.get("resume"))
     )
@@ -86,7 +87,7 @@ def pause_reminders(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_settings(request: HttpRequest) -> HttpResponse:
+def review_settings(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = ReviewSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthedRequest
 from course.access import LessonAccess
 
 from . import services
@@ -180,7 +181,7 @@ class QuizViewSet(viewsets.GenericViewSet):
         },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def attempts(self, request: Request, pk: int) -> Response:
+    def attempts(self, request: AuthedRequest, pk: int) -> Response:
         """Submit answers (`answers`: one entry per question with the chosen option ids)."""
         quiz = self.get_object()
         body = SubmissionSerializer(data=request.data)
@@ -216,6 +217,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """The signed-in learner's own attempts; one attempt comes with feedback on every option."""
 
     permission_classes = [IsAuthenticated]
+    request: AuthedRequest
 
     def get_serializer_class(self):
         return AttemptSummarySerializer if self.action == "list" else AttemptSerializer

@@ -4,9 +4,10 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.types import AuthedRequest
 
 from . import selectors, services
 from .models import Card, Rating
@@ -133,7 +134,7 @@ class DueView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=QueueSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         """Counts for today and the next card to review."""
         return Response(QueueSerializer(selectors.due_queue(request.user)).data)
 
@@ -153,7 +154,7 @@ class ReviewView(APIView):
             409: STALE,
         },
     )
-    def post(self, request: Request, card_id: int) -> Response:
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
         """Answer a quiz card or rate a key-point card; returns when it comes back.
 
         `reps` is required: the card's `reps` as you were shown it. It is the request's
@@ -197,7 +198,7 @@ class StatsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=StatsSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         """Forecast for 14 days, reviews per day, streak, retention by module, leeches."""
         user = request.user
         per_day = selectors.reviews_per_day(user)
@@ -239,7 +240,7 @@ class BringBackView(APIView):
             ),
         },
     )
-    def post(self, request: Request, card_id: int) -> Response:
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
         """Put a leech (a card forgotten 8 times) back in the daily reviews, due now.
         `reps` is required, the card's as you saw it; sent again, nothing more changes and
         the card is returned as the first request left it."""

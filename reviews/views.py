@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.types import AuthedHttpRequest
 from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
 
 from . import scheduler as srs
@@ -49,7 +50,7 @@ def _duration_ms(request) -> int | None:
 
 
 @login_required
-def session(request: HttpRequest) -> HttpResponse:
+def session(request: AuthedHttpRequest) -> HttpResponse:
     return _session_page(request, timezone.now())
 
 
@@ -85,7 +86,7 @@ def _form_reps(request) -> int | None:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, card_id: int) -> HttpResponse:
+def answer(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
     """Answer a quiz card (graded here) or rate a key-point card."""
     now = timezone.now()
     choices = form_ids(request.POST.getlist("choices"))
@@ -174,7 +175,7 @@ def _record(request, card, *, rating, choices, reps, now):
 
 @login_required
 @require_POST
-def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
+def bring_back(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
     reps = _form_reps(request)
     if reps is None:
         messages.error(request, MISSING_REPS.replace("answer the card", "bring the card back"))
@@ -197,7 +198,7 @@ def _point(day, today, value: int) -> tuple[str, str, int]:
 
 
 @login_required
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthedHttpRequest) -> HttpResponse:
     return _progress_page(request)
 
 
