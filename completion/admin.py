@@ -1,7 +1,8 @@
 import csv
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from .models import Certificate, CourseCompletion
 from .services import certificate_reissue, certificate_revoke
@@ -19,11 +20,13 @@ class CourseCompletionAdmin(admin.ModelAdmin):
     actions = ["export_csv"]
     readonly_fields = ["user", "course", "completed_at"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description="Export the selected completions as CSV")
-    def export_csv(self, request, queryset):
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[CourseCompletion]
+    ) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="completions.csv"'
         writer = csv.writer(response)
@@ -86,16 +89,16 @@ class CertificateAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Certificate._meta.fields]
     actions = ["revoke", "reissue"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description="Revoke the selected certificates")
-    def revoke(self, request, queryset) -> None:
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         for certificate in queryset:
             certificate_revoke(certificate=certificate, reason=f"Revoked by {request.user}")
         messages.success(request, f"Revoked {queryset.count()} certificate(s).")
 
     @admin.action(description="Reissue the selected certificates (new code; old says replaced)")
-    def reissue(self, request, queryset) -> None:
+    def reissue(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         issued = [c for c in (certificate_reissue(certificate=x) for x in queryset) if c]
         messages.success(request, f"Reissued {len(issued)} certificate(s).")
