@@ -139,7 +139,7 @@ class MeView(APIView):
             body.is_valid(raise_exception=True)
         changes = body.validated_data
         user, current = request.user, me_data(request.user)
-        forms = []
+        forms: list[ProfileForm | ReviewSettingsForm] = []
         if any(f in changes for f in PROFILE_FIELDS):
             data = {f: changes.get(f, current[f]) for f in PROFILE_FIELDS}
             forms.append(ProfileForm(data=data))
@@ -217,7 +217,8 @@ class DeleteView(APIView):
             raise Throttled(detail="Too many attempts. Please wait a minute and try again.")
         form = AccountDeleteForm(request.user, data=body.validated_data)
         if not form.is_valid():
-            raise exceptions.ValidationError({"password": form.errors["password"]})
+            # An ErrorList is a list of the messages, which DRF lists as they are.
+            raise exceptions.ValidationError({"password": form.errors["password"]})  # type: ignore[dict-item]
         try:
             user_delete(user=request.user)
         except DeletionRefused as exc:

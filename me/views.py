@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
+from accounts.models import User
 from accounts.types import AuthedHttpRequest
 from completion.services import certificates_issue_pending
 from newsletter.models import Subscriber
@@ -38,7 +39,7 @@ def details(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "me/details.html", {"form": form, "subscribed": subscribed})
 
 
-def export_response(user) -> HttpResponse:
+def export_response(user: User) -> HttpResponse:
     data = json.dumps(user_export(user=user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     name = f"buttock-nerve-pain-data-{timezone.localdate():%Y-%m-%d}.json"

@@ -1,3 +1,4 @@
+from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
@@ -50,12 +51,13 @@ class ReviewSettingsForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["weekdays"].initial = [str(i) for i in self.instance.reminder_days]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns, typed
         if cleaned.get("reminders_enabled") and not cleaned.get("weekdays"):
             self.add_error("weekdays", "Choose at least one day, or turn reminders off.")
         return cleaned
