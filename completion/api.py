@@ -1,6 +1,7 @@
 """API v1 for completion and certificates: where a learner stands, their certificates,
 and public verification by code."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -49,10 +50,10 @@ class CertificateSerializer(serializers.ModelSerializer):
             "verify",
         ]
 
-    def get_pdf(self, certificate) -> str:
+    def get_pdf(self, certificate: Certificate) -> str:
         return reverse("completion:certificate_pdf", args=[certificate.code])
 
-    def get_verify(self, certificate) -> str:
+    def get_verify(self, certificate: Certificate) -> str:
         return certificate.get_absolute_url()
 
 
@@ -91,7 +92,7 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     request: AuthedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Certificate]:
         if getattr(self, "swagger_fake_view", False):
             return Certificate.objects.none()
         return Certificate.objects.filter(user=self.request.user).select_related("replaced_by")

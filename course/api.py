@@ -166,7 +166,7 @@ class CourseViewSet(viewsets.GenericViewSet):
         return Response(CourseDetailSerializer(outline).data)
 
 
-def _lesson_or_404(request, course_slug: str, lesson_slug: str) -> Lesson:
+def _lesson_or_404(request: Request, course_slug: str, lesson_slug: str) -> Lesson:
     lesson = selectors.lesson_for_page(request.user, course_slug, lesson_slug)
     if lesson is None:
         raise Http404

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from . import hooks, selectors, services
 from .access import LessonAccess, courses_visible_to, is_editor, lesson_access
-from .models import Course
+from .models import Course, Lesson
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _course_or_404(request, slug: str) -> Course:
+def _course_or_404(request: HttpRequest, slug: str) -> Course:
     return get_object_or_404(courses_visible_to(request.user), slug=slug)
 
 
@@ -88,7 +88,7 @@ def course_references(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _last_in_module(outline, lesson) -> bool:
+def _last_in_module(outline: selectors.CourseOutline, lesson: Lesson) -> bool:
     in_module = [
         row.lesson.pk for row in outline.lessons if row.lesson.module_id == lesson.module_id
     ]

@@ -21,14 +21,15 @@ class CardSerializer(serializers.ModelSerializer):
         model = Card
         fields = ["id", "kind", "due", "state", "reps", "front", "lesson", "question"]
 
-    def get_lesson(self, card) -> str | None:
-        return card.lesson.get_absolute_url() if card.lesson_id else None
+    def get_lesson(self, card: Card) -> str | None:
+        return card.lesson.get_absolute_url() if card.lesson is not None else None
 
-    def get_question(self, card) -> dict | None:
+    def get_question(self, card: Card) -> dict | None:
         """A quiz card's question with its options in a new order, without answers."""
         if card.kind != Card.Kind.QUESTION:
             return None
         question = card.question
+        assert question is not None  # a quiz card has its question
         return {
             "id": question.pk,
             "kind": question.kind,

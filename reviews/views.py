@@ -1,10 +1,12 @@
 import math
 import time
-from datetime import timedelta
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,12 +27,16 @@ def _ratings(user, card, now, allowed=Rating.values):
     ]
 
 
-def _question_form(card, chosen=frozenset(), reps: int | None = None) -> QuestionForm:
+def _question_form(
+    card: Card, chosen: Collection[int] = frozenset(), reps: int | None = None
+) -> QuestionForm:
     """The question laid out as in a quiz, options in a new order (regions stay put)."""
-    choices = ordered_options(card.question, services.shuffled_choices(card, reps))
-    many = card.question.kind == "multiple" or sum(c.is_correct for c in choices) > 1
+    question = card.question
+    assert question is not None  # only quiz cards are laid out as a question
+    choices = ordered_options(question, services.shuffled_choices(card, reps))
+    many = question.kind == "multiple" or sum(c.is_correct for c in choices) > 1
     return QuestionForm(
-        question=card.question,
+        question=question,
         number=1,
         many=many,
         field_name="choices",
@@ -38,7 +44,7 @@ def _question_form(card, chosen=frozenset(), reps: int | None = None) -> Questio
     )
 
 
-def _duration_ms(request) -> int | None:
+def _duration_ms(request: HttpRequest) -> int | None:
     try:
         shown = float(request.POST.get("shown_at", ""))
     except ValueError:
@@ -54,12 +60,21 @@ def session(request: AuthedHttpRequest) -> HttpResponse:
     return _session_page(request, timezone.now())
 
 
-def _session_page(request, now, *, card=None, error: str = "", status: int = 200):
+def _session_page(
+    request: AuthedHttpRequest,
+    now: datetime,
+    *,
+    card: Card | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     """Today's queue and its next card; or `card` again with what was wrong with the
     answer given to it."""
     queue = selectors.due_queue(request.user, now)
     card = card or queue.card
-    context = {"queue": queue, "card": card, "shown_at": time.time(), "error": error}
+    context: dict[str, Any] = {
+        "queue": queue, "card": card, "shown_at": time.time(), "error": error
+    }
     if card is None:
         context["next_due"] = selectors.next_due(request.user, now)
     elif card.kind == Card.Kind.QUESTION:
@@ -76,7 +91,7 @@ MISSING_REPS = (
 )
 
 
-def _form_reps(request) -> int | None:
+def _form_reps(request: HttpRequest) -> int | None:
     """The card's review count the form was shown with: the key of this review. The
     pages always send it; a repeat of a form (a double click, Back and submit again)
     sends the same one, and gets the first review's outcome."""
@@ -191,7 +206,7 @@ def bring_back(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
     return redirect("reviews:progress")
 
 
-def _point(day, today, value: int) -> tuple[str, str, int]:
+def _point(day: date, today: date, value: int) -> tuple[str, str, int]:
     if day == today:
         return "Today", "Today", value
     return f"{day:%a %-d %b}", f"{day:%-d}", value
@@ -202,7 +217,7 @@ def progress(request: AuthedHttpRequest) -> HttpResponse:
     return _progress_page(request)
 
 
-def _progress_page(request, status: int = 200) -> HttpResponse:
+def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpResponse:
     user, now = request.user, timezone.now()
     days = selectors.forecast(user, now)
     per_day = selectors.reviews_per_day(user, now)
