@@ -25,11 +25,13 @@ run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py ensure_demo_learner
 	DEBUG=true bin/dev
 
-## Lint, check migrations, and run the whole suite (browser tests included) against
+## Lint, type-check, check migrations, and run the whole suite (browser tests included) against
 ## PostgreSQL and Redis where they are running.
 test: $(STAMP)
 	bin/ensure-chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/mypy
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
@@ -41,6 +43,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .broker db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache test-artifacts

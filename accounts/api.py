@@ -91,8 +91,8 @@ class ObtainToken(APIView):
                 "Confirm your email address first: follow the link in the email we sent you."
             )
         token = token_issue(user=user)
-        body = {"token": token.key, "expires": token_expires_at(token)}
-        return Response(TokenSerializer(body).data)
+        answer = {"token": token.key, "expires": token_expires_at(token)}
+        return Response(TokenSerializer(answer).data)
 
     @extend_schema(
         request=None,

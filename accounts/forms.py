@@ -1,6 +1,10 @@
+from collections.abc import Mapping
+from typing import Any
+
 from allauth.core import ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from lib.fonts import unprintable
 
@@ -46,8 +50,9 @@ class SignupForm(forms.Form):
         "password2",
     ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns, typed
         if cleaned.get("role") == User.Role.CLINICIAN:
             for field in ("profession", "registration_number"):
                 if not (cleaned.get(field) or "").strip():
@@ -56,7 +61,7 @@ class SignupForm(forms.Form):
                     )
         return cleaned
 
-    def signup(self, request, user) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         user_complete_signup(
             user=user,
             name=self.cleaned_data.get("name", ""),
@@ -95,7 +100,7 @@ class ProfileForm(SignupForm):
         return cleaned
 
     @classmethod
-    def for_user(cls, user: User, data=None) -> "ProfileForm":
+    def for_user(cls, user: User, data: Mapping[str, Any] | None = None) -> "ProfileForm":
         profile = getattr(user, "clinician_profile", None)
         initial = {
             "name": user.name,
@@ -118,7 +123,7 @@ class ProfileForm(SignupForm):
         )
 
 
-def password_guess_allowed(request) -> bool:
+def password_guess_allowed(request: HttpRequest) -> bool:
     """Confirming a password again (to delete the account, page or API) shares
     allauth's limit for re-authentication: a handful of guesses a minute per user."""
     return bool(ratelimit.consume(request, action="reauthenticate", user=request.user))
@@ -134,7 +139,7 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args, **kwargs):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

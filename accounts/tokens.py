@@ -10,6 +10,7 @@ devices per learner, that is the time to move.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -56,13 +57,15 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         return user, token
 
 
-def remember_password_hash(sender, instance: User, **kwargs) -> None:
+def remember_password_hash(sender: type[User], instance: User, **kwargs: Any) -> None:
     """post_init: the stored hash as loaded, to compare with on save (no query; a
     deferred password field stays deferred)."""
     instance._stored_password = instance.__dict__.get("password")
 
 
-def note_password_change(sender, instance: User, raw=False, **kwargs) -> None:
+def note_password_change(
+    sender: type[User], instance: User, raw: bool = False, **kwargs: Any
+) -> None:
     """pre_save on the user: does this save change the password?
 
     Hooked to the model rather than to allauth's password_changed / password_reset
@@ -90,7 +93,9 @@ def note_password_change(sender, instance: User, raw=False, **kwargs) -> None:
     instance._revoke_api_tokens = True
 
 
-def revoke_tokens_after_password_change(sender, instance: User, raw=False, **kwargs) -> None:
+def revoke_tokens_after_password_change(
+    sender: type[User], instance: User, raw: bool = False, **kwargs: Any
+) -> None:
     """post_save: the new password is stored, so end the tokens issued under the old one.
     After the save, so that a save that fails leaves the tokens as they were."""
     instance._stored_password = instance.__dict__.get("password")

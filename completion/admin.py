@@ -1,4 +1,8 @@
+from collections.abc import Iterator
+
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from lib.csvexport import csv_response, spreadsheet_safe
 
@@ -18,11 +22,13 @@ class CourseCompletionAdmin(admin.ModelAdmin):
     actions = ["export_csv"]
     readonly_fields = ["user", "course", "completed_at"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description="Export the selected completions as CSV")
-    def export_csv(self, request, queryset):
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[CourseCompletion]
+    ) -> HttpResponse:
         header = [
             "email",
             "name",
@@ -39,7 +45,7 @@ class CourseCompletionAdmin(admin.ModelAdmin):
         return csv_response("completions.csv", header, self._rows(completions))
 
     @staticmethod
-    def _rows(completions):
+    def _rows(completions: QuerySet[CourseCompletion]) -> Iterator[list[object]]:
         for completion in completions.order_by("completed_at"):
             certificate = next(
                 (c for c in completion.certificates.all() if not c.replaced_by_id), None
@@ -77,16 +83,16 @@ class CertificateAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Certificate._meta.fields]
     actions = ["revoke", "reissue"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description="Revoke the selected certificates")
-    def revoke(self, request, queryset) -> None:
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         for certificate in queryset:
             certificate_revoke(certificate=certificate, reason=f"Revoked by {request.user}")
         messages.success(request, f"Revoked {queryset.count()} certificate(s).")
 
     @admin.action(description="Reissue the selected certificates (new code; old says replaced)")
-    def reissue(self, request, queryset) -> None:
+    def reissue(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         issued = [c for c in (certificate_reissue(certificate=x) for x in queryset) if c]
         messages.success(request, f"Reissued {len(issued)} certificate(s).")

@@ -1,6 +1,7 @@
 """API v1 for completion and certificates: where a learner stands, their certificates,
 and public verification by code."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.types import AuthedRequest
 from course.access import courses_visible_to
 
 from .models import Certificate
@@ -48,10 +50,10 @@ class CertificateSerializer(serializers.ModelSerializer):
             "verify",
         ]
 
-    def get_pdf(self, certificate) -> str:
+    def get_pdf(self, certificate: Certificate) -> str:
         return reverse("completion:certificate_pdf", args=[certificate.code])
 
-    def get_verify(self, certificate) -> str:
+    def get_verify(self, certificate: Certificate) -> str:
         return certificate.get_absolute_url()
 
 
@@ -77,7 +79,7 @@ class CompletionView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=CompletionSerializer)
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: AuthedRequest, slug: str) -> Response:
         """Where the signed-in learner stands against the course's completion rules."""
         course = get_object_or_404(courses_visible_to(request.user), slug=slug)
         return Response(CompletionSerializer(completion_status(request.user, course)).data)
@@ -88,8 +90,9 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = CertificateSerializer
     permission_classes = [IsAuthenticated]
+    request: AuthedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Certificate]:
         if getattr(self, "swagger_fake_view", False):
             return Certificate.objects.none()
         return Certificate.objects.filter(user=self.request.user).select_related("replaced_by")

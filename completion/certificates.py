@@ -32,7 +32,17 @@ def verification_url(certificate: Certificate) -> str:
     return absolute_url("completion:certificate_verify", certificate.code)
 
 
-def _centred(pdf, text: str, x: float, y: float, *, font: str, size, width, min_size) -> float:
+def _centred(
+    pdf: canvas.Canvas,
+    text: str,
+    x: float,
+    y: float,
+    *,
+    font: str,
+    size: float,
+    width: float,
+    min_size: float,
+) -> float:
     """Draw `text` centred on `x` at height `y`, shrinking it down to `min_size` to fit
     `width`, then wrapping it onto as many lines as it needs. Returns the extra height
     the wrapped lines took."""
@@ -61,7 +71,14 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.setLineWidth(0.8)
     pdf.rect(16 * mm, 16 * mm, width - 32 * mm, height - 32 * mm)
 
-    def line(text, y, font=REGULAR, size=13, min_size=9, color=INK):
+    def line(
+        text: str,
+        y: float,
+        font: str = REGULAR,
+        size: float = 13,
+        min_size: float = 9,
+        color: colors.Color = INK,
+    ) -> float:
         pdf.setFillColor(color)
         return _centred(
             pdf, text, width / 2, y, font=font, size=size, width=text_width, min_size=min_size

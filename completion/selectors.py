@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from accounts.models import ClinicianProfile
+from accounts.types import AnyUser
 from course.access import lessons_visible_to
 from course.models import Course, LessonProgress
 from quizzes.access import quizzes_visible_to
@@ -50,7 +52,9 @@ class CompletionStatus:
         return round(100 * self.steps_done / self.steps_total) if self.steps_total else 100
 
 
-def completion_status(user, course: Course, now: datetime | None = None) -> CompletionStatus:
+def completion_status(
+    user: AnyUser, course: Course, now: datetime | None = None
+) -> CompletionStatus:
     """Where the learner stands against each rule (five queries)."""
     lessons = lessons_visible_to(user, now).filter(course=course).values("pk")
     quizzes = quizzes_visible_to(user, now).filter(course=course, lesson__isnull=True).values("pk")
@@ -84,11 +88,11 @@ def completion_status(user, course: Course, now: datetime | None = None) -> Comp
     )
 
 
-def needs_details(user) -> bool:
+def needs_details(user: AnyUser) -> bool:
     return details_missing(getattr(user, "clinician_profile", None))
 
 
-def details_missing(profile) -> bool:
+def details_missing(profile: ClinicianProfile | None) -> bool:
     return not (
         profile
         and profile.certificate_name.strip()

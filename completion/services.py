@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import ClinicianProfile
+from accounts.models import ClinicianProfile, User
+from accounts.types import AnyUser
 from course.models import Course
 from lib.timezones import local_date
 from lib.urls import absolute_url
@@ -28,7 +29,7 @@ from .selectors import completion_status, details_missing
 
 
 def completion_check(
-    *, user, course: Course, now: datetime | None = None
+    *, user: AnyUser, course: Course, now: datetime | None = None
 ) -> CourseCompletion | None:
     """Record the completion if the rules are met now and it is not recorded yet."""
     if not user.is_authenticated:
@@ -79,6 +80,7 @@ def certificate_issue(
             or details_missing(profile)
         ):
             return None
+        assert profile is not None  # details_missing(None) is True
         if replacing is None:
             if completion.certificates.exists():
                 return None  # issued already, perhaps by the request we waited for
@@ -105,7 +107,7 @@ def certificate_issue(
     return certificate
 
 
-def certificates_issue_pending(*, user, now: datetime | None = None) -> list[Certificate]:
+def certificates_issue_pending(*, user: User, now: datetime | None = None) -> list[Certificate]:
     """After a clinician gives their certificate details: issue what was waiting. Safe
     to run twice at once (a double click): the second issues nothing."""
     now = now or timezone.now()

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.types import AuthedHttpRequest
 from course.access import courses_visible_to, is_editor, lessons_visible_to
 from lib.limits import allow, client_ip
 
@@ -37,7 +38,7 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def my_certificates(request: HttpRequest) -> HttpResponse:
+def my_certificates(request: AuthedHttpRequest) -> HttpResponse:
     certificates = Certificate.objects.filter(user=request.user).select_related("replaced_by")
     completions = CourseCompletion.objects.filter(user=request.user).select_related("course")
     return render(
@@ -52,7 +53,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
+def certificate_download(request: AuthedHttpRequest, code: str) -> HttpResponse:
     certificate = get_object_or_404(Certificate, code=code)
     if certificate.user_id != request.user.pk and not is_editor(request.user):
         raise Http404("No such certificate.")
@@ -62,7 +63,7 @@ def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def course_complete(request: HttpRequest, slug: str) -> HttpResponse:
+def course_complete(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """What a learner who finished the course learnt, and what comes next."""
     course = get_object_or_404(courses_visible_to(request.user), slug=slug)
     status = completion_status(request.user, course)

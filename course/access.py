@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.types import AnyUser
+
 from .models import Course, Enrollment, Lesson, live_q
 
 
@@ -16,17 +18,17 @@ class LessonAccess(enum.Enum):
     OPEN = "open"  # the whole lesson
 
 
-def is_editor(user) -> bool:
+def is_editor(user: AnyUser | None) -> bool:
     return bool(user and user.is_authenticated and user.is_staff)
 
 
-def courses_visible_to(user, now: datetime | None = None) -> QuerySet[Course]:
+def courses_visible_to(user: AnyUser, now: datetime | None = None) -> QuerySet[Course]:
     if is_editor(user):
         return Course.objects.all()
     return Course.objects.live(now)
 
 
-def lessons_visible_to(user, now: datetime | None = None) -> QuerySet[Lesson]:
+def lessons_visible_to(user: AnyUser, now: datetime | None = None) -> QuerySet[Lesson]:
     """Lessons whose lesson, module and course are all live (everything, for editors)."""
     if is_editor(user):
         return Lesson.objects.all()
@@ -34,7 +36,7 @@ def lessons_visible_to(user, now: datetime | None = None) -> QuerySet[Lesson]:
     return Lesson.objects.filter(live_q(now=now), live_q("module__", now), live_q("course__", now))
 
 
-def course_is_visible_to(user, course: Course, now: datetime | None = None) -> bool:
+def course_is_visible_to(user: AnyUser, course: Course, now: datetime | None = None) -> bool:
     return is_editor(user) or course.is_live(now)
 
 
@@ -43,18 +45,18 @@ def lesson_is_live(lesson: Lesson, now: datetime | None = None) -> bool:
     return lesson.is_live(now) and lesson.module.is_live(now) and lesson.course.is_live(now)
 
 
-def lesson_is_visible_to(user, lesson: Lesson, now: datetime | None = None) -> bool:
+def lesson_is_visible_to(user: AnyUser, lesson: Lesson, now: datetime | None = None) -> bool:
     return is_editor(user) or lesson_is_live(lesson, now)
 
 
-def is_enrolled(user, course: Course) -> bool:
+def is_enrolled(user: AnyUser | None, course: Course) -> bool:
     if not (user and user.is_authenticated):
         return False
     return Enrollment.objects.filter(user=user, course=course).exists()
 
 
 def lesson_access(
-    user, lesson: Lesson, *, enrolled: bool | None = None, now: datetime | None = None
+    user: AnyUser, lesson: Lesson, *, enrolled: bool | None = None, now: datetime | None = None
 ) -> LessonAccess:
     """What this user may see of this lesson.
 

@@ -1,7 +1,13 @@
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+
+from accounts.models import User
+from accounts.types import AuthedHttpRequest
 
 from . import services
 from .models import (
@@ -11,6 +17,7 @@ from .models import (
     LessonProgress,
     Module,
     PublicationEvent,
+    Publishable,
     Reference,
 )
 
@@ -23,13 +30,13 @@ class PublishingAdmin(admin.ModelAdmin):
     readonly_fields = ["published_by", "updated_at"]
 
     @admin.display(description="state")
-    def state(self, obj) -> str:
+    def state(self, obj: Publishable) -> str:
         if obj.state_label == "Scheduled":
             return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
         return obj.state_label
 
     @admin.display(description="preview")
-    def preview_link(self, obj) -> str:
+    def preview_link(self, obj: Publishable) -> str:
         url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
         if not url:
             return "—"
@@ -37,7 +44,10 @@ class PublishingAdmin(admin.ModelAdmin):
             '<a href="{}" target="_blank" rel="noopener">Preview as a learner</a>', url
         )
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Publishable, form: ModelForm, change: bool
+    ) -> None:
+        assert isinstance(request.user, User)  # the admin lets in only signed-in staff
         publishing = obj.status == obj.Status.PUBLISHED and (
             not change or {"status", "publish_at"} & set(form.changed_data)
         )
@@ -49,13 +59,15 @@ class PublishingAdmin(admin.ModelAdmin):
             services.item_unpublish(item=obj, by=request.user)
 
     @admin.action(description="Publish the selected items now")
-    def publish_now(self, request, queryset) -> None:
+    def publish_now(self, request: AuthedHttpRequest, queryset: QuerySet[Publishable]) -> None:
         for item in queryset:
             services.item_publish(item=item, by=request.user)
         messages.success(request, f"Published {queryset.count()} item(s).")
 
     @admin.action(description="Return the selected items to draft")
-    def return_to_draft(self, request, queryset) -> None:
+    def return_to_draft(
+        self, request: AuthedHttpRequest, queryset: QuerySet[Publishable]
+    ) -> None:
         for item in queryset:
             services.item_unpublish(item=item, by=request.user)
         messages.success(request, f"Returned {queryset.count()} item(s) to draft.")
@@ -117,7 +129,9 @@ class ModuleAdmin(PublishingAdmin):
         ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
     ]
 
-    def save_formset(self, request, form, formset, change) -> None:
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
         # Lessons added inline belong to the module's course.
         for lesson_form in formset.forms:
             if isinstance(lesson_form.instance, Lesson):
@@ -154,7 +168,10 @@ class LessonAdmin(PublishingAdmin):
         ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
     ]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Publishable, form: ModelForm, change: bool
+    ) -> None:
+        assert isinstance(obj, Lesson)  # this admin edits lessons
         obj.course_id = obj.module.course_id
         super().save_model(request, obj, form, change)
 
@@ -183,10 +200,12 @@ class PublicationEventAdmin(admin.ModelAdmin):
     list_select_related = ["by", "content_type"]
     readonly_fields = [f.name for f in PublicationEvent._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: PublicationEvent | None = None
+    ) -> bool:
         return False
 
 

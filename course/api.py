@@ -11,6 +11,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthedRequest
+
 from . import selectors, services
 from .access import LessonAccess, courses_visible_to, lesson_access
 from .models import Course, Enrollment, Lesson, LessonProgress
@@ -18,32 +20,29 @@ from .models import Course, Enrollment, Lesson, LessonProgress
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
-class CourseSerializer(serializers.ModelSerializer):
+# A course in the catalogue, from a selectors.CatalogueEntry: the course's own fields (as a
+# ModelSerializer would declare them) and what this user can see of it. (A comment, not a
+# docstring, which would go into the schema.)
+class CourseSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="course.slug", max_length=50)
+    title = serializers.CharField(source="course.title", max_length=200)
+    audience = serializers.ChoiceField(source="course.audience", choices=Course.Audience.choices)
+    summary = serializers.CharField(source="course.summary", max_length=300)
+    cpd_hours = serializers.DecimalField(
+        source="course.cpd_hours", max_digits=4, decimal_places=1, required=False
+    )
     url = serializers.SerializerMethodField()
     lesson_count = serializers.SerializerMethodField()
     free_lesson = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Course
-        fields = [
-            "slug",
-            "title",
-            "audience",
-            "summary",
-            "cpd_hours",
-            "url",
-            "lesson_count",
-            "free_lesson",
-        ]
+    def get_url(self, entry: selectors.CatalogueEntry) -> str:
+        return entry.course.get_absolute_url()
 
-    def get_url(self, course: Course) -> str:
-        return course.get_absolute_url()
+    def get_lesson_count(self, entry: selectors.CatalogueEntry) -> int:
+        return len(entry.lessons)
 
-    def get_lesson_count(self, course: Course) -> int:
-        return len(course.visible_lessons)
-
-    def get_free_lesson(self, course: Course) -> str | None:
-        return course.free_lesson.slug if course.free_lesson else None
+    def get_free_lesson(self, entry: selectors.CatalogueEntry) -> str | None:
+        return entry.free_lesson.slug if entry.free_lesson else None
 
 
 class LessonSummarySerializer(serializers.Serializer):
@@ -167,7 +166,7 @@ class CourseViewSet(viewsets.GenericViewSet):
         return Response(CourseDetailSerializer(outline).data)
 
 
-def _lesson_or_404(request, course_slug: str, lesson_slug: str) -> Lesson:
+def _lesson_or_404(request: Request, course_slug: str, lesson_slug: str) -> Lesson:
     lesson = selectors.lesson_for_page(request.user, course_slug, lesson_slug)
     if lesson is None:
         raise Http404
@@ -206,7 +205,7 @@ class LessonViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=ProgressUpdateSerializer, responses=ProgressSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def progress(self, request: Request, course_slug: str, lesson_slug: str) -> Response:
+    def progress(self, request: AuthedRequest, course_slug: str, lesson_slug: str) -> Response:
         """Mark the lesson done (`{"done": true}`) or not done again."""
         lesson = _lesson_or_404(request, course_slug, lesson_slug)
         body = ProgressUpdateSerializer(data=request.data)
@@ -220,6 +219,7 @@ class LessonViewSet(viewsets.GenericViewSet):
 class EnrollmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = EnrollmentSerializer
     permission_classes = [IsAuthenticated]
+    request: AuthedRequest
 
     def get_queryset(self):
         return (
@@ -229,7 +229,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(responses={201: EnrollmentSerializer, 200: EnrollmentSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         """Enrol in a course by its slug; enrolling again answers 200 with the enrolment."""
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -247,6 +247,7 @@ class ProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ProgressSerializer
     permission_classes = [IsAuthenticated]
+    request: AuthedRequest
 
     def get_queryset(self):
         return (

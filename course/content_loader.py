@@ -94,7 +94,7 @@ def parse_lesson(path: Path, *, root: Path = CONTENT_DIR, references: set[str]) 
             "figures",
         },
     )
-    values = {
+    values: dict[str, Any] = {
         "slug": f.slug(),
         "formerly": f.slugs("formerly"),
         "title": f.text("title", max_length=200),
@@ -125,7 +125,7 @@ def _figures(f: Fields, path: Path, root: Path) -> list[dict]:
     raw = f.meta.get("figures", [])
     if not isinstance(raw, list):
         f.fail("'figures' must be a list of figures (file, caption, description)")
-    figures = []
+    figures: list[dict[str, Any]] = []
     for i, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or set(item) != {"file", "caption", "description"}:
             f.fail(f"figure {i} must have exactly a 'file', a 'caption' and a 'description'")

@@ -142,9 +142,10 @@ def check_svg(path: Path, name: str) -> str:
                 if ref not in ids:
                     raise FigureError(f"url(#{ref}) points at no element of this figure")
     title = children[0]
-    title.set("id", title.get("id") or f"{name}-title")
-    ids.add(title.get("id"))
+    title_id = title.get("id") or f"{name}-title"
+    title.set("id", title_id)
+    ids.add(title_id)
     root.set("role", "img")
-    root.set("aria-labelledby", title.get("id"))
+    root.set("aria-labelledby", title_id)
     root.set("focusable", "false")
     return ET.tostring(root, encoding="unicode")

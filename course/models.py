@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Self
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -24,7 +25,7 @@ def live_q(prefix: str = "", now: datetime | None = None) -> Q:
 
 
 class PublishableQuerySet(models.QuerySet):
-    def live(self, now: datetime | None = None):
+    def live(self, now: datetime | None = None) -> Self:
         """Published and past its publish time: what learners may see."""
         return self.filter(live_q(now=now))
 

@@ -1,8 +1,13 @@
 """Reads that are more than a filter. Each runs a fixed number of queries, whatever the
 size of the course."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.db.models import QuerySet
+
+from accounts.types import AnyUser
 
 from .access import (
     LessonAccess,
@@ -60,7 +65,13 @@ class CourseOutline:
         return before, after
 
 
-def _lesson_rows(user, lessons, enrolled: bool, done_ids: set[int], now) -> list[LessonRow]:
+def _lesson_rows(
+    user: AnyUser,
+    lessons: Iterable[Lesson],
+    enrolled: bool,
+    done_ids: set[int],
+    now: datetime | None,
+) -> list[LessonRow]:
     return [
         LessonRow(
             lesson=lesson,
@@ -71,7 +82,7 @@ def _lesson_rows(user, lessons, enrolled: bool, done_ids: set[int], now) -> list
     ]
 
 
-def course_outline(user, course: Course, now: datetime | None = None) -> CourseOutline:
+def course_outline(user: AnyUser, course: Course, now: datetime | None = None) -> CourseOutline:
     """The modules and lessons of a course as this user sees them, with their progress.
 
     Three queries: modules, lessons (with module and course joined), and the learner's
@@ -84,7 +95,7 @@ def course_outline(user, course: Course, now: datetime | None = None) -> CourseO
         .select_related("module", "course")
         .order_by("module__order", "module__pk", "order", "pk")
     )
-    enrolled, done_ids = False, set()
+    enrolled, done_ids = False, set[int]()
     if user.is_authenticated:
         enrolled = Enrollment.objects.filter(user=user, course=course).exists()
         done_ids = set(
@@ -101,7 +112,7 @@ def course_outline(user, course: Course, now: datetime | None = None) -> CourseO
     )
 
 
-def _visible_modules(user, now):
+def _visible_modules(user: AnyUser, now: datetime | None) -> QuerySet[Module]:
     if is_editor(user):
         return Module.objects.all()
     return Module.objects.live(now)
@@ -113,7 +124,7 @@ class DashboardEntry:
     resume: Lesson | None  # where the learner left off
 
 
-def learner_dashboard(user, now: datetime | None = None) -> list[DashboardEntry]:
+def learner_dashboard(user: AnyUser, now: datetime | None = None) -> list[DashboardEntry]:
     """The learner's enrolled courses with progress and a "continue" lesson each.
 
     Four queries whatever the number of courses and lessons.
@@ -168,7 +179,7 @@ def _resume(outline: CourseOutline, last: LessonProgress | None) -> Lesson | Non
     return outline.next_lesson()
 
 
-def lesson_for_page(user, course_slug: str, lesson_slug: str) -> Lesson | None:
+def lesson_for_page(user: AnyUser, course_slug: str, lesson_slug: str) -> Lesson | None:
     """The lesson at this address if the user may know it exists (one query)."""
     return (
         lessons_visible_to(user)
@@ -178,9 +189,19 @@ def lesson_for_page(user, course_slug: str, lesson_slug: str) -> Lesson | None:
     )
 
 
-def catalogue(user, now: datetime | None = None):
-    """Courses on the home page, each with its count of visible lessons and its first
-    free lesson (two queries)."""
+@dataclass
+class CatalogueEntry:
+    """A course on the home page, with what this user can see of it."""
+
+    course: Course
+    lessons: list[Lesson]  # visible to the user, in reading order
+    free_lesson: Lesson | None  # the first free one
+    total_minutes: int
+
+
+def catalogue(user: AnyUser, now: datetime | None = None) -> list[CatalogueEntry]:
+    """Courses on the home page, each with its visible lessons and its first free lesson
+    (two queries)."""
     courses = list(courses_visible_to(user, now).order_by("order", "title"))
     lessons = (
         lessons_visible_to(user, now)
@@ -191,11 +212,18 @@ def catalogue(user, now: datetime | None = None):
     per_course: dict[int, list[Lesson]] = {}
     for lesson in lessons:
         per_course.setdefault(lesson.course_id, []).append(lesson)
+    entries = []
     for course in courses:
-        course.visible_lessons = per_course.get(course.pk, [])
-        course.free_lesson = next((x for x in course.visible_lessons if x.is_free), None)
-        course.total_minutes = sum(x.minutes for x in course.visible_lessons)
-    return courses
+        visible = per_course.get(course.pk, [])
+        entries.append(
+            CatalogueEntry(
+                course=course,
+                lessons=visible,
+                free_lesson=next((x for x in visible if x.is_free), None),
+                total_minutes=sum(x.minutes for x in visible),
+            )
+        )
+    return entries
 
 
 def lesson_references(lesson: Lesson) -> list[Reference]:
@@ -214,13 +242,19 @@ REFERENCE_HEADINGS = {
 
 
 @dataclass
+class CitedReference:
+    reference: Reference
+    cited_by: list[Lesson]  # the lessons citing it, in reading order
+
+
+@dataclass
 class ReferenceGroup:
     kind: str
     label: str
-    references: list[Reference]
+    references: list[CitedReference]
 
 
-def course_references(user, course: Course) -> list[ReferenceGroup]:
+def course_references(user: AnyUser, course: Course) -> list[ReferenceGroup]:
     """Every work cited by the lessons this user can see of the course, grouped by kind
     (primary studies first), each with the lessons citing it (two queries)."""
     lessons = list(
@@ -237,9 +271,7 @@ def course_references(user, course: Course) -> list[ReferenceGroup]:
     groups = []
     references = list(Reference.objects.filter(key__in=cited_by).order_by("citation"))
     for kind, heading in REFERENCE_HEADINGS.items():
-        chosen = [r for r in references if r.kind == kind]
-        for reference in chosen:
-            reference.cited_by = cited_by[reference.key]
+        chosen = [CitedReference(r, cited_by[r.key]) for r in references if r.kind == kind]
         if chosen:
             groups.append(ReferenceGroup(kind=kind, label=heading, references=chosen))
     return groups

@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.types import AnyUser
 from lib.errors import AppError, ErrorKind
 
 from . import signals
@@ -14,7 +16,7 @@ from .models import Course, Enrollment, Lesson, LessonProgress, PublicationEvent
 
 
 def enrollment_create(
-    *, user, course: Course, now: datetime | None = None
+    *, user: AnyUser, course: Course, now: datetime | None = None
 ) -> tuple[Enrollment, bool]:
     """Enrol a learner in a course; enrolling twice is harmless. Returns (enrolment, created)."""
     if not user.is_authenticated:
@@ -31,7 +33,7 @@ def enrollment_create(
         return Enrollment.objects.get(user=user, course=course), False
 
 
-def _require_open(user, lesson: Lesson, now: datetime | None) -> None:
+def _require_open(user: AnyUser, lesson: Lesson, now: datetime | None) -> None:
     access = lesson_access(user, lesson, now=now)
     if access is LessonAccess.HIDDEN:
         raise AppError("No such lesson.", ErrorKind.NOT_FOUND)
@@ -39,7 +41,7 @@ def _require_open(user, lesson: Lesson, now: datetime | None) -> None:
         raise AppError("Enrol in the course to track this lesson.", ErrorKind.NOT_ALLOWED)
 
 
-def lesson_record_view(*, user, lesson: Lesson, now: datetime | None = None) -> None:
+def lesson_record_view(*, user: AnyUser, lesson: Lesson, now: datetime | None = None) -> None:
     """Remember that the learner opened this lesson ("continue where you left off")."""
     if not user.is_authenticated:
         return
@@ -56,7 +58,7 @@ def lesson_record_view(*, user, lesson: Lesson, now: datetime | None = None) -> 
 
 
 def lesson_set_done(
-    *, user, lesson: Lesson, done: bool = True, now: datetime | None = None
+    *, user: AnyUser, lesson: Lesson, done: bool = True, now: datetime | None = None
 ) -> LessonProgress:
     """Mark a lesson done (or not done again). The first completion time is kept."""
     _require_open(user, lesson, now)
@@ -80,7 +82,7 @@ def lesson_set_done(
 
 
 def publication_record(
-    *, item: Publishable, by, action: str, now: datetime | None = None
+    *, item: Publishable, by: User | None, action: str, now: datetime | None = None
 ) -> PublicationEvent:
     return PublicationEvent.objects.create(
         content_type=ContentType.objects.get_for_model(item, for_concrete_model=True),
@@ -94,7 +96,11 @@ def publication_record(
 
 
 def item_publish(
-    *, item: Publishable, by, publish_at: datetime | None = None, now: datetime | None = None
+    *,
+    item: Publishable,
+    by: User | None,
+    publish_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> PublicationEvent:
     """Publish now, or schedule for `publish_at` when that is in the future."""
     now = now or timezone.now()
@@ -110,7 +116,9 @@ def item_publish(
     return publication_record(item=item, by=by, action=action, now=now)
 
 
-def item_unpublish(*, item: Publishable, by, now: datetime | None = None) -> PublicationEvent:
+def item_unpublish(
+    *, item: Publishable, by: User | None, now: datetime | None = None
+) -> PublicationEvent:
     item.status = Publishable.Status.DRAFT
     item.save(update_fields=["status", "updated_at"])
     return publication_record(item=item, by=by, action=PublicationEvent.Action.UNPUBLISHED, now=now)

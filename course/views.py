@@ -9,7 +9,7 @@ from lib.errors import AppError
 
 from . import hooks, selectors, services
 from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lesson_is_live
-from .models import Course
+from .models import Course, Lesson
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,14 +18,14 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "course/home.html",
         {
-            "courses": selectors.catalogue(request.user),
+            "catalogue": selectors.catalogue(request.user),
             "dashboard": dashboard,
             **hooks.home_page.context(user=request.user, dashboard=dashboard),
         },
     )
 
 
-def _course_or_404(request, slug: str) -> Course:
+def _course_or_404(request: HttpRequest, slug: str) -> Course:
     return get_object_or_404(courses_visible_to(request.user), slug=slug)
 
 
@@ -88,7 +88,7 @@ def course_references(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _last_in_module(outline, lesson) -> bool:
+def _last_in_module(outline: selectors.CourseOutline, lesson: Lesson) -> bool:
     in_module = [
         row.lesson.pk for row in outline.lessons if row.lesson.module_id == lesson.module_id
     ]

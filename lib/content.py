@@ -14,11 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 import yaml
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
+
+_M = TypeVar("_M", bound=models.Model)
+_T = TypeVar("_T")
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ORDERED = re.compile(r"^(\d{2})-[a-z0-9-]+$")
@@ -119,7 +122,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def read_yaml(path: Path):
+def read_yaml(path: Path) -> Any:
     """A whole YAML file; a key written twice in one mapping is an error."""
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
@@ -140,7 +143,7 @@ class Fields:
                 path, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
             )
 
-    def fail(self, problem: str):
+    def fail(self, problem: str) -> NoReturn:
         raise ContentError(self.path, problem)
 
     def text(self, key: str, *, required: bool = True, max_length: int | None = None) -> str:
@@ -234,33 +237,33 @@ class Fields:
 class Where(Fields):
     """Fields that say which question or option a problem is in."""
 
-    def __init__(self, path: Path, meta, allowed: set[str], where: str):
+    def __init__(self, path: Path, meta: Any, allowed: set[str], where: str) -> None:
         self.where = where
         if not isinstance(meta, dict):
             raise ContentError(path, f"{where}must be a set of 'key: value' lines")
         super().__init__(path, meta, allowed)
 
-    def fail(self, problem: str):
+    def fail(self, problem: str) -> NoReturn:
         raise ContentError(self.path, f"{self.where}{problem}")
 
 
 def save_content(
-    model,
-    lookup: dict,
-    values: dict,
+    model: type[_M],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
     label: str,
     report: LoadReport,
     *,
     formerly: Q | None = None,
-    on_create: dict | None = None,
-):
+    on_create: dict[str, Any] | None = None,
+) -> _M:
     """Create, update (only the fields that changed) or leave alone. `formerly` finds the
     row under an earlier name when none has the current one: it is then renamed, so
     everything that points at it (attempts, cards, progress) stays attached. `on_create`
     holds values set only on a new row (an editor may change them later)."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None and formerly is not None:
-        obj = model.objects.filter(formerly).first()
+        obj = model._default_manager.filter(formerly).first()
         if obj is not None:
             values = {**lookup, **values}
     if obj is None:
@@ -281,7 +284,7 @@ def save_content(
     return obj
 
 
-def attempt(report: LoadReport, fn, *args):
+def attempt(report: LoadReport, fn: Callable[..., _T], *args: Any) -> _T | None:
     """Run one file's load in its own transaction; on a content error, keep nothing."""
     try:
         with transaction.atomic():

@@ -5,6 +5,7 @@ the way out, never an exception in a page or a task."""
 
 from datetime import date, datetime
 from functools import cache
+from typing import TypeGuard
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ def zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def valid_zone(name: object) -> bool:
+def valid_zone(name: object) -> TypeGuard[str]:
     # Membership rather than trying ZoneInfo(name): a name such as "Europe" (a folder),
     # "../x" or one with a NUL byte raises OSError or ValueError there, not only
     # ZoneInfoNotFoundError.

@@ -8,13 +8,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
 from accounts.models import User
 from accounts.services import UserDetails
+from accounts.types import AuthedRequest
 from lib.timezones import validate_time_zone
 from reminders.services import reminders_pause
 from reviews.forms import ReviewSettingsForm
@@ -148,7 +148,7 @@ class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         """Your details and your review and reminder settings."""
         return Response(MeSerializer(me_data(request.user)).data)
 
@@ -156,7 +156,7 @@ class MeView(APIView):
         request=MeSerializer,
         responses={200: MeSerializer, 400: OpenApiResponse(description="What is wrong, by field.")},
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthedRequest) -> Response:
         """Change any of your details or settings; the rest stay as they are. The same
         rules as the pages apply (health professionals give a profession and registration
         number; retention 0.80–0.97; a known time zone; ...). A new retention
@@ -176,7 +176,7 @@ class PauseRemindersView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=PauseSerializer, responses=MeSerializer)
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         """Pause review reminders for a week, or turn them back on."""
         body = PauseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -188,7 +188,7 @@ class ExportView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: OpenApiResponse(description="Everything we hold about you.")})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         """A copy of everything the platform holds about you."""
         return Response(user_export(user=request.user))
 
@@ -210,7 +210,7 @@ class DeleteView(APIView):
             429: OpenApiResponse(description="Too many wrong passwords: wait a minute."),
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         """Delete your account and everything in it (certificates then no longer verify)."""
         body = DeleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -218,6 +218,7 @@ class DeleteView(APIView):
             raise Throttled(detail="Too many attempts. Please wait a minute and try again.")
         form = AccountDeleteForm(request.user, data=body.validated_data)
         if not form.is_valid():
-            raise exceptions.ValidationError({"password": form.errors["password"]})
+            # An ErrorList is a list of the messages, which DRF lists as they are.
+            raise exceptions.ValidationError({"password": form.errors["password"]})  # type: ignore[dict-item]
         user_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

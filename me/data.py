@@ -6,8 +6,10 @@ reviews); deleting is one transaction.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
@@ -21,7 +23,7 @@ from reminders.models import Reminder
 from reviews.models import Card, ReviewLog
 
 
-def _rows(queryset, *fields) -> list[dict]:
+def _rows(queryset: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
     return list(queryset.values(*fields))
 
 

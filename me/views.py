@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountDeleteForm, ProfileForm, password_guess_allowed
+from accounts.models import User
+from accounts.types import AuthedHttpRequest
 from lib.errors import AppError
 from newsletter.models import Subscriber
 from reminders.services import reminders_pause
@@ -23,7 +25,7 @@ from .services import account_update
 
 
 @login_required
-def details(request: HttpRequest) -> HttpResponse:
+def details(request: AuthedHttpRequest) -> HttpResponse:
     form = ProfileForm.for_user(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         updated = account_update(user=request.user, details=form.details())
@@ -37,7 +39,7 @@ def details(request: HttpRequest) -> HttpResponse:
     return render(request, "me/details.html", {"form": form, "subscribed": subscribed})
 
 
-def export_response(user) -> HttpResponse:
+def export_response(user: User) -> HttpResponse:
     data = json.dumps(user_export(user=user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     name = f"buttock-nerve-pain-data-{timezone.localdate():%Y-%m-%d}.json"
@@ -46,13 +48,13 @@ def export_response(user) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthedHttpRequest) -> HttpResponse:
     """Everything we hold about the learner, as a JSON file."""
     return export_response(request.user)
 
 
 @login_required
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = AccountDeleteForm(user, request.POST or None)
     if request.method == "POST":
@@ -72,7 +74,7 @@ def delete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def pause_reminders(request: HttpRequest) -> HttpResponse:
+def pause_reminders(request: AuthedHttpRequest) -> HttpResponse:
     until = reminders_pause(
         user=request.user, now=timezone.now(), resume=bool(request.POST.get("resume"))
     )
@@ -86,7 +88,7 @@ def pause_reminders(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_settings(request: HttpRequest) -> HttpResponse:
+def review_settings(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = ReviewSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():

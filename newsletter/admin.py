@@ -1,6 +1,10 @@
+from collections.abc import Iterator
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,6 +13,8 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
+from accounts.types import AuthedHttpRequest
 from lib.csvexport import csv_response, spreadsheet_safe
 
 from . import services
@@ -40,7 +46,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     actions = ["export_csv"]
 
     @admin.action(description="Export the selected subscribers as CSV")
-    def export_csv(self, request, queryset):
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> HttpResponse:
         header = [
             "email",
             "status",
@@ -54,7 +60,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         return csv_response("subscribers.csv", header, self._rows(queryset))
 
     @staticmethod
-    def _rows(queryset):
+    def _rows(queryset: QuerySet[Subscriber]) -> Iterator[list[object]]:
         for s in queryset.order_by("email").iterator():
             yield (
                 [
@@ -109,8 +115,9 @@ class IssueAdmin(admin.ModelAdmin):
             return [*self.readonly_fields, "subject", "segment", "body_md"]
         return self.readonly_fields
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: Issue, form: ModelForm, change: bool) -> None:
         if not change:
+            assert isinstance(request.user, User)  # the admin lets in only signed-in staff
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -134,13 +141,13 @@ class IssueAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _issue_or_404(self, request, pk: int) -> Issue:
+    def _issue_or_404(self, request: HttpRequest, pk: int) -> Issue:
         issue = get_object_or_404(Issue, pk=pk)
         if not self.has_change_permission(request, issue):
             raise PermissionDenied
         return issue
 
-    def preview(self, request, pk: int):
+    def preview(self, request: AuthedHttpRequest, pk: int) -> TemplateResponse:
         issue = self._issue_or_404(request, pk)
         message = services.issue_message(issue, None, to=request.user.email)
         return TemplateResponse(
@@ -157,7 +164,7 @@ class IssueAdmin(admin.ModelAdmin):
             },
         )
 
-    def send(self, request, pk: int):
+    def send(self, request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         """Say who will get it, and send only when the editor confirms (POST)."""
         issue = self._issue_or_404(request, pk)
         if request.method == "POST":
@@ -183,14 +190,14 @@ class IssueAdmin(admin.ModelAdmin):
         )
 
     @method_decorator(require_POST)
-    def send_test_view(self, request, pk: int):
+    def send_test_view(self, request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         issue = self._issue_or_404(request, pk)
         services.issue_send_test(issue=issue, to=request.user.email)
         messages.success(request, f"A test is on its way to {request.user.email}.")
         return redirect("admin:newsletter_issue_change", issue.pk)
 
     @admin.display(description="preview")
-    def preview_link(self, issue) -> str:
+    def preview_link(self, issue: Issue) -> str:
         if not issue.pk:
             return "Save first to preview."
         return format_html(
@@ -199,10 +206,11 @@ class IssueAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="progress")
-    def progress(self, issue) -> str:
+    def progress(self, issue: Issue) -> str:
         if not issue.pk or not issue.send_started_at:
             return "Not sent yet"
-        if hasattr(issue, "n_total"):
+        # Annotated by get_queryset on the list page, all three together.
+        if hasattr(issue, "n_total") and hasattr(issue, "n_sent") and hasattr(issue, "n_failed"):
             total, sent, failed = issue.n_total, issue.n_sent, issue.n_failed
         else:
             p = services.issue_progress(issue)
@@ -221,7 +229,7 @@ class IssueAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description="Send a test of the selected issue to me")
-    def send_test(self, request, queryset) -> None:
+    def send_test(self, request: AuthedHttpRequest, queryset: QuerySet[Issue]) -> None:
         for issue in queryset:
             services.issue_send_test(issue=issue, to=request.user.email)
         messages.success(request, f"A test is on its way to {request.user.email}.")
@@ -235,5 +243,5 @@ class DeliveryAdmin(admin.ModelAdmin):
     search_fields = ["subscriber__email"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.types import AuthedRequest
 from lib.limits import client_ip
 
 from . import services
@@ -66,6 +67,6 @@ class SubscribeMeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={200: AnswerSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         subscriber = services.subscribe_signed_in(user=request.user)
         return Response({"detail": f"{subscriber.email} is subscribed to the newsletter."})

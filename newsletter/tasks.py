@@ -1,6 +1,6 @@
 from dataclasses import asdict
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from outbox.batch import TemporaryMailFailure
@@ -21,7 +21,7 @@ def send_issue(issue_id: int) -> int:
 
 
 @shared_task(bind=True, max_retries=6, acks_late=True)
-def send_delivery_batch(self, ids: list[int]) -> dict:
+def send_delivery_batch(self: Task, ids: list[int]) -> dict[str, int]:
     try:
         report = services.deliveries_send(ids=ids, now=timezone.now())
     except TemporaryMailFailure as exc:

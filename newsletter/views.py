@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.types import AuthedHttpRequest
 from lib.limits import client_ip
 
 from . import services
@@ -79,7 +80,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def subscribe_me(request: HttpRequest) -> HttpResponse:
+def subscribe_me(request: AuthedHttpRequest) -> HttpResponse:
     services.subscribe_signed_in(user=request.user)
     messages.success(request, "You are subscribed to the newsletter.")
     return redirect("me:details")

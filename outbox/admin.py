@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import OutboundEmail
 
@@ -10,5 +11,5 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ("to", "subject")
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -30,12 +30,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ class LeasedSend(models.Model):
 
     # At most once (reminders) or at least once with a stable Message-ID (the rest).
     AT_MOST_ONCE = False
+
+    # Each concrete model has its own (the moment the row was written).
+    created_at: datetime
 
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.UUIDField(null=True, blank=True)
@@ -128,11 +132,14 @@ class BatchReport:
     taken_over: int = 0  # our lease ran out and another worker took the row
 
 
-def _unsent(model):
-    return model.objects.filter(sent_at__isnull=True, failed_at__isnull=True)
+_Row = TypeVar("_Row", bound=LeasedSend)
 
 
-def interrupted_close(model, *, now: datetime) -> int:
+def _unsent(model: type[_Row]) -> QuerySet[_Row]:
+    return model._default_manager.filter(sent_at__isnull=True, failed_at__isnull=True)
+
+
+def interrupted_close(model: type[LeasedSend], *, now: datetime) -> int:
     """At-most-once rows a dead worker left while sending: recorded as interrupted, not
     sent again. (One UPDATE; the partial index on unsent rows serves it.)"""
     if not model.AT_MOST_ONCE:
@@ -148,7 +155,7 @@ def interrupted_close(model, *, now: datetime) -> int:
 
 
 def owed_ids(
-    model, *, now: datetime, batch: int, grace: timedelta | None = None
+    model: type[LeasedSend], *, now: datetime, batch: int, grace: timedelta | None = None
 ) -> list[list[int]]:
     """Rows never sent whose lease ran out (a dead worker), or that were never handed to
     a worker (the broker was down) and are older than `grace`, in batches. At-most-once
@@ -165,14 +172,14 @@ def owed_ids(
     return [ids[i : i + batch] for i in range(0, len(ids), batch)]
 
 
-class _Leases:
+class _Leases(Generic[_Row]):
     """This worker's leases on the rows of one batch, renewed while it is working."""
 
-    def __init__(self, model, token: uuid.UUID):
+    def __init__(self, model: type[_Row], token: uuid.UUID) -> None:
         self.model, self.token = model, token
         self.renewed = time.monotonic()
 
-    def mine(self):
+    def mine(self) -> QuerySet[_Row]:
         return _unsent(self.model).filter(lease_token=self.token)
 
     def renew_if_due(self) -> None:
@@ -182,25 +189,25 @@ class _Leases:
             self.mine().update(lease_until=timezone.now() + lease())
             self.renewed = time.monotonic()
 
-    def claim(self, row) -> bool:
+    def claim(self, row: _Row) -> bool:
         """Claim one row just before sending it: true only if the lease is still ours.
         An at-most-once row is marked "sending" in the same UPDATE."""
         now = timezone.now()
-        changes = {"lease_until": now + lease(), "attempts": F("attempts") + 1}
+        changes: dict[str, Any] = {"lease_until": now + lease(), "attempts": F("attempts") + 1}
         if self.model.AT_MOST_ONCE:
             changes["sending_since"] = now
         return self.mine().filter(pk=row.pk).update(**changes) == 1
 
-    def release(self, row, error: str) -> None:
+    def release(self, row: _Row, error: str) -> None:
         """Not accepted by the server: the row waits for the next run."""
         self.mine().filter(pk=row.pk).update(lease_until=None, sending_since=None, last_error=error)
 
-    def finish(self, row, *, error: str = "", interrupted: bool = False) -> None:
+    def finish(self, row: _Row, *, error: str = "", interrupted: bool = False) -> None:
         self.mine().filter(pk=row.pk).update(
             failed_at=timezone.now(), interrupted=interrupted, lease_until=None, last_error=error
         )
 
-    def mark_sent(self, row) -> bool:
+    def mark_sent(self, row: _Row) -> bool:
         return (
             self.mine()
             .filter(pk=row.pk)
@@ -210,13 +217,13 @@ class _Leases:
 
 
 def send_batch(
-    model,
+    model: type[_Row],
     ids: list[int],
     *,
     now: datetime,
     related: tuple[str, ...] = (),
-    message_for: Callable[[LeasedSend], EmailMessage | str],
-    on_refused: Callable[[LeasedSend], None] = lambda row: None,
+    message_for: Callable[[_Row], EmailMessage | str],
+    on_refused: Callable[[_Row], None] = lambda row: None,
 ) -> BatchReport:
     """Send the rows with these ids that are still owed and free, over one connection.
 

@@ -3,6 +3,7 @@
 import logging
 from datetime import datetime
 
+from celery import Task
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
@@ -13,7 +14,8 @@ from .models import OutboundEmail
 log = logging.getLogger(__name__)
 
 
-def enqueue_after_commit(task, *args) -> None:
+
+def enqueue_after_commit(task: Task, *args: object) -> None:
     """Queue a Celery task once the current transaction commits.
 
     A broker failure is logged and swallowed: the state it acts on is already in the
@@ -35,7 +37,7 @@ def email_record(message: EmailMessage) -> list[OutboundEmail]:
     """Store a rendered message (one row per recipient) and queue its sending."""
     html = ""
     if isinstance(message, EmailMultiAlternatives):
-        html = next((body for body, mime in message.alternatives if mime == "text/html"), "")
+        html = next((str(body) for body, mime in message.alternatives if mime == "text/html"), "")
     name = kind = ""
     content = b""
     if message.attachments:  # one attachment is all we send (a certificate)
@@ -44,8 +46,8 @@ def email_record(message: EmailMessage) -> list[OutboundEmail]:
     rows = OutboundEmail.objects.bulk_create(
         OutboundEmail(
             to=to,
-            subject=message.subject,
-            body_text=message.body,
+            subject=str(message.subject),
+            body_text=str(message.body),
             body_html=html,
             attachment_name=name,
             attachment_type=kind,

@@ -1,6 +1,6 @@
 from dataclasses import asdict
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from . import services
@@ -12,7 +12,7 @@ TASK_RETRIES = 6
 
 
 @shared_task(bind=True, max_retries=TASK_RETRIES, acks_late=True)
-def send_email(self, email_id: int) -> dict:
+def send_email(self: Task, email_id: int) -> dict[str, int]:
     try:
         report = services.email_send(email_id=email_id, now=timezone.now())
     except TemporaryMailFailure as exc:

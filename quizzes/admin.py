@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,13 +36,13 @@ class QuizAdmin(admin.ModelAdmin):
         ]
 
     @admin.display(description="statistics")
-    def statistics_link(self, quiz) -> str:
+    def statistics_link(self, quiz: Quiz) -> str:
         return format_html(
             '<a href="{}">Item statistics</a>',
             reverse("admin:quizzes_quiz_statistics", args=[quiz.pk]),
         )
 
-    def statistics(self, request, pk: int):
+    def statistics(self, request: HttpRequest, pk: int) -> TemplateResponse:
         quiz = get_object_or_404(Quiz, pk=pk)
         context = {
             **self.admin_site.each_context(request),
@@ -79,5 +80,5 @@ class AttemptAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     readonly_fields = ["user", "quiz", "submission_key", "submitted_at", "score", "passed"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

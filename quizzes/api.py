@@ -1,6 +1,8 @@
 """API v1 for quizzes. Questions go out without their answers; answers and explanations
 come back only in the feedback of a submitted attempt."""
 
+from typing import Any, cast
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -9,17 +11,19 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.types import AuthedRequest
 from course.access import LessonAccess
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
-from .models import Attempt, Quiz
+from .models import Attempt, Question, Quiz
 from .selectors import feedback_lessons
 
 
 class OptionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    label = serializers.CharField()
+    # A field named like Field.label (the human name DRF gives a field): allowed here.
+    label = serializers.CharField()  # type: ignore[assignment]
     region = serializers.CharField(help_text="Pain-map region key; empty for other kinds.")
 
 
@@ -31,7 +35,7 @@ class QuestionSerializer(serializers.Serializer):
     choose = serializers.SerializerMethodField(help_text='"one" or "many"')
     options = OptionSerializer(many=True, source="choices.all")
 
-    def get_choose(self, question) -> str:
+    def get_choose(self, question: Question) -> str:
         return "many" if question.expects_many else "one"
 
 
@@ -46,13 +50,15 @@ class QuizSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "course", "module", "lesson", "pass_mark", "questions"]
 
     @extend_schema(responses=QuestionSerializer(many=True))
-    def get_questions(self, quiz) -> list[dict]:
-        return QuestionSerializer(services.questions_of(quiz), many=True).data
+    def get_questions(self, quiz: Quiz) -> list[dict[str, Any]]:
+        # many=True makes a ListSerializer, whose data is a list; the stubs do not say so.
+        data = QuestionSerializer(services.questions_of(quiz), many=True).data
+        return cast(list[dict[str, Any]], data)
 
 
 # Ids are positive and fit the database's integers; anything else is "not in this quiz"
 # before it reaches a query.
-ID = {"min_value": 1, "max_value": 2**63 - 1}
+ID: dict[str, Any] = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 class AnswerInSerializer(serializers.Serializer):
@@ -66,9 +72,10 @@ class SubmissionSerializer(serializers.Serializer):
     submission_key = serializers.UUIDField(
         required=False, help_text="Send the same key again to have a retry recognised (409)."
     )
-    answers = AnswerInSerializer(many=True, allow_empty=False, max_length=500)
+    # many=True passes max_length on to the ListSerializer it makes.
+    answers = AnswerInSerializer(many=True, allow_empty=False, max_length=500)  # type: ignore[call-arg]
 
-    def validate_answers(self, answers):
+    def validate_answers(self, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         questions = [a["question"] for a in answers]
         if len(set(questions)) != len(questions):
             raise serializers.ValidationError("A question is answered twice.")
@@ -77,7 +84,7 @@ class SubmissionSerializer(serializers.Serializer):
 
 class OptionFeedbackSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="choice.pk")
-    label = serializers.CharField(source="choice.label")
+    label = serializers.CharField(source="choice.label")  # type: ignore[assignment]  # as above
     correct = serializers.BooleanField(source="choice.is_correct")
     chosen = serializers.BooleanField()
     explanation = serializers.CharField(source="choice.explanation")
@@ -90,7 +97,7 @@ class QuestionFeedbackSerializer(serializers.Serializer):
     lesson = serializers.SerializerMethodField()
     options = OptionFeedbackSerializer(many=True)
 
-    def get_lesson(self, item) -> str | None:
+    def get_lesson(self, item: services.QuestionFeedback) -> str | None:
         """The lesson that teaches the point, if the learner may open it."""
         lesson = item.question.lesson
         if lesson is None or lesson.pk not in self.context.get("visible_lessons", set()):
@@ -107,12 +114,13 @@ class AttemptSerializer(serializers.ModelSerializer):
         fields = ["id", "quiz", "submission_key", "submitted_at", "score", "passed", "feedback"]
 
     @extend_schema(responses=QuestionFeedbackSerializer(many=True))
-    def get_feedback(self, attempt) -> list[dict]:
+    def get_feedback(self, attempt: Attempt) -> list[dict[str, Any]]:
         feedback = services.attempt_feedback(attempt)
         visible = feedback_lessons(attempt.user, feedback)
-        return QuestionFeedbackSerializer(
+        data = QuestionFeedbackSerializer(
             feedback, many=True, context={"visible_lessons": visible}
         ).data
+        return cast(list[dict[str, Any]], data)  # a list: many=True, as above
 
 
 class QuizViewSet(viewsets.GenericViewSet):
@@ -157,7 +165,7 @@ class QuizViewSet(viewsets.GenericViewSet):
         },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def attempts(self, request: Request, pk: int) -> Response:
+    def attempts(self, request: AuthedRequest, pk: int) -> Response:
         """Submit answers (`answers`: one entry per question with the chosen option ids)."""
         quiz = self.get_object()
         body = SubmissionSerializer(data=request.data)
@@ -185,6 +193,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """The signed-in learner's own attempts; one attempt comes with feedback on every option."""
 
     permission_classes = [IsAuthenticated]
+    request: AuthedRequest
 
     def get_serializer_class(self):
         return AttemptSummarySerializer if self.action == "list" else AttemptSerializer

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from course.models import Course, Lesson, Module
 from lib.content import ORDERED, ContentError, LoadReport, Where, attempt, save_content
@@ -36,7 +36,10 @@ def parse_quiz(path: Path, lesson_slugs: set[str]) -> dict:
     beside_lesson = path.name != "quiz.yaml"
     allowed = {"title", "pass_mark", "questions"} | ({"lesson"} if beside_lesson else set())
     f = Where(path, data, allowed, "")
-    quiz = {"title": f.text("title", max_length=200), "pass_mark": f.positive_int("pass_mark", 80)}
+    quiz: dict[str, Any] = {
+        "title": f.text("title", max_length=200),
+        "pass_mark": f.positive_int("pass_mark", 80),
+    }
     if quiz["pass_mark"] > 100:
         f.fail("'pass_mark' is a percentage: at most 100")
     if beside_lesson:
@@ -56,7 +59,7 @@ def parse_quiz(path: Path, lesson_slugs: set[str]) -> dict:
     return quiz
 
 
-def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dict:
+def _parse_question(path: Path, raw: Any, number: int, lesson_slugs: set[str]) -> dict[str, Any]:
     slug = raw.get("slug", f"#{number}") if isinstance(raw, dict) else f"#{number}"
     q = Where(
         path,
@@ -66,7 +69,7 @@ def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dic
     )
     if problems := bend_problems(raw):
         q.fail(problems[0])
-    question = {
+    question: dict[str, Any] = {
         "slug": q.slug(),
         "formerly": q.slugs("formerly"),
         "kind": q.choice("kind", KINDS),
@@ -80,7 +83,8 @@ def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dic
     if not isinstance(options, list) or len(options) < 2:
         q.fail("'options' must be a list of at least two options")
     pain_map = question["kind"] == Question.Kind.PAIN_MAP
-    parsed, keys = [], set()
+    parsed: list[dict[str, Any]] = []
+    keys: set[str] = set()
     for i, option in enumerate(options, start=1):
         o = Where(
             path,
@@ -90,7 +94,7 @@ def _parse_question(path: Path, raw, number: int, lesson_slugs: set[str]) -> dic
         )
         if pain_map:
             key = o.choice("region", set(BY_KEY))
-            value = {"region": key, "text": ""}
+            value: dict[str, Any] = {"region": key, "text": ""}
         else:
             key = o.text("text", max_length=300)
             value = {"text": key, "region": ""}
@@ -178,7 +182,9 @@ def load_quiz(course: Course, module: Module, path: Path, report: LoadReport) ->
     return quiz
 
 
-def _save_choices(path: Path, question: Question, options: list[dict], report: LoadReport):
+def _save_choices(
+    path: Path, question: Question, options: list[dict[str, Any]], report: LoadReport
+) -> None:
     kept = []
     for option in options:
         lookup = {"question": question, "text": option["text"], "region": option["region"]}
@@ -198,7 +204,7 @@ def _save_choices(path: Path, question: Question, options: list[dict], report: L
     _remove_unused(path, question.choices.exclude(pk__in=kept), "option")
 
 
-def _remove_unused(path: Path, queryset, what: str) -> None:
+def _remove_unused(path: Path, queryset: QuerySet[Any], what: str) -> None:
     answered = queryset.filter(answers__isnull=False).distinct()
     if answered.exists():
         names = ", ".join(str(x) for x in answered[:3])

@@ -2,14 +2,19 @@
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
+from accounts.types import AnyUser
 from course.access import lessons_visible_to
+from course.models import Course, Lesson
 
 from .access import quizzes_visible_to
 from .models import Answer, Attempt, Choice, Question, Quiz
+from .services import QuestionFeedback
 
 
 @dataclass
@@ -93,7 +98,9 @@ class QuizScore:
     ever_passed: bool
 
 
-def course_quiz_scores(user, course, now=None) -> list[QuizScore]:
+def course_quiz_scores(
+    user: AnyUser, course: Course, now: datetime | None = None
+) -> list[QuizScore]:
     """The course's quizzes with the learner's best and latest scores (one query)."""
     quizzes = quizzes_visible_to(user, now).filter(course=course).select_related("lesson", "module")
     if user.is_authenticated:
@@ -105,12 +112,14 @@ def course_quiz_scores(user, course, now=None) -> list[QuizScore]:
         )
     result = []
     for quiz in quizzes.order_by("module__order", "lesson__order", "order", "pk"):
+        # Annotated only for a signed-in learner.
         best = getattr(quiz, "best", None)
+        latest = getattr(quiz, "latest", None)
         result.append(
             QuizScore(
                 quiz=quiz,
                 best=float(best) if best is not None else None,
-                latest=float(quiz.latest) if getattr(quiz, "latest", None) is not None else None,
+                latest=float(latest) if latest is not None else None,
                 latest_passed=getattr(quiz, "latest_passed", None),
                 ever_passed=best is not None and best >= quiz.pass_mark,
             )
@@ -118,7 +127,7 @@ def course_quiz_scores(user, course, now=None) -> list[QuizScore]:
     return result
 
 
-def feedback_lessons(user, feedback) -> set[int]:
+def feedback_lessons(user: AnyUser, feedback: Iterable[QuestionFeedback]) -> set[int]:
     """Of the lessons the feedback links to, those this user may open (one query): a
     lesson taken back to draft is not offered."""
     wanted = {f.question.lesson_id for f in feedback if f.question.lesson_id}
@@ -127,7 +136,9 @@ def feedback_lessons(user, feedback) -> set[int]:
     return set(lessons_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
-def quizzes_for_lesson(user, lesson, *, last_in_module: bool, now=None) -> list[Quiz]:
+def quizzes_for_lesson(
+    user: AnyUser, lesson: Lesson, *, last_in_module: bool, now: datetime | None = None
+) -> list[Quiz]:
     """The lesson's self-check, and the module's quiz after its last lesson (one query)."""
     wanted = Q(lesson=lesson)
     if last_in_module:

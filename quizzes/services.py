@@ -7,13 +7,14 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.types import AnyUser
 from course.access import LessonAccess
 from lib.errors import AppError, ErrorKind
 
 from . import signals
 from .access import quiz_access
 from .models import Answer, Attempt, Choice, Question, Quiz, offered_choices
-from .scoring import answer_score, percent
+from .scoring import ZERO, answer_score, percent
 
 
 class AnswersIncomplete(AppError):
@@ -44,7 +45,7 @@ def questions_of(quiz: Quiz) -> list[Question]:
 
 def attempt_submit(
     *,
-    user,
+    user: AnyUser,
     quiz: Quiz,
     answers: dict[int, list[int]],
     submission_key: uuid.UUID | None = None,
@@ -96,16 +97,16 @@ def attempt_submit(
 
     scored = []
     for question in questions:
-        chosen = set(answers[question.pk])
+        picked = set(answers[question.pk])
         correct = {c.pk for c in question.choices.all() if c.is_correct}
         scored.append(
             (
                 question,
-                chosen,
-                answer_score(chosen=chosen, correct=correct, many=question.expects_many),
+                picked,
+                answer_score(chosen=picked, correct=correct, many=question.expects_many),
             )
         )
-    score = percent(sum(s for _, _, s in scored), len(questions))
+    score = percent(sum((s for _, _, s in scored), ZERO), len(questions))
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -133,7 +134,11 @@ def attempt_submit(
             )
     except IntegrityError:
         # The same submission arrived twice at once; the other request recorded it.
-        earlier = Attempt.objects.filter(user=user, submission_key=submission_key).first()
+        earlier = (
+            Attempt.objects.filter(user=user, submission_key=submission_key).first()
+            if submission_key is not None
+            else None  # a key of our own cannot have been taken
+        )
         raise AlreadySubmitted(earlier) from None
     signals.attempt_submitted.send(sender=Attempt, attempt=attempt)
     return attempt

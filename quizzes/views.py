@@ -1,4 +1,6 @@
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,13 +11,16 @@ from lib.errors import AppError
 from . import services
 from .access import quiz_access, quizzes_visible_to
 from .display import Option, QuestionForm, form_ids, ordered_options, shuffled_options
-from .models import Attempt
+from .models import Attempt, Question
 from .painmap import BY_KEY, REGIONS
 from .selectors import feedback_lessons
 
 
 def _forms(
-    questions, selected: dict[int, set[int]], problems: dict[int, str], key: uuid.UUID
+    questions: Iterable[Question],
+    selected: dict[int, set[int]],
+    problems: dict[int, str],
+    key: uuid.UUID,
 ) -> list[QuestionForm]:
     forms = []
     for number, question in enumerate(questions, start=1):
@@ -36,7 +41,7 @@ def _forms(
     return forms
 
 
-def _chosen(request: HttpRequest, questions) -> dict[int, list[int]]:
+def _chosen(request: HttpRequest, questions: Iterable[Question]) -> dict[int, list[int]]:
     answers = {}
     for question in questions:
         values = request.POST.getlist(f"q{question.pk}")
@@ -54,7 +59,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     access = quiz_access(request.user, quiz)
     if access is LessonAccess.HIDDEN:
         raise Http404("No such quiz.")
-    context = {"quiz": quiz, "course": quiz.course}
+    context: dict[str, Any] = {"quiz": quiz, "course": quiz.course}
     if access is LessonAccess.LOCKED or not request.user.is_authenticated:
         return render(request, "quizzes/locked.html", context)
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Reminder
 
@@ -25,5 +26,5 @@ class ReminderAdmin(admin.ModelAdmin):
     date_hierarchy = "local_date"
     readonly_fields = [f.name for f in Reminder._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 
 from accounts.models import User
 from lib.timezones import local_date, valid_zone, zone_or_utc
@@ -45,7 +47,7 @@ def in_quiet_hours(local: datetime) -> bool:
     return local.hour >= QUIET_FROM or local.hour < QUIET_UNTIL
 
 
-def due_cards(now: datetime):
+def due_cards(now: datetime) -> QuerySet[Card]:
     """Each learner's due reviews, as a subquery on the learner (OuterRef("pk"))."""
     cards = Card.objects.filter(
         user=OuterRef("pk"), suspended__in=[False], is_new__in=[False], due__lte=now
@@ -53,7 +55,7 @@ def due_cards(now: datetime):
     return without_hidden(cards, now)
 
 
-def owed_now(now: datetime):
+def owed_now(now: datetime) -> QuerySet[User]:
     """Learners owed today's reminder now (one query).
 
     Per time zone in use: the local hour has reached their chosen hour, it is not quiet
@@ -67,7 +69,8 @@ def owed_now(now: datetime):
         .values_list("time_zone", flat=True)
         .distinct()
     )
-    per_zone = Q(pk__in=[])
+    # Q & ~Exists(...) is typed as a Combinable; it is a condition all the same.
+    per_zone: Q | Combinable = Q(pk__in=[])
     for name in zones:
         if not valid_zone(name):
             # Pages read a bad stored zone as UTC; a reminder sent on a guessed clock
@@ -154,7 +157,7 @@ def reminders_owed(*, now: datetime, batch: int | None = None) -> list[list[int]
 def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
     """Send the reminders with these ids that nobody else holds, over one connection."""
 
-    def message_for(reminder: Reminder):
+    def message_for(reminder: Reminder) -> EmailMultiAlternatives | str:
         user = reminder.user
         local = now.astimezone(user.zone)
         if local.date() != reminder.local_date or in_quiet_hours(local):
@@ -230,7 +233,9 @@ def unsubscribe_user(token: str) -> User | None:
     return user
 
 
-def reminder_message(reminder: Reminder, *, connection=None) -> EmailMultiAlternatives:
+def reminder_message(
+    reminder: Reminder, *, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
     user, n = reminder.user, reminder.due_count
     context = {
         "user": user,

@@ -1,6 +1,6 @@
 from dataclasses import asdict
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from . import services
@@ -18,7 +18,7 @@ def send_due_reminders() -> int:
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
-def send_reminder_batch(self, ids: list[int]) -> dict:
+def send_reminder_batch(self: Task, ids: list[int]) -> dict[str, int]:
     try:
         report = services.reminders_send(ids=ids, now=timezone.now())
     except services.TemporaryMailFailure as exc:

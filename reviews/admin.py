@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Card, ReviewLog
 
@@ -21,7 +22,7 @@ class CardAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "front"]
     readonly_fields = [f.name for f in Card._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -42,8 +43,8 @@ class ReviewLogAdmin(admin.ModelAdmin):
     date_hierarchy = "reviewed_at"
     readonly_fields = [f.name for f in ReviewLog._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ReviewLog | None = None) -> bool:
         return False

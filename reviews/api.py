@@ -3,9 +3,10 @@
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.types import AuthedRequest
 
 from . import selectors, services
 from .models import Card, Rating
@@ -19,14 +20,15 @@ class CardSerializer(serializers.ModelSerializer):
         model = Card
         fields = ["id", "kind", "due", "state", "reps", "front", "lesson", "question"]
 
-    def get_lesson(self, card) -> str | None:
-        return card.lesson.get_absolute_url() if card.lesson_id else None
+    def get_lesson(self, card: Card) -> str | None:
+        return card.lesson.get_absolute_url() if card.lesson is not None else None
 
-    def get_question(self, card) -> dict | None:
+    def get_question(self, card: Card) -> dict | None:
         """A quiz card's question with its options in a new order, without answers."""
         if card.kind != Card.Kind.QUESTION:
             return None
         question = card.question
+        assert question is not None  # a quiz card has its question
         return {
             "id": question.pk,
             "kind": question.kind,
@@ -128,7 +130,7 @@ class DueView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=QueueSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         """Counts for today and the next card to review."""
         return Response(QueueSerializer(selectors.due_queue(request.user)).data)
 
@@ -148,7 +150,7 @@ class ReviewView(APIView):
             409: STALE,
         },
     )
-    def post(self, request: Request, card_id: int) -> Response:
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
         """Answer a quiz card or rate a key-point card; returns when it comes back.
 
         `reps` is required: the card's `reps` as you were shown it. It is the request's
@@ -185,7 +187,7 @@ class StatsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=StatsSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         """Forecast for 14 days, reviews per day, streak, retention by module, leeches."""
         user = request.user
         per_day = selectors.reviews_per_day(user)
@@ -232,7 +234,7 @@ class BringBackView(APIView):
             ),
         },
     )
-    def post(self, request: Request, card_id: int) -> Response:
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
         """Put a leech back in the daily reviews (described in the schema, above)."""
         body = BringBackSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -1,4 +1,5 @@
 from copy import copy
+from typing import Any
 
 from django import forms
 
@@ -54,15 +55,16 @@ class ReviewSettingsForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Validate against a copy: a form checks, review_settings_save saves, and needs
         # the learner as stored (their retention before this change).
         self.instance = copy(self.instance)
         self.fields["weekdays"].initial = [str(i) for i in self.instance.reminder_days]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns, typed
         if cleaned.get("reminders_enabled") and not cleaned.get("weekdays"):
             self.add_error("weekdays", "Choose at least one day, or turn reminders off.")
         return cleaned

@@ -89,7 +89,9 @@ class Card(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.front or (self.question.prompt if self.question_id else f"card {self.pk}")
+        return self.front or (
+            self.question.prompt if self.question is not None else f"card {self.pk}"
+        )
 
 
 class ReviewLog(models.Model):

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 import fsrs
 from django.conf import settings
 
+from accounts.models import User
+
 from .models import Card, Rating
 
 
-def scheduler_for(user) -> fsrs.Scheduler:
+def scheduler_for(user: User) -> fsrs.Scheduler:
     return fsrs.Scheduler(
         desired_retention=float(user.desired_retention),
         enable_fuzzing=settings.SRS_FUZZING,
@@ -35,7 +37,7 @@ class Outcome:
     stability: float | None
     difficulty: float | None
     due: datetime
-    last_review: datetime
+    last_review: datetime | None  # always set after a review; fsrs types it optional
 
 
 def review(scheduler: fsrs.Scheduler, card: Card, rating: int, now: datetime) -> Outcome:
@@ -50,7 +52,7 @@ def review(scheduler: fsrs.Scheduler, card: Card, rating: int, now: datetime) ->
     )
 
 
-def previews(user, card: Card, now: datetime) -> dict[int, timedelta]:
+def previews(user: User, card: Card, now: datetime) -> dict[int, timedelta]:
     """When the card would come back after each rating (without fuzz: "about")."""
     scheduler = fsrs.Scheduler(
         desired_retention=float(user.desired_retention), enable_fuzzing=False

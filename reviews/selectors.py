@@ -7,13 +7,14 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.models import User
 from course.access import is_editor
 from course.models import Lesson, Module, live_q
 
 from .models import Card, ReviewLog
 
 
-def visible_cards(user, now: datetime | None = None) -> QuerySet[Card]:
+def visible_cards(user: User, now: datetime | None = None) -> QuerySet[Card]:
     """The learner's cards whose course, module and lesson they may still see: a lesson
     taken back to draft takes its cards out of the reviews.
 
@@ -34,7 +35,7 @@ def without_hidden(cards: QuerySet[Card], now: datetime) -> QuerySet[Card]:
     return cards.exclude(module_id__in=hidden_modules).exclude(lesson_id__in=hidden_lessons)
 
 
-def local_day_start(user, now: datetime) -> datetime:
+def local_day_start(user: User, now: datetime) -> datetime:
     local = now.astimezone(user.zone)
     return datetime.combine(local.date(), time.min, tzinfo=user.zone)
 
@@ -64,14 +65,14 @@ class Queue:
         return round(100 * self.reviewed_today / total) if total else 100
 
 
-def due_reviews(user, now: datetime) -> QuerySet[Card]:
+def due_reviews(user: User, now: datetime) -> QuerySet[Card]:
     """Cards in review whose time has come (new cards aside), for one learner."""
     # `__in=[False]` rather than `=False`: Django writes the latter as NOT "column" on
     # SQLite, which SQLite cannot match to the (user, suspended, is_new, due) index.
     return visible_cards(user, now).filter(suspended__in=[False], is_new__in=[False], due__lte=now)
 
 
-def due_queue(user, now: datetime | None = None) -> Queue:
+def due_queue(user: User, now: datetime | None = None) -> Queue:
     """The next card: reviews due, oldest first; then new cards, within the day's limit.
 
     Four queries: today's reviews (on the log index), the due and new counts and the next
@@ -99,7 +100,7 @@ def due_queue(user, now: datetime | None = None) -> Queue:
     )
 
 
-def next_due(user, now: datetime | None = None) -> datetime | None:
+def next_due(user: User, now: datetime | None = None) -> datetime | None:
     """When the next review falls due, once today's queue is empty."""
     return (
         visible_cards(user, now)
@@ -116,7 +117,7 @@ class Day:
     count: int
 
 
-def forecast(user, now: datetime | None = None, days: int = 14) -> list[Day]:
+def forecast(user: User, now: datetime | None = None, days: int = 14) -> list[Day]:
     """Cards due today (overdue included, new cards within today's allowance not) and on
     each of the next `days` days, in the learner's time zone (one query)."""
     now = now or timezone.now()
@@ -139,7 +140,7 @@ def forecast(user, now: datetime | None = None, days: int = 14) -> list[Day]:
     return result
 
 
-def reviews_per_day(user, now: datetime | None = None, days: int = 365) -> dict[date, int]:
+def reviews_per_day(user: User, now: datetime | None = None, days: int = 365) -> dict[date, int]:
     now = now or timezone.now()
     since = local_day_start(user, now) - timedelta(days=days)
     return dict(
@@ -175,7 +176,7 @@ class ModuleRetention:
         return round(100 * self.right / self.reviews) if self.reviews else 0
 
 
-def retention_by_module(user) -> list[ModuleRetention]:
+def retention_by_module(user: User) -> list[ModuleRetention]:
     """Share of reviews answered right (anything but Again), by module (one query)."""
     rows = (
         ReviewLog.objects.filter(user=user)
@@ -191,7 +192,7 @@ def retention_by_module(user) -> list[ModuleRetention]:
     ]
 
 
-def leeches(user) -> list[Card]:
+def leeches(user: User) -> list[Card]:
     return list(
         Card.objects.filter(user=user, is_leech=True)
         .select_related("lesson__course", "question")

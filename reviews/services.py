@@ -9,9 +9,10 @@ from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import User
+from course.models import Lesson
 from lib.errors import AppError, ErrorKind
 from quizzes.display import shuffled_options
-from quizzes.models import offered_choices
+from quizzes.models import Attempt, Choice, Question, offered_choices
 
 from . import scheduler as srs
 from .models import Card, Rating, ReviewLog, State
@@ -25,7 +26,9 @@ LEECH_FAILURES = 8
 # --- making cards ------------------------------------------------------------------------
 
 
-def cards_from_attempt(*, attempt, results: list[tuple], now: datetime) -> int:
+def cards_from_attempt(
+    *, attempt: Attempt, results: list[tuple[Question, bool]], now: datetime
+) -> int:
     """Make a card of every question answered for the first time in this attempt,
     reviewed at once: Good when the answer was right, Again when it was not.
     `results` holds (question, right: bool). Four queries whatever the quiz size."""
@@ -64,7 +67,7 @@ def cards_from_attempt(*, attempt, results: list[tuple], now: datetime) -> int:
     return len(cards)
 
 
-def cards_from_lesson(*, user, lesson, now: datetime) -> int:
+def cards_from_lesson(*, user: User, lesson: Lesson, now: datetime) -> int:
     """Make a new card of each key point of a finished lesson (two queries)."""
     cards = [
         Card(
@@ -85,7 +88,7 @@ def cards_from_lesson(*, user, lesson, now: datetime) -> int:
     return len(created)
 
 
-def key_point_cards_refresh(*, lesson) -> int:
+def key_point_cards_refresh(*, lesson: Lesson) -> int:
     """Give learners' key-point cards the lesson's current wording (a corrected fact
     reaches everyone who is remembering it), keeping their schedule. One update per key
     point whose cards differ; returns how many cards changed."""
@@ -110,9 +113,9 @@ class StaleReview(AppError):
 
     kind = ErrorKind.STALE
 
-    def __init__(self, message: str, *, reps: int):
+    def __init__(self, message: str, *, reps: int | None) -> None:
         super().__init__(message, extra={"reps": reps})
-        self.reps = reps  # the card's review count now, to load it again by
+        self.reps = reps  # the card's review count now, to load it again by (None: gone)
 
 
 @dataclass
@@ -133,6 +136,9 @@ class ReviewResult:
 
     @property
     def reps(self) -> int:
+        # Only logs from before reviews carried their reps have none, and no review
+        # result is ever made from one: it is made by review_record or _replay(reps=…).
+        assert self.log.reps is not None
         return self.log.reps + 1
 
     @property
@@ -146,7 +152,7 @@ class ReviewResult:
 
 def review_record(
     *,
-    user,
+    user: User,
     card_id: int,
     reps: int,
     rating: int | None = None,
@@ -262,22 +268,24 @@ def _replay(card: Card, *, reps: int, rating: int) -> ReviewResult:
 def grade(card: Card, choices: list[int] | None) -> bool:
     if not choices:
         raise AppError("Choose an answer.")
+    assert card.question is not None  # graded only for quiz cards, which have a question
     options = {c.pk: c.is_correct for c in card.question.choices.filter(retired=False)}
     if unknown := [c for c in choices if c not in options]:
         raise AppError(f"Option {unknown[0]} does not belong to this question.")
     return set(choices) == {pk for pk, right in options.items() if right}
 
 
-def shuffled_choices(card: Card, reps: int | None = None) -> list:
+def shuffled_choices(card: Card, reps: int | None = None) -> list[Choice]:
     """The options in a new order for each review (stable while the page is reloaded,
     and for a repeat of the review made at `reps`)."""
+    assert card.question is not None  # shuffled only for quiz cards, which have a question
     # The offered options, kept on the question: its `expects_many` reads them too.
     prefetch_related_objects([card.question], offered_choices())
     seed = card.reps if reps is None else reps
     return shuffled_options(card.question.choices.all(), f"{card.pk}:{seed}")
 
 
-def card_bring_back(*, user, card_id: int, reps: int) -> Card:
+def card_bring_back(*, user: User, card_id: int, reps: int) -> Card:
     """Put a leech back in the daily reviews, due now. `reps` is the card's review count
     as the learner saw it: a repeat (a double click) changes nothing more and gets the
     card as the first left it; a card reviewed since is stale (StaleReview)."""
@@ -353,6 +361,8 @@ def retention_change(*, user: User, desired_retention: Decimal, batch: int = 100
         if not chunk:
             return moved
         for card in chunk:
+            # A card in review has been reviewed, so has both (the filter says so too).
+            assert card.last_review is not None and card.stability is not None
             card.due = card.last_review + timedelta(
                 days=srs.review_interval_days(scheduler, card.stability)
             )
@@ -361,7 +371,16 @@ def retention_change(*, user: User, desired_retention: Decimal, batch: int = 100
         last_pk = chunk[-1].pk
 
 
-def _log(card, user, rating, now, outcome, *, duration_ms, was_new) -> ReviewLog:
+def _log(
+    card: Card,
+    user: User,
+    rating: int,
+    now: datetime,
+    outcome: srs.Outcome,
+    *,
+    duration_ms: int | None,
+    was_new: bool,
+) -> ReviewLog:
     return ReviewLog(
         card=card if card.pk else None,
         user=user,
@@ -380,7 +399,7 @@ def _log(card, user, rating, now, outcome, *, duration_ms, was_new) -> ReviewLog
     )
 
 
-def _apply(card: Card, outcome, rating: int) -> None:
+def _apply(card: Card, outcome: srs.Outcome, rating: int) -> None:
     card.state, card.step = outcome.state, outcome.step
     card.stability, card.difficulty = outcome.stability, outcome.difficulty
     card.due, card.last_review = outcome.due, outcome.last_review

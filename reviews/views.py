@@ -1,6 +1,8 @@
 import math
 import time
-from datetime import timedelta
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.types import AuthedHttpRequest
 from lib.errors import AppError
 from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
 
@@ -25,18 +28,22 @@ def _ratings(user, card, now, allowed=Rating.values):
     ]
 
 
-def _question_form(card, chosen=frozenset(), reps: int | None = None) -> QuestionForm:
+def _question_form(
+    card: Card, chosen: Collection[int] = frozenset(), reps: int | None = None
+) -> QuestionForm:
     """The question laid out as in a quiz, options in a new order (regions stay put)."""
-    choices = ordered_options(card.question, services.shuffled_choices(card, reps))
+    question = card.question
+    assert question is not None  # only quiz cards are laid out as a question
+    choices = ordered_options(question, services.shuffled_choices(card, reps))
     return QuestionForm(
-        question=card.question,
+        question=question,
         number=1,
         field_name="choices",
         options=[Option(choice=c, checked=c.pk in chosen) for c in choices],
     )
 
 
-def _duration_ms(request) -> int | None:
+def _duration_ms(request: HttpRequest) -> int | None:
     try:
         shown = float(request.POST.get("shown_at", ""))
     except ValueError:
@@ -48,16 +55,25 @@ def _duration_ms(request) -> int | None:
 
 
 @login_required
-def session(request: HttpRequest) -> HttpResponse:
+def session(request: AuthedHttpRequest) -> HttpResponse:
     return _session_page(request, timezone.now())
 
 
-def _session_page(request, now, *, card=None, error: str = "", status: int = 200):
+def _session_page(
+    request: AuthedHttpRequest,
+    now: datetime,
+    *,
+    card: Card | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     """Today's queue and its next card; or `card` again with what was wrong with the
     answer given to it."""
     queue = selectors.due_queue(request.user, now)
     card = card or queue.card
-    context = {"queue": queue, "card": card, "shown_at": time.time(), "error": error}
+    context: dict[str, Any] = {
+        "queue": queue, "card": card, "shown_at": time.time(), "error": error
+    }
     if card is None:
         context["next_due"] = selectors.next_due(request.user, now)
     elif card.kind == Card.Kind.QUESTION:
@@ -74,7 +90,7 @@ MISSING_REPS = (
 )
 
 
-def _form_reps(request) -> int | None:
+def _form_reps(request: HttpRequest) -> int | None:
     """The card's review count the form was shown with: the key of this review. The
     pages always send it; a repeat of a form (a double click, Back and submit again)
     sends the same one, and gets the first review's outcome."""
@@ -84,7 +100,7 @@ def _form_reps(request) -> int | None:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, card_id: int) -> HttpResponse:
+def answer(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
     """Answer a quiz card (graded here) or rate a key-point card."""
     now = timezone.now()
     choices = form_ids(request.POST.getlist("choices"))
@@ -173,7 +189,7 @@ def _record(request, card, *, rating, choices, reps, now):
 
 @login_required
 @require_POST
-def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
+def bring_back(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
     reps = _form_reps(request)
     if reps is None:
         messages.error(request, MISSING_REPS.replace("answer the card", "bring the card back"))
@@ -189,18 +205,18 @@ def bring_back(request: HttpRequest, card_id: int) -> HttpResponse:
     return redirect("reviews:progress")
 
 
-def _point(day, today, value: int) -> tuple[str, str, int]:
+def _point(day: date, today: date, value: int) -> tuple[str, str, int]:
     if day == today:
         return "Today", "Today", value
     return f"{day:%a %-d %b}", f"{day:%-d}", value
 
 
 @login_required
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthedHttpRequest) -> HttpResponse:
     return _progress_page(request)
 
 
-def _progress_page(request, status: int = 200) -> HttpResponse:
+def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpResponse:
     user, now = request.user, timezone.now()
     days = selectors.forecast(user, now)
     per_day = selectors.reviews_per_day(user, now)

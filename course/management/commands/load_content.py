@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
             help="The content folder (default: course/content).",
         )
 
-    def handle(self, *args, path: Path, verbosity: int, **options):
+    def handle(self, *args: Any, path: Path, verbosity: int, **options: Any) -> None:
         if not path.is_dir():
             raise CommandError(f"{path} is not a folder")
         report = load_content(path)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         parser.add_argument("--learners", type=int, default=10_000)
         parser.add_argument("--measure", action="store_true", help="(internal) measure only")
 
-    def handle(self, *args, learners: int, measure: bool, **options):
+    def handle(self, *args: Any, learners: int, measure: bool, **options: Any) -> None:
         if measure:
             return self._measure()
         self.stdout.write(f"Filling {learners:,} learners with a due card…")

@@ -10,7 +10,9 @@ the plan of the due query, then deletes what it made (unless --keep).
 import random
 import statistics
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=200)
         parser.add_argument("--keep", action="store_true", help="Keep the data afterwards.")
 
-    def handle(self, *args, cards: int, logs: int, runs: int, keep: bool, **options):
+    def handle(
+        self, *args: Any, cards: int, logs: int, runs: int, keep: bool, **options: Any
+    ) -> None:
         rng = random.Random(42)  # noqa: S311 (test data)
         now = timezone.now()
         vendor = connection.vendor
@@ -74,7 +78,9 @@ class Command(BaseCommand):
                 user.delete()
                 course.delete()
 
-    def _fill(self, cards: int, logs: int, now, rng):
+    def _fill(
+        self, cards: int, logs: int, now: datetime, rng: random.Random
+    ) -> tuple[User, Course]:
         with transaction.atomic():
             user = User.objects.create_user(
                 email=f"bench-{time.time_ns()}@example.org", password=None, name="Bench"
@@ -158,7 +164,7 @@ class Command(BaseCommand):
             )
         return user, course
 
-    def _time(self, runs: int, fn) -> list[float]:
+    def _time(self, runs: int, fn: Callable[[int], object]) -> list[float]:
         fn(0)  # warm up
         timings = []
         for i in range(1, runs + 1):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Make the folders of the quick start's filesystem Celery broker (safe to run again)."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: object, **options: object) -> None:
         folders = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
         wanted = {
             Path(folders[key])

@@ -89,7 +89,7 @@ class Command(BaseCommand):
         attempt_submit(user=user, quiz=quiz, answers=answers)
         self._move_back_a_day(user)
 
-    def _move_back_a_day(self, user) -> None:
+    def _move_back_a_day(self, user: User) -> None:
         """As if all of it had happened yesterday: move the learner's data, not the clock."""
         day = timedelta(days=1)
         Enrollment.objects.filter(user=user).update(created_at=F("created_at") - day)
