@@ -1,6 +1,5 @@
 """API v1 for accounts: the token exchange (the learner's own account is in me.api)."""
 
-
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError

@@ -26,9 +26,7 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(
-        self, email: str, password: str | None = None, **extra: Any
-    ) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         extra.setdefault("role", User.Role.CLINICIAN)

@@ -1,4 +1,3 @@
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
@@ -65,9 +64,7 @@ class PublishingAdmin(admin.ModelAdmin):
         messages.success(request, f"Published {queryset.count()} item(s).")
 
     @admin.action(description="Return the selected items to draft")
-    def return_to_draft(
-        self, request: AuthedHttpRequest, queryset: QuerySet[Publishable]
-    ) -> None:
+    def return_to_draft(self, request: AuthedHttpRequest, queryset: QuerySet[Publishable]) -> None:
         for item in queryset:
             services.item_unpublish(item=item, by=request.user)
         messages.success(request, f"Returned {queryset.count()} item(s) to draft.")

@@ -14,7 +14,6 @@ from .models import OutboundEmail
 log = logging.getLogger(__name__)
 
 
-
 def enqueue_after_commit(task: Task, *args: object) -> None:
     """Queue a Celery task once the current transaction commits.
 

@@ -72,7 +72,10 @@ def _session_page(
     queue = selectors.due_queue(request.user, now)
     card = card or queue.card
     context: dict[str, Any] = {
-        "queue": queue, "card": card, "shown_at": time.time(), "error": error
+        "queue": queue,
+        "card": card,
+        "shown_at": time.time(),
+        "error": error,
     }
     if card is None:
         context["next_due"] = selectors.next_due(request.user, now)
