@@ -3,7 +3,7 @@ size of the course."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -32,6 +32,22 @@ class ModuleRow:
     lessons: list[LessonRow] = field(default_factory=list)
 
 
+def authors_of(lessons: list[Lesson]) -> list[str]:
+    """Who wrote these lessons: each name once, in reading order (a lesson's `authors`
+    may list several, comma-separated)."""
+    names: dict[str, None] = {}
+    for lesson in lessons:
+        for name in lesson.authors.split(","):
+            if name.strip():
+                names.setdefault(name.strip(), None)
+    return list(names)
+
+
+def last_reviewed(lessons: list[Lesson]) -> date | None:
+    """When the most recently checked of these lessons was last reviewed."""
+    return max((x.reviewed_on for x in lessons if x.reviewed_on), default=None)
+
+
 @dataclass
 class CourseOutline:
     course: Course
@@ -50,6 +66,22 @@ class CourseOutline:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def minutes(self) -> int:
+        return sum(row.lesson.minutes for row in self.lessons)
+
+    @property
+    def authors(self) -> list[str]:
+        return authors_of([row.lesson for row in self.lessons])
+
+    @property
+    def reviewed_on(self) -> date | None:
+        return last_reviewed([row.lesson for row in self.lessons])
+
+    @property
+    def free_lesson(self) -> Lesson | None:
+        return next((row.lesson for row in self.lessons if row.lesson.is_free), None)
 
     def next_lesson(self) -> Lesson | None:
         """The first lesson not yet done, in reading order."""
@@ -198,6 +230,14 @@ class CatalogueEntry:
     free_lesson: Lesson | None  # the first free one
     total_minutes: int
 
+    @property
+    def authors(self) -> list[str]:
+        return authors_of(self.lessons)
+
+    @property
+    def reviewed_on(self) -> date | None:
+        return last_reviewed(self.lessons)
+
 
 def catalogue(user: AnyUser, now: datetime | None = None) -> list[CatalogueEntry]:
     """Courses on the home page, each with its visible lessons and its first free lesson
@@ -207,7 +247,7 @@ def catalogue(user: AnyUser, now: datetime | None = None) -> list[CatalogueEntry
         lessons_visible_to(user, now)
         .filter(course__in=courses, module__in=_visible_modules(user, now))
         .order_by("module__order", "module__pk", "order", "pk")
-        .only("pk", "slug", "title", "course_id", "is_free", "minutes")
+        .only("pk", "slug", "title", "course_id", "is_free", "minutes", "authors", "reviewed_on")
     )
     per_course: dict[int, list[Lesson]] = {}
     for lesson in lessons:
