@@ -1,5 +1,7 @@
 from collections.abc import Iterator
 
+from csp.constants import NONE, SELF
+from csp.decorators import csp_replace
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -11,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -83,6 +86,9 @@ class IssueAdmin(admin.ModelAdmin):
     actions = ["send_test"]
     change_form_template = "admin/newsletter/issue_change_form.html"
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
         # The list's progress column from one query, not one per issue.
         return (
@@ -129,6 +135,11 @@ class IssueAdmin(admin.ModelAdmin):
                 name="newsletter_issue_preview",
             ),
             path(
+                "<int:pk>/preview/email/",
+                self.admin_site.admin_view(self.preview_email),
+                name="newsletter_issue_preview_email",
+            ),
+            path(
                 "<int:pk>/send/",
                 self.admin_site.admin_view(self.send),
                 name="newsletter_issue_send",
@@ -157,12 +168,34 @@ class IssueAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": f"Preview: {issue.subject}",
                 "issue": issue,
-                "html": message.alternatives[0][0],
                 "text": message.body,
                 "opts": self.model._meta,
                 "audience": services.issue_audience(issue),
             },
         )
+
+    @method_decorator(xframe_options_sameorigin)
+    @method_decorator(
+        csp_replace(
+            {
+                # The email as a subscriber's mail client gets it, inline styles and all,
+                # shown in a sandboxed frame of the preview page: nothing in it can run,
+                # and only our own pages may frame it.
+                "default-src": [NONE],
+                "script-src": [NONE],
+                "style-src": ["'unsafe-inline'"],
+                "style-src-attr": ["'unsafe-inline'"],
+                "img-src": [SELF, "data:", "https:"],
+                "frame-ancestors": [SELF],
+            }
+        )
+    )
+    def preview_email(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        issue = self._issue_or_404(request, pk)
+        message = services.issue_message(issue, None, to=request.user.email)
+        html = message.alternatives[0][0]
+        assert isinstance(html, str)
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
 
     def send(self, request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         """Say who will get it, and send only when the editor confirms (POST)."""
@@ -219,7 +252,8 @@ class IssueAdmin(admin.ModelAdmin):
             return "Starting…"
         percent = round(100 * (sent + failed) / total) if total else 100
         return format_html(
-            '<progress max="100" value="{}" style="width:12rem" aria-label="{}% done"></progress> '
+            '<progress class="issue-progress" max="100" value="{}" aria-label="{}% done">'
+            "</progress> "
             "{} sent · {} remaining · {} failed or skipped",
             percent,
             percent,

@@ -4,6 +4,7 @@ API_DOCS_PUBLIC (on by default only with DEBUG)."""
 
 import pytest
 
+from newsletter.models import Issue
 from tests.factories import CourseFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,26 @@ def test_the_footer_links_to_the_api_docs_only_for_those_who_may_open_them(clien
     settings.API_DOCS_PUBLIC = True
     client.logout()
     assert 'href="/api/docs/"' in client.get("/").content.decode()
+
+
+def test_the_newsletter_preview_frames_the_email_and_nothing_else_can(client):
+    """The preview page keeps the site's policy; the email it frames is its own document,
+    with the inline styles an email needs, no script, and framed only by our pages."""
+    client.force_login(StaffFactory())
+    issue = Issue.objects.create(subject="Monthly", body_md="# Heading\n\nText", segment="hp")
+    page = client.get(f"/admin/newsletter/issue/{issue.pk}/preview/")
+    assert_headers(page)
+    body = page.content.decode()
+    assert f'src="/admin/newsletter/issue/{issue.pk}/preview/email/"' in body
+    assert "srcdoc" not in body and 'style="' not in body
+    email = client.get(f"/admin/newsletter/issue/{issue.pk}/preview/email/")
+    assert email.status_code == 200 and email["Content-Type"].startswith("text/html")
+    assert "Monthly" in email.content.decode() or "Text" in email.content.decode()
+    assert email["X-Frame-Options"] == "SAMEORIGIN"
+    csp = {d.split()[0]: d.split()[1:] for d in email["Content-Security-Policy"].split("; ")}
+    assert csp["frame-ancestors"] == ["'self'"]
+    assert csp["script-src"] == ["'none'"] and csp["default-src"] == ["'none'"]
+    # Only staff who may change the issue see it.
+    client.force_login(UserFactory())
+    denied = client.get(f"/admin/newsletter/issue/{issue.pk}/preview/email/")
+    assert denied.status_code == 302 and "/admin/login/" in denied["Location"]
