@@ -7,6 +7,7 @@ from django.urls import include, path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .context_processors import api_docs_visible_to
+from .style import favicon, style_guide
 
 admin.site.site_header = "Buttock nerve pain: editors"
 admin.site.site_title = "Editors"
@@ -30,6 +31,8 @@ def docs_for_staff(view):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("style/", style_guide, name="style"),
+    path("favicon.ico", favicon),
     path("", include("me.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api")),
