@@ -311,7 +311,7 @@ class RowChart:
 
 def shorten(text: str, budget: float) -> str:
     """`text` if it fits in `budget` px, else as much of it as fits followed by an
-    ellipsis, ending on a whole word when one ends near the cut; "" if nothing fits."""
+    ellipsis, ending on a whole word when one ends near the cut; "" if too little fits."""
     if text_width(text) <= budget:
         return text
     low, high = 0, len(text)
@@ -326,7 +326,7 @@ def shorten(text: str, budget: float) -> str:
     if space > 0.7 * low:
         cut = cut[:space]
     cut = cut.rstrip(" ,;:.-–—")
-    return cut + "…" if cut else ""
+    return cut + "…" if len(cut) >= 3 else ""  # "W…" says nothing
 
 
 def row_chart(
