@@ -31,6 +31,7 @@ FONT_PX = 13  # the charts' text size, set on the SVG element
 # tier but the first. 240 px is the chart inside its frame on a 320 px phone.
 TIERS = (240, 300, 360, 420, 480, 600, 760, 960)
 GAP = 6  # px kept clear between two labels side by side
+EDGE = 1  # px between a label and the chart's edge: browsers place text to a fraction of a px
 MEASURE_MARGIN = 1.08
 
 # Columns: values above the bars, the day labels under the baseline.
@@ -76,6 +77,11 @@ class Label:
     anchor: Anchor
     classes: str  # the tiers it is shown at ("" when at every width)
     marked: bool = False
+
+    @property
+    def dx(self) -> int:
+        """A shift in px off the edge it is anchored to."""
+        return {"start": EDGE, "middle": 0, "end": -EDGE}[self.anchor]
 
 
 # --- Columns ------------------------------------------------------------------------
@@ -131,17 +137,18 @@ class _Slot:
 
 
 def _place(slot: _Slot, chart_px: float) -> tuple[Anchor, float, float] | None:
-    """Centred under its slot if it fits in the chart, else against the slot's outer
-    edge; with its extent in px. None if it cannot fit at this width."""
+    """Centred on its slot if it fits in the chart, else against the slot's outer edge
+    (EDGE px in); with its extent in px. None if it cannot fit at this width."""
     centre = (slot.left + slot.right) / 2 * chart_px
     start, end = centre - slot.width / 2, centre + slot.width / 2
-    if start >= 0 and end <= chart_px:
+    if start >= EDGE and end <= chart_px - EDGE:
         return "middle", start, end
-    if start < 0:
-        start = slot.left * chart_px
-        return ("start", start, start + slot.width) if start + slot.width <= chart_px else None
-    end = slot.right * chart_px
-    return ("end", end - slot.width, end) if end - slot.width >= 0 else None
+    if start < EDGE:
+        start = slot.left * chart_px + EDGE
+        fits = start + slot.width <= chart_px - EDGE
+        return ("start", start, start + slot.width) if fits else None
+    end = slot.right * chart_px - EDGE
+    return ("end", end - slot.width, end) if end - slot.width >= EDGE else None
 
 
 def _apart(extents: Sequence[tuple[float, float]]) -> bool:
@@ -303,6 +310,7 @@ class RowChart:
     kind: str = "rows"
     bar_px: int = ROW_BAR_PX
     font_px: int = FONT_PX
+    edge_px: int = EDGE
 
     @property
     def flagged(self) -> bool:

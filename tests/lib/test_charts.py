@@ -9,6 +9,7 @@ import pytest
 from lib.charts import (
     BASELINE,
     COLUMN_PLOT,
+    EDGE,
     GAP,
     MIN_BAR_PX,
     TIERS,
@@ -48,7 +49,7 @@ def _shown(labels, tier: int) -> list[Label]:
 
 
 def _extent(label: Label, chart_px: float, bold: bool = False) -> tuple[float, float]:
-    x, width = _pct(label.x) * chart_px, text_width(label.text, bold=bold)
+    x, width = _pct(label.x) * chart_px + label.dx, text_width(label.text, bold=bold)
     return {
         "start": (x, x + width),
         "middle": (x - width / 2, x + width / 2),
@@ -59,7 +60,7 @@ def _extent(label: Label, chart_px: float, bold: bool = False) -> tuple[float, f
 def _assert_fit(labels, chart_px, bold=False):
     extents = [(_extent(label, chart_px, bold or label.marked), label) for label in labels]
     for (start, end), label in extents:
-        assert start >= 0 and end <= chart_px, (label, chart_px)
+        assert start >= EDGE and end <= chart_px - EDGE, (label, chart_px)
     for ((a0, a1), a), ((b0, b1), b) in combinations(extents, 2):
         # Side by side with a gap, or (values) at heights a line apart.
         assert a1 + GAP <= b0 or b1 + GAP <= a0 or abs(a.y - b.y) >= 14, (a, b, chart_px)
@@ -197,8 +198,8 @@ def test_long_row_labels_are_shortened_to_fit_beside_the_value():
         value_px = text_width(f"{row.flag} {row.text}" if row.flag else row.text, bold=True)
         for tier, chart_px in enumerate(TIERS):
             (label,) = _shown(row.labels, tier)  # exactly one version at each width
-            assert label.x == "0" and label.anchor == "start"
-            assert text_width(label.text) + GAP + value_px <= chart_px
+            assert label.x == "0" and label.anchor == "start" and label.dx == EDGE
+            assert EDGE + text_width(label.text) + GAP + value_px + EDGE <= chart_px
             assert row.label.startswith(label.text.rstrip("…"))
     first = chart.rows[0]
     assert _shown(first.labels, 0)[0].text.endswith("…")
