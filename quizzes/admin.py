@@ -5,8 +5,34 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from lib.charts import Row, RowChart, row_chart
+
 from .models import Attempt, Choice, Question, Quiz
-from .selectors import item_statistics
+from .selectors import LOW_DISCRIMINATION, ItemStatistics, item_statistics
+
+
+def facility_chart(stats: list[ItemStatistics]) -> RowChart:
+    """Each question's facility as a bar, those that discriminate poorly flagged. Named by
+    slug: a case's questions often share a prompt ("What is the most likely source...")."""
+    return row_chart(
+        [
+            Row(
+                label=f"{number}. {row.question.slug}",
+                value=row.facility,
+                text="no answers" if row.facility is None else f"{row.facility:g}%",
+                flag="check" if row.low_discrimination else "",
+            )
+            for number, row in enumerate(stats, start=1)
+        ],
+        caption=(
+            "Facility of each question, 0 to 100% (high = easy). Flagged “check”: "
+            f"discrimination below {LOW_DISCRIMINATION}."
+        ),
+        unit="Facility",
+        key_heading="Question",
+        flag_heading="Flag",
+        maximum=100,
+    )
 
 
 class QuestionInline(admin.TabularInline):
@@ -44,12 +70,14 @@ class QuizAdmin(admin.ModelAdmin):
 
     def statistics(self, request: HttpRequest, pk: int) -> TemplateResponse:
         quiz = get_object_or_404(Quiz, pk=pk)
+        stats = item_statistics(quiz)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Item statistics: {quiz.title}",
             "quiz": quiz,
             "opts": self.model._meta,
-            "stats": item_statistics(quiz),
+            "stats": stats,
+            "facility_chart": facility_chart(stats),
             "attempts": quiz.attempts.count(),
         }
         return TemplateResponse(request, "admin/quizzes/statistics.html", context)

@@ -16,6 +16,9 @@ from .access import quizzes_visible_to
 from .models import Answer, Attempt, Choice, Question, Quiz
 from .services import QuestionFeedback
 
+# Below this, strong learners do little better than weak ones on a question: check it.
+LOW_DISCRIMINATION = 0.2
+
 
 @dataclass
 class ItemStatistics:
@@ -25,6 +28,10 @@ class ItemStatistics:
     discrimination: float | None  # corrected item-total correlation, -1 to 1
     top_wrong: Choice | None  # the wrong option chosen most often
     top_wrong_count: int
+
+    @property
+    def low_discrimination(self) -> bool:
+        return self.discrimination is not None and self.discrimination < LOW_DISCRIMINATION
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.types import AuthedHttpRequest
+from lib.charts import Day, column_chart
 from lib.errors import AppError
 from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
 
 from . import scheduler as srs
 from . import selectors, services
-from .charts import bar_chart
 from .models import Card, Rating
 
 
@@ -208,10 +208,10 @@ def bring_back(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
     return redirect("reviews:progress")
 
 
-def _point(day: date, today: date, value: int) -> tuple[str, str, int]:
+def _day(day: date, today: date, value: int) -> Day:
     if day == today:
-        return "Today", "Today", value
-    return f"{day:%a %-d %b}", f"{day:%-d}", value
+        return Day("Today", "Today", value, marked=True)
+    return Day(f"{day:%a %-d %b}", f"{day:%-d}", value)
 
 
 @login_required
@@ -231,8 +231,16 @@ def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpRespons
         request,
         "reviews/progress.html",
         {
-            "forecast_chart": bar_chart([_point(d.day, today, d.count) for d in days]),
-            "recent_chart": bar_chart([_point(day, today, n) for day, n in recent]),
+            "forecast_chart": column_chart(
+                [_day(d.day, today, d.count) for d in days],
+                caption="Cards due today and on each of the next 14 days",
+                unit="Cards due",
+            ),
+            "recent_chart": column_chart(
+                [_day(day, today, n) for day, n in recent],
+                caption="Reviews done on each of the last 14 days",
+                unit="Reviews",
+            ),
             "streak": selectors.streak(per_day, today),
             "retention": selectors.retention_by_module(user),
             "leeches": selectors.leeches(user),

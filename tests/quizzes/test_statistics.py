@@ -1,5 +1,7 @@
 """Item statistics on a small data set whose values were worked out by hand."""
 
+import re
+
 import pytest
 
 from quizzes.models import Question
@@ -18,7 +20,7 @@ def test_pearson_by_hand():
     assert pearson([1], [1]) is None
 
 
-def test_item_statistics_on_four_attempts():
+def _four_attempts():
     quiz = QuizFactory()
     q1 = question_with(quiz, correct=(0,))
     q2 = question_with(quiz, correct=(0,))
@@ -44,7 +46,11 @@ def test_item_statistics_on_four_attempts():
             quiz=quiz,
             answers={q.pk: [c[q.pk][pick].pk] for q, pick in zip((q1, q2, q3), picks, strict=True)},
         )
+    return quiz, (q1, q2, q3), c
 
+
+def test_item_statistics_on_four_attempts():
+    quiz, (q1, q2, q3), c = _four_attempts()
     stats = {s.question.pk: s for s in item_statistics(quiz)}
     # q1 scores [1,1,1,0], rest scores [2,1,0,1]: mean x .75, mean y 1;
     # sxy = .25·1 + .25·0 + .25·-1 + -.75·0 = 0  → r = 0
@@ -90,3 +96,21 @@ def test_statistics_page_in_the_admin(client):
     assert page.status_code == 200
     assert "Discrimination" in page.content.decode()
     assert "Item statistics" in client.get("/admin/quizzes/quiz/").content.decode()
+
+
+def test_statistics_page_charts_facility_and_flags_low_discrimination(client):
+    quiz, (q1, q2, q3), _ = _four_attempts()
+    client.force_login(StaffFactory())
+    page = client.get(f"/admin/quizzes/quiz/{quiz.pk}/statistics/").content.decode()
+    assert "css/charts.css" in page
+    figure = page[page.index('<figure class="plot plot-rows">') : page.index("</figure>")]
+    assert not re.search(r"\sstyle\s*=", figure)
+    # Bars at 75%, 50%, 50% of the track; q1 (r = 0) and q3 (r = -0.3) flagged, q2 not.
+    assert re.findall(r'class="plot-bar"[^>]* width="([\d.]+%)"', figure) == ["75%", "50%", "50%"]
+    assert figure.count('class="plot-row is-flagged"') == 2
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>', figure)
+    assert rows == [
+        (f"1. {q1.slug}", "75%", "check"),
+        (f"2. {q2.slug}", "50%", ""),
+        (f"3. {q3.slug}", "50%", "check"),
+    ]

@@ -348,6 +348,8 @@ def test_progress_page_shows_forecast_streak_retention_and_leeches(client, quiz,
     page = client.get("/review/progress/").content.decode()
     assert "Cards due today and on each of the next 14 days" in page
     assert "<table" in page and '<th scope="row">Today</th>' in page
+    assert "Reviews done on each of the last 14 days" in page and "css/charts.css" in page
+    assert page.count('<svg class="plot-svg"') == 2 and " style=" not in page
     assert "current streak: <strong>1 day</strong>" in page
     assert "67%" in page  # two of three answered right
     assert "Bring back" in page and card.lesson.get_absolute_url() in page
