@@ -96,6 +96,8 @@ class CourseAdmin(PublishingAdmin):
                     "summary",
                     "description_md",
                     "cpd_hours",
+                    "lead_name",
+                    "lead_role",
                     "order",
                 ]
             },
