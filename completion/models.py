@@ -49,6 +49,11 @@ class Certificate(models.Model):
     registration_number = models.CharField(max_length=50)
     course_title = models.CharField(max_length=200)
     cpd_hours = models.DecimalField(max_digits=4, decimal_places=1)
+    # What the course taught and who led it when the certificate was issued, as it prints
+    # them: like the title and hours, a later change to the course leaves them alone.
+    outcomes = models.JSONField(default=list, blank=True)
+    lead_name = models.CharField(max_length=100, blank=True)
+    lead_role = models.CharField(max_length=100, blank=True)
     completed_on = models.DateField(help_text="The learner's local date of completion.")
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
