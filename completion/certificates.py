@@ -10,7 +10,6 @@ and titles are shrunk, then wrapped; the outcomes are set smaller until they fit
 
 import io
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from reportlab.graphics import renderPDF
@@ -45,11 +44,6 @@ def verification_url(certificate: Certificate) -> str:
     return absolute_url("completion:certificate_verify", certificate.code)
 
 
-def hours_text(certificate: Certificate) -> str:
-    hours = f"{Decimal(str(certificate.cpd_hours)).normalize():f}"
-    return f"{hours} CPD hour{'' if hours == '1' else 's'}"
-
-
 def issuer_statement(certificate: Certificate) -> str:
     """Who vouches for the certificate and for what, printed on it under the details it
     names and shown under them on its verification page. Of one length whatever the name
@@ -57,10 +51,19 @@ def issuer_statement(certificate: Certificate) -> str:
     return (
         f"Issued by {ISSUER}, the online training platform that runs this course. It "
         "records that the person named above completed the online continuing professional "
-        f"development course above, of {hours_text(certificate)}, on "
+        f"development course above, of {certificate.hours_label}, on "
         f"{certificate.completed_on:%-d %B %Y}. Anyone can check that it is genuine and "
         "still valid at its verification address or with the QR code."
     )
+
+
+# Said once on the learner's list of certificates, of them all.
+ISSUER_NOTE = (
+    f"Certificates are issued by {ISSUER}, the online training platform that runs the "
+    "courses. Each records that you completed an online continuing professional "
+    "development course, with its CPD hours and learning outcomes, and anyone can check "
+    "that it is genuine and still valid at its verification address or with its QR code."
+)
 
 
 @dataclass
@@ -239,7 +242,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         space_after=2.5 * mm,
     )
     w.text(
-        f"{hours_text(certificate)} · completed {certificate.completed_on:%-d %B %Y}",
+        f"{certificate.hours_label} · completed {certificate.completed_on:%-d %B %Y}",
         font=SANS_SEMIBOLD,
         size=12,
         color=BRAND,

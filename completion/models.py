@@ -4,6 +4,8 @@ These lived in the course app until the apps were put in layers; migration 0001 
 over their tables (renamed, with their rows) rather than copying them.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -77,6 +79,12 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("completion:certificate_verify", args=[self.code])
+
+    @property
+    def hours_label(self) -> str:
+        """ "4 CPD hours", "1.5 CPD hours", "1 CPD hour"."""
+        hours = f"{Decimal(str(self.cpd_hours)).normalize():f}"
+        return f"{hours} CPD hour{'' if hours == '1' else 's'}"
 
     @property
     def status(self) -> str:
