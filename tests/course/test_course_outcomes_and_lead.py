@@ -8,7 +8,7 @@ import pytest
 from course.content_loader import CONTENT_DIR, load_content
 from course.markdown import learning_outcomes
 from course.models import Course
-from tests.factories import CourseFactory
+from tests.factories import CourseFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,14 @@ def test_the_clinician_course_names_its_lead_and_six_outcomes(tmp_path):
     assert course.outcomes[2] == (
         "Screen every patient with buttock pain for red flags, and refer with the right urgency."
     )
+
+
+def test_editors_see_the_lead_and_the_outcomes_a_certificate_will_list(client):
+    client.force_login(StaffFactory())
+    course = CourseFactory(description_md=DESCRIPTION)
+    page = client.get(f"/admin/course/course/{course.pk}/change/").content.decode()
+    assert 'name="lead_name"' in page and 'name="lead_role"' in page
+    assert "<ol><li>Describe the cluneal nerves" in page and "<li>Appraise a claim.</li>" in page
+    bare = CourseFactory()
+    page = client.get(f"/admin/course/course/{bare.pk}/change/").content.decode()
+    assert "None: add a &#x27;## Learning outcomes&#x27; heading" in page
