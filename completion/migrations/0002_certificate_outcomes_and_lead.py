@@ -5,16 +5,13 @@ from django.db.models import OuterRef, Subquery
 
 
 def fill_from_course(apps, schema_editor):
-    """Certificates issued before these were kept print the course's outcomes and lead
-    as they are now, which is what the course said when they were issued."""
+    """Certificates issued before outcomes were kept print the course's outcomes as its
+    description gives them now, which is what it said when they were issued. They keep
+    no lead: none was named then (course 0007 adds the lead, empty until content loads)."""
     Certificate = apps.get_model("completion", "Certificate")
     Course = apps.get_model("course", "Course")
     course = Course.objects.filter(pk=OuterRef("course_id"))
-    Certificate.objects.update(
-        outcomes=Subquery(course.values("outcomes")[:1]),
-        lead_name=Subquery(course.values("lead_name")[:1]),
-        lead_role=Subquery(course.values("lead_role")[:1]),
-    )
+    Certificate.objects.update(outcomes=Subquery(course.values("outcomes")[:1]))
 
 
 class Migration(migrations.Migration):
