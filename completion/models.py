@@ -4,6 +4,8 @@ These lived in the course app until the apps were put in layers; migration 0001 
 over their tables (renamed, with their rows) rather than copying them.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -49,6 +51,11 @@ class Certificate(models.Model):
     registration_number = models.CharField(max_length=50)
     course_title = models.CharField(max_length=200)
     cpd_hours = models.DecimalField(max_digits=4, decimal_places=1)
+    # What the course taught and who led it when the certificate was issued, as it prints
+    # them: like the title and hours, a later change to the course leaves them alone.
+    outcomes = models.JSONField(default=list, blank=True)
+    lead_name = models.CharField(max_length=100, blank=True)
+    lead_role = models.CharField(max_length=100, blank=True)
     completed_on = models.DateField(help_text="The learner's local date of completion.")
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -72,6 +79,12 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("completion:certificate_verify", args=[self.code])
+
+    @property
+    def hours_label(self) -> str:
+        """ "4 CPD hours", "1.5 CPD hours", "1 CPD hour"."""
+        hours = f"{Decimal(str(self.cpd_hours)).normalize():f}"
+        return f"{hours} CPD hour{'' if hours == '1' else 's'}"
 
     @property
     def status(self) -> str:

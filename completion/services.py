@@ -98,6 +98,9 @@ def certificate_issue(
             registration_number=profile.registration_number.strip(),
             course_title=course.title,
             cpd_hours=course.cpd_hours,
+            outcomes=course.outcomes,
+            lead_name=course.lead_name,
+            lead_role=course.lead_role,
             completed_on=local_date(completion.completed_at, user.time_zone),
             issued_at=now,
         )

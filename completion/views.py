@@ -8,7 +8,7 @@ from accounts.types import AuthedHttpRequest
 from course.access import courses_visible_to, is_editor, lessons_visible_to
 from lib.limits import allow, client_ip
 
-from .certificates import certificate_pdf
+from .certificates import ISSUER_NOTE, certificate_pdf, issuer_statement
 from .models import Certificate, CourseCompletion
 from .selectors import completion_status, needs_details
 
@@ -29,10 +29,16 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
             request, "completion/certificate_verify.html", {"throttled": True}, status=429
         )
     certificate = Certificate.objects.filter(code=code).select_related("replaced_by").first()
+    context: dict[str, object] = {"certificate": certificate}
+    if certificate:
+        context |= {
+            "statement": issuer_statement(certificate),
+            "reissued": certificate.issued_at.date() != certificate.completed_on,
+        }
     return render(
         request,
         "completion/certificate_verify.html",
-        {"certificate": certificate},
+        context,
         status=200 if certificate else 404,
     )
 
@@ -48,6 +54,7 @@ def my_certificates(request: AuthedHttpRequest) -> HttpResponse:
             "certificates": certificates,
             "completions": completions,
             "needs_details": request.user.is_clinician and needs_details(request.user),
+            "issuer_note": ISSUER_NOTE,
         },
     )
 

@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
 from accounts.types import AuthedHttpRequest
@@ -95,7 +95,10 @@ class CourseAdmin(PublishingAdmin):
                     "audience",
                     "summary",
                     "description_md",
+                    "certificate_outcomes",
                     "cpd_hours",
+                    "lead_name",
+                    "lead_role",
                     "order",
                 ]
             },
@@ -103,6 +106,17 @@ class CourseAdmin(PublishingAdmin):
         ("Completion rules", {"fields": ["require_all_lessons", "require_quizzes_passed"]}),
         ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
     ]
+    readonly_fields = [*PublishingAdmin.readonly_fields, "certificate_outcomes"]
+
+    @admin.display(description="learning outcomes on certificates")
+    def certificate_outcomes(self, obj: Course) -> str:
+        """What a certificate issued now would list: the numbered list under 'Learning
+        outcomes' in the description, as last saved."""
+        if not obj.outcomes:
+            return "None: add a '## Learning outcomes' heading and a numbered list."
+        return format_html(
+            "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((o,) for o in obj.outcomes))
+        )
 
 
 class LessonInline(admin.TabularInline):

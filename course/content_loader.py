@@ -27,7 +27,7 @@ from lib.content import (
 )
 
 from .figures import FigureError, check_svg
-from .markdown import figure_names
+from .markdown import figure_names, learning_outcomes
 from .models import Course, Lesson, Module, Publishable, Reference
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -51,15 +51,36 @@ def _body(path: Path, body: str) -> str:
 
 def parse_course(path: Path) -> dict:
     meta, body = read_document(path)
-    f = Fields(path, meta, {"slug", "title", "audience", "summary", "cpd_hours", "order"})
-    return {
+    f = Fields(path, meta, {"slug", "title", "audience", "summary", "cpd_hours", "order", "lead"})
+    description = _body(path, body)
+    values: dict[str, Any] = {
         "slug": f.slug(),
         "title": f.text("title", max_length=200),
         "audience": f.choice("audience", set(Course.Audience.values)),
         "summary": f.text("summary", max_length=300),
         "cpd_hours": f.decimal("cpd_hours", "0"),
         "order": f.positive_int("order", 1),
-        "description_md": _body(path, body),
+        "description_md": description,
+        **_lead(f),
+    }
+    # A certificate lists what the course taught; one with hours must say.
+    if values["cpd_hours"] and not learning_outcomes(description):
+        f.fail(
+            "a course with CPD hours needs a '## Learning outcomes' heading "
+            "followed by a numbered list in its description"
+        )
+    return values
+
+
+def _lead(f: Fields) -> dict[str, str]:
+    """The course lead who signs the certificate: a name and a role, or nobody."""
+    lead = f.meta.get("lead")
+    if lead is None:
+        return {"lead_name": "", "lead_role": ""}
+    where = Where(f.path, lead, {"name", "role"}, "'lead': ")
+    return {
+        "lead_name": where.text("name", max_length=100),
+        "lead_role": where.text("role", max_length=100),
     }
 
 

@@ -98,3 +98,44 @@ def render_markdown(source: str, *, figures: list[dict] | None = None) -> str:
             f"<p>{FIGURE_SLOT.format(i)}</p>", _figure_html(i + 1, by_name[name]), 1
         )
     return html
+
+
+OUTCOMES_HEADING = re.compile(r"^#{2,3}\s+learning outcomes\s*#*\s*$", re.IGNORECASE)
+NUMBERED_ITEM = re.compile(r"^(\d+)[.)]\s+(.*)$")
+INLINE_MARKUP = [
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # a link keeps its words
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<!\w)([*_])(.+?)\1(?!\w)"), r"\2"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+]
+
+
+def _plain(text: str) -> str:
+    for pattern, replacement in INLINE_MARKUP:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def learning_outcomes(source: str) -> list[str]:
+    """The numbered list under a course description's "Learning outcomes" heading, as
+    plain text lines: what a certificate says the learner can do. Lines indented under an
+    item continue it; the list ends at a line that is neither, or at the next heading.
+    Empty when there is no such heading or list."""
+    outcomes: list[str] = []
+    in_section = False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if OUTCOMES_HEADING.match(stripped):
+            in_section = True
+            continue
+        if not in_section:
+            continue
+        if stripped.startswith("#"):
+            break
+        if item := NUMBERED_ITEM.match(line):
+            outcomes.append(item.group(2))
+        elif outcomes and stripped and line[:1].isspace():
+            outcomes[-1] += " " + stripped
+        elif outcomes and stripped:
+            break  # the paragraph after the list
+    return [_plain(outcome) for outcome in outcomes]

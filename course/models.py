@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .markdown import render_markdown
+from .markdown import learning_outcomes, render_markdown
 
 
 def live_q(prefix: str = "", now: datetime | None = None) -> Q:
@@ -97,6 +97,13 @@ class Course(Publishable):
     description_html = models.TextField(editable=False, default="")
     markdown_fields = {"description_md": "description_html"}
     cpd_hours = models.DecimalField(max_digits=4, decimal_places=1, default=0)
+    # The numbered list under "Learning outcomes" in the description, kept in step with
+    # it on save: the description stays the one place an editor writes them.
+    outcomes = models.JSONField(default=list, blank=True, editable=False)
+    lead_name = models.CharField(
+        "course lead", max_length=100, blank=True, help_text="Signs the certificate."
+    )
+    lead_role = models.CharField("course lead's role", max_length=100, blank=True)
     # Completion rules, set by an editor.
     require_all_lessons = models.BooleanField(
         default=True, help_text="Completion needs every lesson marked done."
@@ -111,6 +118,12 @@ class Course(Publishable):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.outcomes = learning_outcomes(self.description_md)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "outcomes"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("course:detail", args=[self.slug])

@@ -186,7 +186,7 @@ def test_pdf_has_the_name_code_and_url_and_renders(client, certificate, settings
     assert f"{settings.SITE_URL}/certificates/{certificate.code}/" in text
     assert "6 CPD hours" in text and "Telling buttock nerve pain sources apart" in text
     ARTIFACTS.mkdir(exist_ok=True)
-    image = document[0].render(scale=1.5).to_pil()
+    image = document[0].render(scale=2).to_pil()
     image.save(ARTIFACTS / "certificate.png")
     assert image.width > 1000 and image.convert("L").getextrema() == (0, 255)
 
