@@ -24,7 +24,7 @@ from typing import Literal
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from lib.fonts import BOLD, REGULAR, register_fonts
+from lib.fonts import FALLBACK, FALLBACK_BOLD, register_fonts
 
 FONT_PX = 13  # the charts' text size, set on the SVG element
 # Narrowest chart width of each tier, in px; charts.css has one container query for each
@@ -54,7 +54,7 @@ Anchor = Literal["start", "middle", "end"]
 def text_width(text: str, *, bold: bool = False) -> float:
     """The width in px of `text` at the charts' size, erring wide."""
     register_fonts()
-    return stringWidth(text, BOLD if bold else REGULAR, FONT_PX) * MEASURE_MARGIN
+    return stringWidth(text, FALLBACK_BOLD if bold else FALLBACK, FONT_PX) * MEASURE_MARGIN
 
 
 def _pct(fraction: float) -> str:
