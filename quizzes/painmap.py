@@ -72,8 +72,8 @@ SHAPES: dict[str, Shape] = {
     # Superior cluneal nerves: cross the crest about 7 cm from the midline (x≈270) and
     # supply the upper buttock below it, reaching towards its outer part.
     "upper-buttock": Shape(
-        path="M264,92 C286,80 326,80 352,96 C360,120 358,148 348,172 "
-        "C324,180 296,176 276,166 C268,146 264,120 264,92 Z",
+        path="M266,94 C286,84 316,82 334,92 C344,112 350,140 350,172 "
+        "C326,180 296,176 276,166 C268,146 264,120 266,94 Z",
         anchor=(311, 128),
     ),
     # Middle cluneal nerves: just below the PSIS, through the long posterior sacroiliac
