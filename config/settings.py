@@ -339,8 +339,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp) on every response: pages, admin, API docs. Scripts
 # and style sheets only from our own files, so an injected <script> or <style> does not
-# run. One exception: style *attributes* (style-src-attr), which the pain map's hot spots
-# (positions computed per region), the admin's widgets and the newsletter preview use.
+# run. One exception: style *attributes* (style-src-attr), which the admin's widgets and
+# the newsletter preview use (the pain map no longer does).
 # An attribute cannot run script nor load anything beyond img-src's own origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .models import Choice, Question
-from .painmap import BY_KEY, REGIONS
+from .painmap import BY_KEY, REGIONS, Region
 
 REGION_ORDER = [r.key for r in REGIONS]
 
@@ -29,8 +29,13 @@ class Option:
     checked: bool = False
 
     @property
-    def region(self):
+    def region(self) -> Region | None:
         return BY_KEY.get(self.choice.region)
+
+    @property
+    def chosen(self) -> bool:
+        """The name an answered option goes by (as in services.OptionFeedback)."""
+        return self.checked
 
 
 @dataclass

@@ -6,9 +6,14 @@ lessons each region points to are content: course/content/painmap.yaml, read onc
 and checked (lesson slugs included) by `manage.py load_content`. Where each region is
 drawn stays here, with the diagram.
 
-The diagram shows the right side from behind. Geometry is in the SVG's own units
-(a 320 × 420 viewBox); each region is an ellipse, and its hotspot (the label a learner
-clicks or reaches by keyboard) covers the ellipse's box.
+The diagram shows the lower back, both buttocks and the upper thighs from behind (the
+"back" view, the learner's right on the right of the picture, as a clinician standing
+behind them sees it) and the right hip from the side (the "side" view), drawn at about
+10 units to the centimetre of a real adult. Geometry is in the SVG's own units and lives
+only here: each region is a path on the right side of the back view, drawn mirrored for
+the left, and, where the side of the hip matters, a second path in the side view. Each
+drawn copy is a hotspot: its number sits at the shape's anchor, and a click anywhere
+inside the shape picks the region (templates/quizzes/_map_*.html).
 """
 
 from dataclasses import dataclass
@@ -19,17 +24,95 @@ from course.content_loader import CONTENT_DIR
 from course.models import Lesson
 from lib.content import SLUG, ContentError, LoadReport, Where, read_yaml
 
-VIEW_W, VIEW_H = 320, 420
 PAIN_MAP_FILE = "painmap.yaml"
 
-# Each region's ellipse on the diagram: centre (cx, cy) and radii (rx, ry).
-SHAPES: dict[str, tuple[int, int, int, int]] = {
-    "upper-buttock": (232, 96, 50, 24),
-    "sacroiliac": (180, 152, 20, 36),
-    "sitting-bone": (205, 246, 32, 22),
-    "back-of-thigh": (228, 338, 46, 62),
-    "deep-mid-buttock": (240, 176, 34, 30),
-    "side-of-hip": (290, 196, 20, 42),
+# Both views share one height: the body is drawn down to y=480 and the captions sit
+# below it, so that a caption never overlaps the drawing.
+BACK_W, SIDE_W, VIEW_H = 400, 250, 510
+MIDLINE = BACK_W // 2
+# The left side is the right side mirrored about the midline.
+MIRROR = f"matrix(-1 0 0 1 {BACK_W} 0)"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where a region is drawn: a closed path on the right side of the back view and the
+    point inside it where its number goes; optionally the same in the side view."""
+
+    path: str
+    anchor: tuple[int, int]
+    side_path: str = ""
+    side_anchor: tuple[int, int] = (0, 0)
+    # A deep structure (under gluteus maximus), not a patch of skin: drawn hatched.
+    deep: bool = False
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """One drawn copy of a region: which view, which side, where its number sits, and
+    the transform that draws the shape there."""
+
+    view: str  # "back" or "side"
+    side: str  # "right" or "left"
+    x: int
+    y: int
+    transform: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.view}-{self.side}"
+
+
+# The territories follow the lessons (cluneal-nerves-anatomy, gluteal-and-sciatic-anatomy):
+# the iliac crest peaks near (310, 72), the PSIS dimple is at (248, 130), the sacrum runs
+# from y=112 to its apex at y=214 with the coccyx below, the ischial tuberosity is near
+# (258, 268), the greater trochanter near (362, 232) and the gluteal fold from the cleft
+# at y=296 out to (332, 304).
+SHAPES: dict[str, Shape] = {
+    # Superior cluneal nerves: cross the crest about 7 cm from the midline (x≈270) and
+    # supply the upper buttock below it, reaching towards its outer part.
+    "upper-buttock": Shape(
+        path="M266,94 C286,84 316,82 334,92 C344,112 350,140 350,172 "
+        "C326,180 296,176 276,166 C268,146 264,120 266,94 Z",
+        anchor=(311, 128),
+    ),
+    # Middle cluneal nerves: just below the PSIS, through the long posterior sacroiliac
+    # ligament beside the sacrum, to the medial buttock.
+    "sacroiliac": Shape(
+        path="M232,138 C244,132 258,134 264,142 C266,164 262,190 254,210 "
+        "C246,216 234,214 228,206 C224,184 226,160 232,138 Z",
+        anchor=(246, 174),
+    ),
+    # Inferior cluneal nerves (gluteal branches of the PFCN): the lower buttock over the
+    # ischial tuberosity, above the gluteal fold.
+    "sitting-bone": Shape(
+        path="M214,262 C236,246 270,244 300,252 C318,258 330,274 332,296 "
+        "C300,318 246,318 208,298 C206,284 208,272 214,262 Z",
+        anchor=(262, 286),
+    ),
+    # Posterior femoral cutaneous nerve: the back of the thigh from the fold down.
+    "back-of-thigh": Shape(
+        path="M214,308 C250,324 300,326 336,308 C346,352 348,420 346,480 "
+        "L224,480 C222,420 218,362 214,308 Z",
+        anchor=(282, 396),
+    ),
+    # The sciatic nerve in the deep gluteal space: below piriformis, between the ischial
+    # tuberosity and the greater trochanter. Deep, so hatched, with the nerve drawn.
+    "deep-mid-buttock": Shape(
+        path="M248,184 C282,190 320,206 346,222 C342,242 324,258 306,268 "
+        "C292,264 280,256 272,248 C262,228 252,208 248,184 Z",
+        anchor=(300, 226),
+        deep=True,
+    ),
+    # Around the greater trochanter: outer hip from behind, and in the side view.
+    "side-of-hip": Shape(
+        path="M350,174 C362,186 371,212 373,238 C374,262 370,284 364,300 "
+        "C352,290 344,262 342,238 C340,214 342,190 350,174 Z",
+        anchor=(358, 238),
+        side_path="M98,172 C126,158 158,168 168,196 C174,228 168,264 150,288 "
+        "C128,300 100,290 92,262 C84,232 86,196 98,172 Z",
+        side_anchor=(128, 230),
+    ),
 }
 
 
@@ -38,10 +121,7 @@ class Region:
     key: str
     name: str  # short, for controls
     description: str  # where exactly, in plain words
-    cx: int
-    cy: int
-    rx: int
-    ry: int
+    shape: Shape
     nerves: tuple[str, ...]
     irritants: tuple[str, ...]
     mimics: tuple[str, ...]
@@ -51,14 +131,24 @@ class Region:
     lessons: tuple[tuple[str, str], ...]
 
     @property
-    def box(self) -> dict[str, float]:
-        """The hotspot as percentages of the figure, for CSS positioning."""
-        return {
-            "left": round(100 * (self.cx - self.rx) / VIEW_W, 2),
-            "top": round(100 * (self.cy - self.ry) / VIEW_H, 2),
-            "width": round(100 * 2 * self.rx / VIEW_W, 2),
-            "height": round(100 * 2 * self.ry / VIEW_H, 2),
-        }
+    def back_spots(self) -> tuple[Hotspot, ...]:
+        """The region on both sides of the back view: the learner's right, then left."""
+        x, y = self.shape.anchor
+        return (
+            Hotspot("back", "right", x, y),
+            Hotspot("back", "left", BACK_W - x, y, MIRROR),
+        )
+
+    @property
+    def side_spots(self) -> tuple[Hotspot, ...]:
+        if not self.shape.side_path:
+            return ()
+        x, y = self.shape.side_anchor
+        return (Hotspot("side", "right", x, y),)
+
+    @property
+    def hotspots(self) -> tuple[Hotspot, ...]:
+        return self.back_spots + self.side_spots
 
 
 def _one_line(text: str) -> str:
@@ -91,16 +181,12 @@ def parse_pain_map(path: Path) -> tuple[Region, ...]:
             lists[field] = tuple(_one_line(x) for x in f.text_list(field))
             if not lists[field]:
                 f.fail(f"'{field}' is missing: list at least one line")
-        cx, cy, rx, ry = SHAPES[key]
         regions.append(
             Region(
                 key=key,
                 name=name,
                 description=description,
-                cx=cx,
-                cy=cy,
-                rx=rx,
-                ry=ry,
+                shape=SHAPES[key],
                 warning=_one_line(f.text("warning", required=False)),
                 lessons=_lesson_pairs(f),
                 **lists,
@@ -166,6 +252,8 @@ def check_pain_map(root: Path, report: LoadReport, loaded: dict[str, Any]) -> No
 REGIONS: tuple[Region, ...] = parse_pain_map(CONTENT_DIR / PAIN_MAP_FILE)
 BY_KEY = {region.key: region for region in REGIONS}
 REGION_CHOICES = [(region.key, region.name) for region in REGIONS]
+# The side view is drawn only if a region is shown in it.
+SIDE_VIEW_KEYS = [region.key for region in REGIONS if region.shape.side_path]
 
 
 def regions_for_lesson(course_slug: str, lesson_slug: str) -> list[Region]:

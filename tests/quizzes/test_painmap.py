@@ -64,12 +64,14 @@ def test_the_shipped_pain_map_reads_whole_and_in_order():
     # Warnings that must not wait are where the clinical text put them.
     assert "cauda equina" in BY_KEY["sitting-bone"].warning
     assert BY_KEY["upper-buttock"].warning == ""
-    assert BY_KEY["upper-buttock"].box == {
-        "left": 56.88,
-        "top": 17.14,
-        "width": 31.25,
-        "height": 11.43,
-    }
+    # Drawn on both sides of the back view, mirrored about the midline; only the side of
+    # the hip in the side view too.
+    upper = BY_KEY["upper-buttock"]
+    assert [(s.view, s.side, s.x, s.y) for s in upper.hotspots] == [
+        ("back", "right", 311, 128),
+        ("back", "left", 400 - 311, 128),
+    ]
+    assert [(s.view, s.x, s.y) for s in BY_KEY["side-of-hip"].side_spots] == [("side", 128, 230)]
     keys = {r.key for r in regions_for_lesson("buttock-nerve-pain-self-help", "gluteal-nerves")}
     assert keys == {"deep-mid-buttock", "side-of-hip"}
 
