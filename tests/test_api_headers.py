@@ -16,6 +16,8 @@ def assert_headers(response):
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]  # no inline script, no eval
     assert directives["style-src"] == ["'self'"]
+    # No inline style at all, attributes included: a style attribute in a page is a fault.
+    assert "style-src-attr" not in directives and "'unsafe-inline'" not in csp
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
     policy = response.headers["Permissions-Policy"]
