@@ -315,8 +315,8 @@ REST_FRAMEWORK = {
 # An API token lasts this long from when it was issued; then it is refused (401) and
 # deleted, and the client signs in again. Changing or resetting the password ends it too.
 API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 30)
-# The interactive API docs and the schema they read: anyone's in development, staff only
-# in production.
+# The interactive API docs and the schema they read: anyone's in development; signed-in
+# clinicians and staff only in production.
 API_DOCS_PUBLIC = envbool("API_DOCS_PUBLIC", DEBUG)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Buttock nerve pain training API",
