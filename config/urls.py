@@ -17,7 +17,8 @@ def docs_for_staff(view):
     """The schema and the interactive docs are for signed-in clinicians and staff (the
     same rule as the footer's link to them), or for anyone with API_DOCS_PUBLIC (by
     default, whenever DEBUG is). Signed-out visitors are sent to the site's sign-in (the
-    admin's would turn clinicians away), signed-in patients get 403. Checked per request, so that the setting can change."""
+    admin's would turn clinicians away), signed-in patients get 403. Checked per
+    request, so that the setting can change."""
 
     @wraps(view)
     def gated(request, *args, **kwargs):
