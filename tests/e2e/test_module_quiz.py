@@ -81,7 +81,7 @@ def test_clinician_takes_a_module_quiz(live_server, page, screenshot):
     screenshot("05-quiz-pain-map")
     page.get_by_role("button", name="Submit answers").click()
 
-    expect(page.get_by_role("heading", name="100% — passed")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"You passed “{quiz.title}”: 100%")).to_be_visible()
     for question in questions:
         for choice in question.choices.all():
             expect(page.get_by_text(choice.explanation, exact=True)).to_be_visible()
