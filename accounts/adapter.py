@@ -9,6 +9,31 @@ from outbox.services import email_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's messages, in the site's plain wording.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": "This account is not active. Please contact us if you think "
+        "that is wrong.",
+        "cannot_remove_primary_email": "You cannot remove your main email address. Make "
+        "another address your main one first.",
+        "duplicate_email": "This email address is already on your account.",
+        "email_password_mismatch": "That email address and password do not match an "
+        "account. Please check them and try again.",
+        "email_taken": "An account already uses this email address. Sign in, or reset "
+        "your password if you have forgotten it.",
+        "enter_current_password": "Please type your current password.",
+        "incorrect_password": "That password is not right. Please try again.",
+        "invalid_password_reset": "This password reset link is not valid any more.",
+        "max_email_addresses": "You cannot add more than %d email addresses.",
+        "too_many_login_attempts": "Too many attempts to sign in. Please wait a few "
+        "minutes, then try again.",
+        "unknown_email": "We have no account with this email address.",
+        "unverified_primary_email": "Please confirm your main email address first.",
+        "rate_limited": "Too many requests in a short time. Please wait a few minutes, "
+        "then try again.",
+        "same_as_current": "This is the same as the one you have now.",
+    }
+
     def clean_email(self, email: str) -> str:
         # Mail cannot carry a longer address (RFC 5321), and the column holds 254.
         if len(email) > 254:

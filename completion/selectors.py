@@ -88,6 +88,24 @@ def completion_status(
     )
 
 
+# What a certificate carries from the clinician's details, as the details page names it.
+CERTIFICATE_DETAILS = {
+    "certificate_name": "Name on certificates",
+    "profession": "Profession",
+    "registration_number": "Registration number",
+}
+
+
+def missing_details(user: AnyUser) -> list[str]:
+    """The details a certificate needs that this clinician has not given (one query)."""
+    profile = getattr(user, "clinician_profile", None)
+    return [
+        label
+        for field, label in CERTIFICATE_DETAILS.items()
+        if not (profile and getattr(profile, field).strip())
+    ]
+
+
 def needs_details(user: AnyUser) -> bool:
     return details_missing(getattr(user, "clinician_profile", None))
 

@@ -3,14 +3,17 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from accounts.types import AuthedHttpRequest
 from course.access import courses_visible_to, is_editor, lessons_visible_to
+from course.models import Course
 from lib.limits import allow, client_ip
+from reviews.selectors import due_queue, next_due
 
 from .certificates import ISSUER_NOTE, certificate_pdf, issuer_statement
 from .models import Certificate, CourseCompletion
-from .selectors import completion_status, needs_details
+from .selectors import completion_status, missing_details, needs_details
 
 VERIFY_LIMIT_PER_MINUTE = 30
 
@@ -82,8 +85,25 @@ def course_complete(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         .select_related("module")
         .order_by("module__order", "order")
     )
+    # A certificate is for health professionals who finish the CPD course and have given
+    # the details it carries; say which of those is missing, if one is.
+    offers_certificate = course.audience == Course.Audience.CLINICIAN
+    missing: list[str] = []
+    if offers_certificate and status.certificate is None and request.user.is_clinician:
+        missing = missing_details(request.user)
+    now = timezone.now()
     return render(
         request,
         "completion/complete.html",
-        {"course": course, "status": status, "lessons": lessons},
+        {
+            "course": course,
+            "status": status,
+            "lessons": lessons,
+            "offers_certificate": offers_certificate,
+            "missing_details": missing,
+            # Reviews go on after the course: what is waiting today (reviews due and new
+            # cards), or when the next review falls due.
+            "reviews_due": due_queue(request.user, now).remaining,
+            "next_due": next_due(request.user, now),
+        },
     )

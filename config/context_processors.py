@@ -1,15 +1,17 @@
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.types import AnyUser
 
 
 def api_docs_visible_to(user: AnyUser) -> bool:
-    """The API schema and interactive docs are public only with API_DOCS_PUBLIC (by
-    default, with DEBUG); otherwise they are for staff."""
-    return settings.API_DOCS_PUBLIC or user.is_staff
+    """The API documentation is for those who build on the API: signed-in health
+    professionals and staff. A patient has no use for it, and a footer link to it only
+    puzzles them."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_clinician
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

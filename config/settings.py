@@ -212,6 +212,20 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth's forms with the site's wording (labels, help texts, no placeholders).
+ACCOUNT_FORMS = {
+    name: f"accounts.allauth_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "add_email": "AddEmailForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Buttock nerve pain] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # allauth's defaults throttle login failures, sign-ups, confirmation and reset mails;
@@ -315,8 +329,8 @@ REST_FRAMEWORK = {
 # An API token lasts this long from when it was issued; then it is refused (401) and
 # deleted, and the client signs in again. Changing or resetting the password ends it too.
 API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 30)
-# The interactive API docs and the schema they read: anyone's in development, staff only
-# in production.
+# The interactive API docs and the schema they read: anyone's in development; signed-in
+# clinicians and staff only in production.
 API_DOCS_PUBLIC = envbool("API_DOCS_PUBLIC", DEBUG)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Buttock nerve pain training API",

@@ -1,9 +1,10 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.urls import include, path, reverse
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .context_processors import api_docs_visible_to
@@ -14,16 +15,18 @@ admin.site.site_title = "Editors"
 
 
 def docs_for_staff(view):
-    """The schema and the interactive docs are for staff when API_DOCS_PUBLIC is off (by
-    default, whenever DEBUG is): signed-out visitors are sent to the admin's sign-in,
-    signed-in learners get 403. Checked per request, so that the setting can change."""
+    """The schema and the interactive docs are for signed-in clinicians and staff (the
+    same rule as the footer's link to them), or for anyone with API_DOCS_PUBLIC (by
+    default, whenever DEBUG is). Signed-out visitors are sent to the site's sign-in (the
+    admin's would turn clinicians away), signed-in patients get 403. Checked per
+    request, so that the setting can change."""
 
     @wraps(view)
     def gated(request, *args, **kwargs):
-        if not api_docs_visible_to(request.user):
+        if not (settings.API_DOCS_PUBLIC or api_docs_visible_to(request.user)):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            raise PermissionDenied("The API documentation is for staff.")
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied("The API documentation is for health professionals and staff.")
         return view(request, *args, **kwargs)
 
     return gated

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -132,6 +133,16 @@ def lesson_done(request: HttpRequest, course_slug: str, lesson_slug: str) -> Htt
     if not done:
         messages.info(request, "Marked as not done.")
         return redirect(lesson.get_absolute_url())
-    messages.success(request, f"“{lesson.title}” marked as done.")
+    points = len(lesson.key_points or [])
+    messages.success(
+        request,
+        f"“{lesson.title}” is done."
+        + (
+            f" Its {points} key point{pluralize(points)} now come{pluralize(points, 's,')} back "
+            "in your reviews."
+            if points
+            else ""
+        ),
+    )
     _, following = selectors.course_outline(request.user, lesson.course).neighbours(lesson)
     return redirect(following.get_absolute_url() if following else lesson.course.get_absolute_url())

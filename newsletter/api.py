@@ -10,6 +10,7 @@ from accounts.types import AuthedRequest
 from lib.limits import client_ip
 
 from . import services
+from .models import Subscriber
 
 ANSWER = (
     "If that address can receive the newsletter, an email is on its way with a link "
@@ -62,11 +63,14 @@ class SubscribeView(APIView):
 
 
 class SubscribeMeView(APIView):
-    """A signed-in learner subscribes their own (confirmed) address in one step."""
+    """A signed-in learner subscribes their own address in one step: at once if the
+    account's address is confirmed, otherwise a confirmation email goes out."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={200: AnswerSerializer})
     def post(self, request: AuthedRequest) -> Response:
-        subscriber = services.subscribe_signed_in(user=request.user)
-        return Response({"detail": f"{subscriber.email} is subscribed to the newsletter."})
+        subscriber = services.subscribe_signed_in(user=request.user, source="api")
+        if subscriber.status == Subscriber.Status.ACTIVE:
+            return Response({"detail": f"{subscriber.email} is subscribed to the newsletter."})
+        return Response({"detail": f"We have emailed {subscriber.email} a link to confirm."})

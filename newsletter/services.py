@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import email_verified
 from lib.errors import AppError
 from lib.limits import allow
 from lib.urls import absolute_url
@@ -93,23 +94,50 @@ def subscribe(
         return  # the same address signed up at the same moment: that one goes ahead
 
 
-def subscribe_signed_in(*, user: User, now: datetime | None = None) -> Subscriber:
-    """A signed-in learner with a confirmed address subscribes in one click."""
+def subscribe_signed_in(
+    *,
+    user: User,
+    health_professional: bool | None = None,
+    source: str = "settings",
+    now: datetime | None = None,
+) -> Subscriber:
+    """A signed-in learner subscribes their account's address in one click.
+
+    Double opt-in stays honest: an address the learner has already proven they read
+    (they followed allauth's confirmation link) is confirmed at once; any other gets the
+    usual confirmation email and stays pending until its link is followed. The
+    health-professional choice defaults to the learner's role.
+    """
     now = now or timezone.now()
+    email = user.email.strip().lower()
+    if health_professional is None:
+        health_professional = user.is_clinician
+    if not email_verified(user):
+        subscribe(email=email, health_professional=health_professional, source=source, now=now)
+        return Subscriber.objects.get(email=email)
     subscription = {
         "status": ACTIVE,
-        "is_health_professional": user.is_clinician,
+        "is_health_professional": health_professional,
         "consent_text": CONSENT_TEXT,
         "consent_at": now,
         "confirmed_at": now,
-        "source": "settings",
+        "source": source,
+        "unsubscribed_at": None,
     }
-    subscriber, _ = Subscriber.objects.update_or_create(
-        email=user.email.lower(),
-        defaults={**subscription, "unsubscribed_at": None},
-        create_defaults={**subscription, "created_at": now},
-    )
-    return subscriber
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+            if subscriber is None:
+                return Subscriber.objects.create(email=email, created_at=now, **subscription)
+            if subscriber.status != ACTIVE:  # pending, unsubscribed or bounced before
+                for field, value in subscription.items():
+                    setattr(subscriber, field, value)
+                subscriber.save(update_fields=list(subscription))
+            return subscriber  # already subscribed: the first consent stands
+    except IntegrityError:
+        # A second click at the same moment created the row first (neither could lock a
+        # row that did not exist yet): that subscription stands.
+        return Subscriber.objects.get(email=email)
 
 
 class BadLink(AppError):

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from lib.limits import client_ip
 
 from . import services
 from .forms import PreferencesForm, SignupForm
+from .models import Subscriber
 
 SOURCES = ("footer", "page")  # where a sign-up form stands, as recorded with the consent
 
@@ -81,6 +83,26 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def subscribe_me(request: AuthedHttpRequest) -> HttpResponse:
-    services.subscribe_signed_in(user=request.user)
-    messages.success(request, "You are subscribed to the newsletter.")
+    """The one-click button (page footers, your details): back to where it was pressed."""
+    health_professional = None  # the learner's role decides, unless the form asked
+    if request.POST.get("health_professional_asked"):
+        health_professional = bool(request.POST.get("health_professional"))
+    source = request.POST.get("source")
+    subscriber = services.subscribe_signed_in(
+        user=request.user,
+        health_professional=health_professional,
+        source=source if source in SOURCES else "settings",
+    )
+    if subscriber.status == Subscriber.Status.ACTIVE:
+        messages.success(request, f"You are subscribed to the newsletter at {subscriber.email}.")
+    else:
+        messages.info(
+            request,
+            f"Almost done: we have emailed {subscriber.email} a link to confirm your subscription.",
+        )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("me:details")

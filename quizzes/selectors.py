@@ -143,6 +143,24 @@ def feedback_lessons(user: AnyUser, feedback: Iterable[QuestionFeedback]) -> set
     return set(lessons_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
+@dataclass
+class StudyFirst:
+    lesson: Lesson
+    missed: int  # questions missed that this lesson teaches
+
+
+def study_first(feedback: Iterable[QuestionFeedback], visible: set[int]) -> list[StudyFirst]:
+    """The lessons behind the missed questions, the one behind most misses first (then
+    in the quiz's order); lessons this user may not open are left out. No queries: the
+    feedback carries its lessons."""
+    rows: dict[int, StudyFirst] = {}
+    for item in feedback:
+        lesson = item.question.lesson
+        if item.missed and lesson is not None and lesson.pk in visible:
+            rows.setdefault(lesson.pk, StudyFirst(lesson=lesson, missed=0)).missed += 1
+    return sorted(rows.values(), key=lambda row: -row.missed)  # stable: quiz order kept
+
+
 def quizzes_for_lesson(
     user: AnyUser, lesson: Lesson, *, last_in_module: bool, now: datetime | None = None
 ) -> list[Quiz]:

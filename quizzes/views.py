@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from course.access import LessonAccess, is_editor, lessons_visible_to
+from course.selectors import first_lesson_after_module, lesson_after
 from lib.errors import AppError
 
 from . import services
@@ -13,7 +14,7 @@ from .access import quiz_access, quizzes_visible_to
 from .display import Option, QuestionForm, form_ids, ordered_options, shuffled_options
 from .models import Attempt, Question
 from .painmap import BY_KEY, REGIONS
-from .selectors import feedback_lessons
+from .selectors import feedback_lessons, study_first
 
 
 def _forms(
@@ -97,7 +98,9 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_object_or_404(
-        Attempt.objects.select_related("quiz__course", "quiz__module", "quiz__lesson", "user"),
+        Attempt.objects.select_related(
+            "quiz__course", "quiz__module", "quiz__lesson__module", "user"
+        ),
         pk=pk,
     )
     if not (
@@ -108,6 +111,16 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     feedback = services.attempt_feedback(attempt)
     visible = feedback_lessons(request.user, feedback)
     missed = [f for f in feedback if f.missed]
+    quiz = attempt.quiz
+    # After a pass, the course goes on: the next module (or, after a lesson's
+    # self-check, the next lesson). After a miss, the retake comes first.
+    go_on = None
+    if attempt.passed:
+        go_on = (
+            lesson_after(request.user, quiz.lesson)
+            if quiz.lesson
+            else first_lesson_after_module(request.user, quiz.module)
+        )
     return render(
         request,
         "quizzes/attempt.html",
@@ -117,7 +130,10 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "course": attempt.quiz.course,
             "feedback": feedback,
             "missed": missed,
+            "right": len(feedback) - len(missed),
             "visible_lessons": visible,
+            "study_first": study_first(feedback, visible),
+            "go_on": go_on,
         },
     )
 

@@ -11,7 +11,7 @@ from accounts.models import User
 from course.access import is_editor
 from course.models import Lesson, Module, live_q
 
-from .models import Card, ReviewLog
+from .models import Card, Rating, ReviewLog
 
 
 def visible_cards(user: User, now: datetime | None = None) -> QuerySet[Card]:
@@ -54,6 +54,11 @@ class Queue:
     new_available: int
     new_today: int
     reviewed_today: int
+    remembered_today: int = 0  # of today's reviews, those not rated Again
+
+    @property
+    def forgotten_today(self) -> int:
+        return self.reviewed_today - self.remembered_today
 
     @property
     def remaining(self) -> int:
@@ -80,7 +85,11 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
     """
     now = now or timezone.now()
     today = ReviewLog.objects.filter(user=user, reviewed_at__gte=local_day_start(user, now))
-    done = today.aggregate(done=Count("id"), new=Count("id", filter=Q(was_new=True)))
+    done = today.aggregate(
+        done=Count("id"),
+        new=Count("id", filter=Q(was_new=True)),
+        remembered=Count("id", filter=Q(rating__gt=Rating.AGAIN)),
+    )
     allowance = max(0, user.new_cards_per_day - done["new"])
     due = due_reviews(user, now)
     new = visible_cards(user, now).filter(suspended__in=[False], is_new__in=[True])
@@ -97,6 +106,7 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
         new_available=new_available,
         new_today=done["new"],
         reviewed_today=done["done"],
+        remembered_today=done["remembered"],
     )
 
 
@@ -109,6 +119,28 @@ def next_due(user: User, now: datetime | None = None) -> datetime | None:
         .values_list("due", flat=True)
         .first()
     )
+
+
+@dataclass
+class ComingUp:
+    due: datetime  # the next review's time
+    on_that_day: int  # reviews falling due by the end of that (local) day
+
+
+def coming_up(user: User, now: datetime | None = None) -> ComingUp | None:
+    """When the next reviews fall due, and how many that day brings, once today's queue
+    is empty (two queries)."""
+    now = now or timezone.now()
+    first = next_due(user, now)
+    if first is None:
+        return None
+    day_end = local_day_start(user, first) + timedelta(days=1)
+    count = (
+        visible_cards(user, now)
+        .filter(suspended__in=[False], is_new__in=[False], due__lt=day_end)
+        .count()
+    )
+    return ComingUp(due=first, on_that_day=count)
 
 
 @dataclass

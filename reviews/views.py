@@ -78,7 +78,7 @@ def _session_page(
         "error": error,
     }
     if card is None:
-        context["next_due"] = selectors.next_due(request.user, now)
+        context["coming_up"] = selectors.coming_up(request.user, now)
     elif card.kind == Card.Kind.QUESTION:
         context["form"] = _question_form(card)
     elif request.GET.get("show") == str(card.pk):

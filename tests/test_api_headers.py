@@ -1,11 +1,12 @@
 """Every response carries the Content-Security-Policy and the Permissions-Policy: pages,
 the admin, the API docs and the API itself. The docs are for staff unless
-API_DOCS_PUBLIC (on by default only with DEBUG)."""
+API_DOCS_PUBLIC (on by default only with DEBUG) they are for signed-in clinicians and
+staff, and only they see the footer's link to them."""
 
 import pytest
 
 from newsletter.models import Issue
-from tests.factories import CourseFactory, StaffFactory, UserFactory
+from tests.factories import ClinicianFactory, CourseFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +63,20 @@ def test_the_api_docs_have_both_headers_and_no_inline_script(client, settings):
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/schema/", "/api/docs/?script="])
-def test_the_api_docs_are_for_staff_when_not_public(client, settings, url):
+def test_the_api_docs_are_for_clinicians_and_staff_when_not_public(client, settings, url):
     settings.API_DOCS_PUBLIC = False
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
-    client.force_login(UserFactory())
+    # To the site's sign-in, where clinicians sign in too, and back here after it.
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(
+        "/accounts/login/?next=/api/"
+    )
+    client.force_login(UserFactory())  # a patient
     assert client.get(url).status_code == 403
-    client.force_login(StaffFactory())
-    staff = client.get(url)
-    assert staff.status_code == 200
-    assert_headers(staff)
+    for user in (ClinicianFactory(), StaffFactory()):
+        client.force_login(user)
+        allowed = client.get(url)
+        assert allowed.status_code == 200
+        assert_headers(allowed)
 
 
 def test_an_unknown_api_address_is_a_json_404(api_client, client):
@@ -86,16 +91,19 @@ def test_a_nul_byte_in_an_api_address_is_a_json_400(api_client):
     assert response.status_code == 400 and "character" in response.json()["detail"]
 
 
-def test_the_footer_links_to_the_api_docs_only_for_those_who_may_open_them(client, settings):
-    settings.API_DOCS_PUBLIC = False
-    assert 'href="/api/docs/"' not in client.get("/").content.decode()
-    client.force_login(UserFactory())
-    assert 'href="/api/docs/"' not in client.get("/").content.decode()
-    client.force_login(StaffFactory())
-    assert 'href="/api/docs/"' in client.get("/").content.decode()
-    settings.API_DOCS_PUBLIC = True
-    client.logout()
-    assert 'href="/api/docs/"' in client.get("/").content.decode()
+@pytest.mark.parametrize("public", [False, True])
+def test_the_footer_links_to_the_api_docs_only_for_clinicians_and_staff(client, settings, public):
+    # Even where the docs are public (development), patients and visitors are not
+    # pointed at them: the link is for those who build on the API.
+    settings.API_DOCS_PUBLIC = public
+    link = 'href="/api/docs/"'
+    assert link not in client.get("/").content.decode()  # signed out
+    client.force_login(UserFactory())  # a patient
+    assert link not in client.get("/").content.decode()
+    client.force_login(ClinicianFactory())
+    assert link in client.get("/").content.decode()
+    client.force_login(StaffFactory(role="patient"))
+    assert link in client.get("/").content.decode()
 
 
 def test_the_newsletter_preview_frames_the_email_and_nothing_else_can(client):

@@ -108,8 +108,8 @@ def test_repeated_failed_sign_ins_are_throttled(client):
         for _ in range(6)
     ]
     assert all(page.status_code == 200 for page in pages)
-    assert "Too many failed login attempts" not in pages[0].content.decode()
-    assert "Too many failed login attempts" in pages[-1].content.decode()
+    assert "Too many attempts to sign in" not in pages[0].content.decode()
+    assert "Too many attempts to sign in" in pages[-1].content.decode()
     # Even the right password is refused while the limit holds.
     page = client.post("/accounts/login/", {"login": "sam@example.org", "password": PASSWORD})
     assert "_auth_user_id" not in client.session and page.status_code == 200
@@ -119,9 +119,9 @@ def test_repeated_failed_sign_ins_are_throttled(client):
 @pytest.mark.parametrize(
     "url, title",
     [
-        ("/accounts/signup/", "Sign up"),
+        ("/accounts/signup/", "Create an account"),
         ("/accounts/login/", "Sign in"),
-        ("/accounts/password/reset/", "Reset your password"),
+        ("/accounts/password/reset/", "Forgotten your password?"),
     ],
 )
 def test_account_pages_are_titled_in_plain_sentence_case(client, url, title):
@@ -137,4 +137,4 @@ def test_a_wrong_password_is_announced_first(client):
     page = response.content.decode()
     summary = page.index('class="error-summary" role="alert"')
     assert summary < page.index('name="login"')
-    assert "not correct" in page[summary : page.index('name="login"')]
+    assert "do not match an account" in page[summary : page.index('name="login"')]

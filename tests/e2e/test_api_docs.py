@@ -1,5 +1,5 @@
 """In Chromium, under the Content-Security-Policy: the API docs (Swagger UI) draw every
-operation and the admin signs in, with nothing blocked (the `page` fixture fails a test
+operation and staff sign in to them, with nothing blocked (the `page` fixture fails a test
 on any CSP report in the console)."""
 
 import pytest
@@ -17,14 +17,14 @@ def test_swagger_ui_draws_the_api_under_the_policy(live_server, page, settings):
     expect(page.get_by_text("/api/v1/courses/", exact=True).first).to_be_visible()
 
 
-def test_staff_sign_in_to_the_admin_and_open_the_docs(live_server, page, settings):
+def test_staff_sign_in_and_open_the_docs_and_the_admin(live_server, page, settings):
     settings.API_DOCS_PUBLIC = False
     StaffFactory(email="editor@example.org")
     page.goto(live_server.url + "/api/docs/")
-    # Sent to the admin's sign-in, and back to the docs after it.
+    # Sent to the site's sign-in, and back to the docs after it.
     page.get_by_label("Email").fill("editor@example.org")
     page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("/api/v1/courses/", exact=True).first).to_be_visible()
     page.goto(live_server.url + "/admin/")
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()

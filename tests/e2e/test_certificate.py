@@ -31,7 +31,7 @@ def test_last_lesson_to_verified_certificate(live_server, page, screenshot, sett
     lesson_set_done(user=user, lesson=first)
 
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email:", exact=True).fill("cpd@example.org")
+    page.get_by_label("Email address", exact=True).fill("cpd@example.org")
     page.get_by_label("Password").fill("a-long-test-password")
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -53,9 +53,9 @@ def test_clinician_takes_a_module_quiz(live_server, page, screenshot):
 
     page.set_viewport_size({"width": 1100, "height": 900})
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email:", exact=True).fill("doc@example.org")
+    page.get_by_label("Email address", exact=True).fill("doc@example.org")
     page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.goto(live_server.url + quiz.course.get_absolute_url())
     page.get_by_role("link", name=quiz.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(quiz.title)
@@ -81,7 +81,7 @@ def test_clinician_takes_a_module_quiz(live_server, page, screenshot):
     screenshot("05-quiz-pain-map")
     page.get_by_role("button", name="Submit answers").click()
 
-    expect(page.get_by_role("heading", name="100% — passed")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"You passed “{quiz.title}”: 100%")).to_be_visible()
     for question in questions:
         for choice in question.choices.all():
             expect(page.get_by_text(choice.explanation, exact=True)).to_be_visible()

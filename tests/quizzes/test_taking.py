@@ -173,7 +173,7 @@ def test_page_submission_scores_and_explains_every_option(client, quiz, learner)
     explanations = [c.explanation for x in quiz.questions.all() for c in x.choices.all()]
     assert all(e in page for e in explanations)
     assert "partly right (50%)" in page
-    assert "83.33% — passed" in page
+    assert "You passed “Module quiz”: 83.33%" in page
 
 
 def test_missed_question_links_to_its_lesson(client, quiz, learner):
@@ -183,8 +183,9 @@ def test_missed_question_links_to_its_lesson(client, quiz, learner):
     answers[single.pk] = _ids(single, 0)
     response = client.post(quiz.get_absolute_url(), _form(answers))
     page = client.get(response.url).content.decode()
-    assert "not passed yet" in page
-    assert 'read again: <a href="/courses/' in page and "teaching-lesson" in page
+    assert "Not passed yet" in page and "You did not pass this time" in page
+    study = page[page.index("What to study first") :]
+    assert '<li><a href="/courses/' in study and "teaching-lesson" in study
 
 
 def test_unanswered_questions_are_named_and_choices_kept(client, quiz, learner):
