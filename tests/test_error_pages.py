@@ -21,13 +21,13 @@ def test_a_missing_api_address_still_answers_in_json(client):
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
 
 
-def test_a_form_sent_without_its_csrf_cookie_says_it_has_expired():
+def test_a_form_sent_without_its_csrf_cookie_says_why_it_was_refused():
     response = Client(enforce_csrf_checks=True).post(
         "/accounts/login/", {"login": "a@example.org", "password": "x"}
     )
     assert response.status_code == 403
     html = response.content.decode()
-    assert "<h1>The form has expired</h1>" in html and 'id="main"' in html
+    assert "<h1>The form could not be sent</h1>" in html and 'id="main"' in html
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_a_form_sent_without_its_csrf_cookie_says_it_has_expired():
         ("400.html", "Something in that request was not right"),
         ("403.html", "Not allowed"),
         ("500.html", "Something went wrong on our side"),
-        ("403_csrf.html", "The form has expired"),
+        ("403_csrf.html", "The form could not be sent"),
     ],
 )
 def test_error_pages_render_without_a_request(template, heading):

@@ -109,6 +109,7 @@ class Visit:
     role: str  # visitor, patient, clinician, graduate (finished the CPD course), staff
     go: str | Reach  # an address formatted with the World as `w`, or steps
     status: int = 200  # the answer expected, so that a wrong turn is not checked instead
+    shows: str = ""  # text on the page that says it is the state meant (after a form)
     missing_ok: bool = False  # a page that may not exist yet: checked once it does
 
 
@@ -221,6 +222,7 @@ PAGES: list[Visit] = [
         _fill_and_submit(
             {"^Email": "nobody@example.org", "^Password": "wrong-password"}, "Sign In"
         ),
+        shows="not correct",
     ),
     Visit("sign up", "visitor", "/accounts/signup/"),
     Visit(
@@ -236,6 +238,7 @@ PAGES: list[Visit] = [
             },
             "Sign Up",
         ),
+        shows="same password",
     ),
     Visit(
         "sign up, check your email",
@@ -253,24 +256,44 @@ PAGES: list[Visit] = [
                 "Sign Up",
             ),
         ),
+        shows="Verify Your Email",
     ),
     Visit("password reset", "visitor", "/accounts/password/reset/"),
     Visit(
         "password reset, sent",
         "visitor",
         _fill_and_submit({"^Email": "{w.values[patient_email]}"}, "Reset My Password"),
+        shows="sent you an email",
     ),
-    Visit("password reset, new password", "visitor", _password_reset_link),
+    Visit("password reset, new password", "visitor", _password_reset_link, shows="Change Password"),
     Visit("newsletter sign-up", "visitor", "/newsletter/"),
-    Visit("newsletter sign-up, with errors", "visitor", _click("Subscribe"), status=400),
+    Visit(
+        "newsletter sign-up, with errors",
+        "visitor",
+        _click("Subscribe"),
+        status=400,
+        shows="Please check the form",
+    ),
     Visit("newsletter, check your inbox", "visitor", "/newsletter/check-your-inbox/"),
     Visit("newsletter, confirm", "visitor", "/newsletter/confirm/{w.newsletter_confirm}/"),
-    Visit("newsletter, confirmed", "visitor", _click("Confirm my subscription")),
+    Visit(
+        "newsletter, confirmed",
+        "visitor",
+        _click("Confirm my subscription"),
+        shows="You are subscribed",
+    ),
     Visit("newsletter, a bad link", "visitor", "/newsletter/confirm/not-a-token/", status=400),
     Visit("newsletter, unsubscribe", "visitor", "/newsletter/unsubscribe/{w.newsletter_link}/"),
-    Visit("newsletter, unsubscribed", "visitor", _click("Unsubscribe")),
+    Visit(
+        "newsletter, unsubscribed", "visitor", _click("Unsubscribe"), shows="You are unsubscribed"
+    ),
     Visit("reminders, unsubscribe", "visitor", "/reminders/unsubscribe/{w.reminders_token}/"),
-    Visit("reminders, unsubscribed", "visitor", _click("Stop review reminders")),
+    Visit(
+        "reminders, unsubscribed",
+        "visitor",
+        _click("Stop review reminders"),
+        shows="no more review reminders",
+    ),
     Visit("certificate verification", "visitor", "/certificates/{w.certificate}/"),
     Visit(
         "certificate verification, unknown code",
@@ -291,19 +314,32 @@ PAGES: list[Visit] = [
             _fill_and_submit({"^Email": "{w.values[patient_email]}", "^Password": "x"}, "Sign In"),
         ),
         status=403,
+        shows="could not be sent",
     ),
     # A patient, enrolled in the self-help course, who took its first quiz yesterday.
     Visit("dashboard", "patient", "/"),
     Visit("self-help course, enrolled", "patient", "/courses/{w.patient_course}/"),
     Visit("a lesson", "patient", "{w.locked_lesson}"),
-    Visit("lesson marked done", "patient", _click("Mark as done")),
-    Visit("a lesson done", "patient", "{w.locked_lesson}"),
-    Visit("review, a quiz card", "patient", "/review/"),
-    Visit("review, the answer checked", "patient", _answer_card_right),
-    Visit("review, rated", "patient", _click("Good")),
-    Visit("review, a key point", "patient", _then(_postpone_quiz_cards, _goto("/review/"))),
-    Visit("review, the answer shown", "patient", _click("Show answer")),
-    Visit("review, session finished", "patient", _click("Good")),
+    Visit("lesson marked done", "patient", _click("Mark as done"), shows="marked as done"),
+    Visit("a lesson done", "patient", "{w.locked_lesson}", shows="Mark as not done"),
+    Visit("review, a quiz card", "patient", "/review/", shows="Quiz question"),
+    Visit("review, the answer checked", "patient", _answer_card_right, shows="How hard was it?"),
+    Visit("review, rated", "patient", _click("Good"), shows="Good: back in"),
+    Visit(
+        "review, a key point",
+        "patient",
+        _then(_postpone_quiz_cards, _goto("/review/")),
+        shows="Say or think the answer",
+    ),
+    Visit(
+        "review, the answer shown",
+        "patient",
+        _click("Show answer"),
+        shows="How well did you remember it?",
+    ),
+    Visit(
+        "review, session finished", "patient", _click("Good"), shows="Nothing more to review today"
+    ),
     Visit("review progress", "patient", "/review/progress/"),
     Visit("your details", "patient", "/accounts/details/"),
     Visit("review settings", "patient", "/review/settings/"),
@@ -315,13 +351,24 @@ PAGES: list[Visit] = [
     # A clinician in the CPD course.
     Visit("CPD course, enrolled", "clinician", "/courses/{w.cpd_course}/"),
     Visit("a module quiz", "clinician", "{w.quiz}"),
-    Visit("a module quiz, unanswered", "clinician", _click("Submit answers"), status=400),
+    Visit(
+        "a module quiz, unanswered",
+        "clinician",
+        _click("Submit answers"),
+        status=400,
+        shows="need an answer",
+    ),
     Visit("quiz result with feedback", "clinician", "{w.attempt}"),
     Visit("certificates, none yet", "clinician", "/certificates/"),
     # A clinician who finished the CPD course.
-    Visit("CPD course, completed", "graduate", "/courses/{w.cpd_course}/"),
-    Visit("course complete", "graduate", "/courses/{w.cpd_course}/complete/"),
-    Visit("certificates", "graduate", "/certificates/"),
+    Visit("CPD course, completed", "graduate", "/courses/{w.cpd_course}/", shows="Completed on"),
+    Visit(
+        "course complete",
+        "graduate",
+        "/courses/{w.cpd_course}/complete/",
+        shows="You finished the course",
+    ),
+    Visit("certificates", "graduate", "/certificates/", shows="Download"),
     # Staff.
     Visit("dashboard, staff", "staff", "/"),
     Visit("style guide", "staff", "/style/", missing_ok=True),
@@ -460,6 +507,9 @@ def test_every_page_passes_axe_and_fits_a_phone(live_server, browser, session_co
                     f"{visit.name}: reached {page.url} with status {status}, "
                     f"not the page (status {visit.status})"
                 )
+                continue
+            if visit.shows and not page.get_by_text(visit.shows).first.is_visible():
+                problems.append(f"{visit.name}: {visit.shows!r} is not on {page.url}")
                 continue
             failures += _check(page, visit.name, problems)
     finally:
