@@ -1,6 +1,6 @@
 """Every page a person can reach passes axe-core's WCAG 2.1 A/AA and best-practice rules
-on a phone (390 px) and a desktop (1280 px), in light and dark, and nothing on it scrolls
-sideways at 320 px. One run reports every failure at once.
+on a phone (390 px) and a desktop (1280 px), and its colour rules again in the dark
+scheme; and nothing on it scrolls sideways at 320 px. One run reports every failure.
 
 To check a new page, add a `Visit` to PAGES: a name, whose browser it opens in, and an
 address (formatted with the `World` the test builds) or the steps that reach it.
