@@ -2,6 +2,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -60,3 +62,19 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def session_cookie(live_server):
+    """A browser cookie that signs `user` in to the live server, without the sign-in form."""
+
+    def cookie(user) -> dict:
+        client = Client()
+        client.force_login(user)
+        return {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_server.url,
+        }
+
+    return cookie

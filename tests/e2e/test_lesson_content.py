@@ -2,8 +2,6 @@
 print, in Chromium."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from course.content_loader import load_content
@@ -52,13 +50,15 @@ def test_free_lesson_shows_its_diagram_red_flags_and_sources(live_server, page, 
     expect(page.locator(".sidebar")).to_be_hidden()
 
 
-def test_every_lesson_diagram_and_the_course_reference_list(live_server, page, screenshot):
+def test_every_lesson_diagram_and_the_course_reference_list(
+    live_server, page, screenshot, session_cookie
+):
     assert load_content().ok
     course = Course.objects.get(audience="clinician")
     user = ClinicianFactory()
     for enrolled in Course.objects.all():
         EnrollmentFactory(user=user, course=enrolled)
-    page.context.add_cookies([_session_cookie(live_server, user)])
+    page.context.add_cookies([session_cookie(user)])
     # Every lesson with a diagram, in both courses (patient lessons reuse clinician ones).
     for lesson in Lesson.objects.exclude(figures=[]).select_related("course"):
         page.goto(live_server.url + lesson.get_absolute_url())
@@ -71,13 +71,3 @@ def test_every_lesson_diagram_and_the_course_reference_list(live_server, page, s
     expect(page.get_by_text("Kuniya H, Aota Y", exact=False)).to_be_visible()
     _no_sideways_scroll(page)
     screenshot("course-references-390")
-
-
-def _session_cookie(live_server, user) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }
