@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from completion.models import Certificate
 from course.services import enrollment_create, lesson_set_done
+from tests.e2e.nav import expect_signed_in
 from tests.factories import ClinicianFactory, CourseFactory, LessonFactory, ModuleFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,7 +35,7 @@ def test_last_lesson_to_verified_certificate(live_server, page, screenshot, sett
     page.get_by_label("Email address", exact=True).fill("cpd@example.org")
     page.get_by_label("Password").fill("a-long-test-password")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect_signed_in(page)
     page.goto(live_server.url + "/courses/cpd/last/")
     page.get_by_role("button", name="Mark as done").click()
     expect(page.get_by_text("Completed on")).to_be_visible()

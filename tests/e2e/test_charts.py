@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from quizzes.services import attempt_submit
 from reviews.models import Card, ReviewLog
+from tests.e2e.nav import expect_signed_in
 from tests.factories import (
     EnrollmentFactory,
     LessonFactory,
@@ -69,10 +70,10 @@ def _check(page, url, charts, widths=WIDTHS):
 
 def _sign_in(page, base, email):
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Email:", exact=True).fill(email)
+    page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label("Password").fill("a-long-test-password")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect_signed_in(page)
 
 
 def test_progress_charts_fit_from_phone_to_desktop(live_server, page, screenshot):

@@ -32,7 +32,7 @@ def test_a_region_is_picked_on_either_side_by_mouse_and_by_keyboard(live_server,
     user = ClinicianFactory(email="map@example.org")
     EnrollmentFactory(user=user, course=quiz.course)
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email:", exact=True).fill("map@example.org")
+    page.get_by_label("Email address", exact=True).fill("map@example.org")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Sign In").click()
     page.goto(live_server.url + quiz.get_absolute_url())

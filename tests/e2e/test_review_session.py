@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from quizzes.services import attempt_submit
 from reviews.models import Card, ReviewLog
 from reviews.services import cards_from_lesson
+from tests.e2e.nav import expect_signed_in
 from tests.factories import (
     EnrollmentFactory,
     LessonFactory,
@@ -42,7 +43,7 @@ def test_review_session_by_keyboard(live_server, page, screenshot):
     page.get_by_label("Email address", exact=True).fill("rev@example.org")
     page.get_by_label("Password").fill("a-long-test-password")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect_signed_in(page)
     page.goto(live_server.url + "/review/")
 
     # First the review that is due (the quiz question missed yesterday).

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from course.content_loader import load_content
 from course.models import Enrollment, LessonProgress
+from tests.e2e.nav import expect_signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ def test_visitor_to_progress(live_server, page, screenshot):
     link = re.search(r"(https?://\S+/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
     page.goto(link)
     page.get_by_role("button", name="Confirm my address").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect_signed_in(page)
 
     page.goto(live_server.url + "/courses/buttock-nerve-pain-self-help/")
     page.get_by_role("button", name="Enrol in this course").click()
