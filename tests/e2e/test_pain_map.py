@@ -108,3 +108,32 @@ def test_the_locator_shapes_are_links_on_either_side(live_server, page):
     link.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + f"/pain-map/?region={REGIONS[4].key}#region-info")
+
+
+def test_without_javascript_a_click_on_the_left_side_answers_the_question(
+    live_server, browser, session_cookie
+):
+    """The drawing needs no script: a click on a region of the left side picks it, the
+    quiz is sent, and the result shows the chosen and the correct regions in words."""
+    quiz = QuizFactory(title="Where is it?", pass_mark=50)
+    question_with(quiz, kind="pain_map", correct=(0,), regions=KEYS, slug="map")
+    user = ClinicianFactory(email="nojs@example.org")
+    EnrollmentFactory(user=user, course=quiz.course)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    context.add_cookies([session_cookie(user)])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(live_server.url + quiz.get_absolute_url())
+        back = page.locator(".pm-back")
+        back.scroll_into_view_if_needed()
+        sacroiliac = BY_KEY["sacroiliac"]
+        left = next(s for s in sacroiliac.back_spots if s.side == "left")
+        _click(page, back, left.x, left.y, BACK_W)
+        expect(page.get_by_role("radio", name=sacroiliac.name, exact=True)).to_be_checked()
+        page.get_by_role("button", name="Submit answers").click()
+        result = page.locator("figure.pm-result")
+        expect(result).to_contain_text(f"Correct answer: {REGIONS[0].name}")
+        expect(result).to_contain_text(f"Your answer: {sacroiliac.name}")
+    finally:
+        context.close()
