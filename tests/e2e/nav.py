@@ -1,5 +1,6 @@
 """The main navigation as a person uses it: on a phone it is folded into the Menu."""
 
+import contextlib
 import time
 
 from playwright.sync_api import Error, Page, expect
@@ -23,12 +24,8 @@ def expect_signed_in(page: Page, within: float = 15) -> None:
     while time.monotonic() < deadline:
         if sign_out.is_visible():
             return
-        try:
+        with contextlib.suppress(Error, AssertionError):  # the page changed under us
             open_menu(page)
-        except (Error, AssertionError):
-            pass  # the page changed under us: look again
-        try:
+        with contextlib.suppress(Error):
             sign_out.wait_for(state="visible", timeout=500)
-        except Error:
-            pass
     expect(sign_out).to_be_visible()
