@@ -148,31 +148,36 @@ def _reading_order(lessons: QuerySet[Lesson]) -> QuerySet[Lesson]:
     return lessons.select_related("module").order_by("module__order", "module__pk", "order", "pk")
 
 
+def _after(module: Module, lesson: Lesson | None = None) -> Q:
+    """Lessons after `module` in reading order (after `lesson` too, when given, within
+    its module)."""
+    later = Q(module__order__gt=module.order) | Q(
+        module__order=module.order, module__pk__gt=module.pk
+    )
+    if lesson is not None:
+        later |= Q(module_id=module.pk, order__gt=lesson.order) | Q(
+            module_id=module.pk, order=lesson.order, pk__gt=lesson.pk
+        )
+    return later
+
+
 def first_lesson_after_module(
     user: AnyUser, module: Module, now: datetime | None = None
 ) -> Lesson | None:
     """Where the course goes on after a module: the first lesson of the next module this
     user may see (one query)."""
-    later = Q(module__order__gt=module.order) | Q(
-        module__order=module.order, module__pk__gt=module.pk
-    )
     return _reading_order(
-        lessons_visible_to(user, now).filter(later, course_id=module.course_id)
+        lessons_visible_to(user, now).filter(_after(module), course_id=module.course_id)
     ).first()
 
 
 def lesson_after(user: AnyUser, lesson: Lesson, now: datetime | None = None) -> Lesson | None:
     """The next lesson in reading order that this user may see, in any module (one
     query)."""
-    module = lesson.module
-    later = (
-        Q(module__order__gt=module.order)
-        | Q(module__order=module.order, module__pk__gt=module.pk)
-        | Q(module_id=module.pk, order__gt=lesson.order)
-        | Q(module_id=module.pk, order=lesson.order, pk__gt=lesson.pk)
-    )
     return _reading_order(
-        lessons_visible_to(user, now).filter(later, course_id=lesson.course_id)
+        lessons_visible_to(user, now).filter(
+            _after(lesson.module, lesson), course_id=lesson.course_id
+        )
     ).first()
 
 
