@@ -1,6 +1,8 @@
 """API v1 for completion and certificates: where a learner stands, their certificates,
 and public verification by code."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,9 +16,22 @@ from rest_framework.views import APIView
 
 from accounts.types import AuthedRequest
 from course.access import courses_visible_to
+from course.models import Course
+from lib.errors import AppError, ErrorKind
 
-from .models import Certificate
-from .selectors import completion_status
+from .models import Certificate, CourseCompletion, Evaluation, Rating
+from .selectors import REFLECTION_MIN_WORDS, completion_status, requirements_for
+from .services import CpdFeedback, cpd_feedback_save
+
+
+class RequirementSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="completed, health_professional, certificate_name, profession, "
+        "registration_number, reflection or evaluation."
+    )
+    label = serializers.CharField()  # type: ignore[assignment]
+    met = serializers.BooleanField()
+    url = serializers.CharField(help_text="The page where the learner meets it.")
 
 
 class CompletionSerializer(serializers.Serializer):
@@ -29,6 +44,12 @@ class CompletionSerializer(serializers.Serializer):
         source="completion.completed_at", allow_null=True, default=None
     )
     certificate = serializers.CharField(source="certificate.code", allow_null=True, default=None)
+    certificate_requirements = RequirementSerializer(
+        many=True,
+        read_only=True,
+        help_text="What a CPD certificate needs, each met or not; empty for a course "
+        "without one. The certificate is issued when every one is met.",
+    )
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -82,7 +103,128 @@ class CompletionView(APIView):
     def get(self, request: AuthedRequest, slug: str) -> Response:
         """Where the signed-in learner stands against the course's completion rules."""
         course = get_object_or_404(courses_visible_to(request.user), slug=slug)
-        return Response(CompletionSerializer(completion_status(request.user, course)).data)
+        data = CompletionSerializer(completion_status(request.user, course)).data
+        data["certificate_requirements"] = RequirementSerializer(
+            requirements_for(request.user, course), many=True
+        ).data
+        return Response(data)
+
+
+class ReflectionSerializer(serializers.Serializer):
+    change = serializers.CharField(
+        max_length=3000,
+        help_text=f"What you will change in practice: at least {REFLECTION_MIN_WORDS} words.",
+    )
+    learned = serializers.CharField(
+        max_length=3000, required=False, allow_blank=True, default="", help_text="Optional."
+    )
+
+
+def _rating(name: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Rating.choices,
+        help_text=f"“{Evaluation.STATEMENTS[name]}” 1 strongly disagree to 5 strongly agree.",
+    )
+
+
+class EvaluationSerializer(serializers.Serializer):
+    outcomes_met = _rating("outcomes_met")
+    relevant = _rating("relevant")
+    cases_realistic = _rating("cases_realistic")
+    evidence_clear = _rating("evidence_clear")
+    unbiased = _rating("unbiased")
+    comment = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
+
+
+class CpdFeedbackSerializer(serializers.Serializer):
+    reflection = ReflectionSerializer()
+    evaluation = EvaluationSerializer()
+
+
+class CpdFeedbackResultSerializer(CpdFeedbackSerializer):
+    certificate = serializers.CharField(
+        allow_null=True, help_text="The certificate's code once it is issued."
+    )
+
+
+class CpdFeedbackView(APIView):
+    """The reflection and evaluation a CPD certificate asks for, after the course. PUT
+    saves both (a second PUT replaces them) and issues the certificate when nothing else
+    is missing."""
+
+    permission_classes = [IsAuthenticated]
+
+    def _completion(self, request: AuthedRequest, slug: str) -> CourseCompletion:
+        course = get_object_or_404(
+            courses_visible_to(request.user), slug=slug, audience=Course.Audience.CLINICIAN
+        )
+        completion = (
+            CourseCompletion.objects.filter(user=request.user, course=course)
+            .select_related("reflection", "evaluation")
+            .first()
+        )
+        if completion is None:
+            raise AppError(
+                "The reflection and evaluation open when you finish the course.",
+                ErrorKind.NOT_ALLOWED,
+            )
+        return completion
+
+    @staticmethod
+    def _answer(completion: CourseCompletion) -> dict[str, Any]:
+        reflection = getattr(completion, "reflection", None)
+        evaluation = getattr(completion, "evaluation", None)
+        certificate = (
+            completion.certificates.filter(replaced_by__isnull=True).order_by("-issued_at").first()
+        )
+        return {
+            "reflection": {"change": reflection.change, "learned": reflection.learned}
+            if reflection
+            else None,
+            "evaluation": {
+                **{name: getattr(evaluation, name) for name in Evaluation.STATEMENTS},
+                "comment": evaluation.comment,
+            }
+            if evaluation
+            else None,
+            "certificate": certificate.code if certificate else None,
+        }
+
+    @extend_schema(
+        responses={
+            200: CpdFeedbackResultSerializer,
+            403: OpenApiResponse(description="The course is not completed yet."),
+        }
+    )
+    def get(self, request: AuthedRequest, slug: str) -> Response:
+        """What the learner wrote (null before they write it), and the certificate."""
+        return Response(self._answer(self._completion(request, slug)))
+
+    @extend_schema(
+        request=CpdFeedbackSerializer,
+        responses={
+            200: CpdFeedbackResultSerializer,
+            400: OpenApiResponse(description="A field is missing, too short or out of range."),
+            403: OpenApiResponse(description="The course is not completed yet."),
+        },
+    )
+    def put(self, request: AuthedRequest, slug: str) -> Response:
+        completion = self._completion(request, slug)
+        serializer = CpdFeedbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        evaluation = dict(data["evaluation"])
+        feedback = CpdFeedback(
+            change=data["reflection"]["change"],
+            learned=data["reflection"].get("learned", ""),
+            ratings={name: int(evaluation[name]) for name in Evaluation.STATEMENTS},
+            comment=evaluation.get("comment", ""),
+        )
+        cpd_feedback_save(completion=completion, feedback=feedback)
+        completion = CourseCompletion.objects.select_related("reflection", "evaluation").get(
+            pk=completion.pk
+        )
+        return Response(self._answer(completion))
 
 
 class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

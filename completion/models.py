@@ -93,3 +93,75 @@ class Certificate(models.Model):
         if self.revoked_at:
             return "revoked"
         return "valid"
+
+
+class Rating(models.IntegerChoices):
+    STRONGLY_DISAGREE = 1, "Strongly disagree"
+    DISAGREE = 2, "Disagree"
+    NEITHER = 3, "Neither agree nor disagree"
+    AGREE = 4, "Agree"
+    STRONGLY_AGREE = 5, "Strongly agree"
+
+
+# An evaluation's rating fields → the statement each rates, in the order the form asks.
+EVALUATION_STATEMENTS = {
+    "outcomes_met": "The course met its learning outcomes.",
+    "relevant": "The course is relevant to my practice.",
+    "cases_realistic": "The cases were realistic and at the right level.",
+    "evidence_clear": "The course was clear about how strong the evidence is.",
+    "unbiased": "The course was balanced and free of commercial bias.",
+}
+
+
+class Reflection(models.Model):
+    """What a clinician who completed the course will change in practice, in their own
+    words: CPD schemes ask for it, and it prints on their CPD record."""
+
+    completion = models.OneToOneField(
+        CourseCompletion, on_delete=models.CASCADE, related_name="reflection"
+    )
+    learned = models.TextField(
+        "what was new to you",
+        blank=True,
+        max_length=3000,
+        help_text="Optional: what you learned, or now see differently.",
+    )
+    change = models.TextField("what you will change in practice", max_length=3000)
+    written_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Reflection on {self.completion}"
+
+
+class Evaluation(models.Model):
+    """The learner's evaluation of the course: ratings editors read in aggregate, and a
+    comment."""
+
+    STATEMENTS = EVALUATION_STATEMENTS
+
+    completion = models.OneToOneField(
+        CourseCompletion, on_delete=models.CASCADE, related_name="evaluation"
+    )
+    outcomes_met = models.PositiveSmallIntegerField(choices=Rating.choices)
+    relevant = models.PositiveSmallIntegerField(choices=Rating.choices)
+    cases_realistic = models.PositiveSmallIntegerField(choices=Rating.choices)
+    evidence_clear = models.PositiveSmallIntegerField(choices=Rating.choices)
+    unbiased = models.PositiveSmallIntegerField(choices=Rating.choices)
+    comment = models.TextField(blank=True, max_length=3000)
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    **{f"{name}__gte": 1 for name in EVALUATION_STATEMENTS},
+                    **{f"{name}__lte": 5 for name in EVALUATION_STATEMENTS},
+                ),
+                name="evaluation_ratings_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.completion}"

@@ -6,13 +6,14 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from course.engagement import READING_SHARE
 from course.hooks import course_page
 from course.models import Course
 from course.signals import lesson_done
 from quizzes.models import Attempt
 from quizzes.signals import attempt_submitted
 
-from .selectors import completion_status
+from .selectors import completion_status, requirements_for
 from .services import completion_check
 
 
@@ -30,4 +31,11 @@ def quiz_submitted(*, attempt: Attempt, **kwargs: Any) -> None:
 
 @course_page.register
 def course_completion(*, user: Any, course: Course) -> dict[str, Any]:
-    return {"completion": completion_status(user, course) if user.is_authenticated else None}
+    rules = {"reading_share_percent": round(100 * READING_SHARE)}
+    if not user.is_authenticated:
+        return {"completion": None, "certificate_unmet": [], **rules}
+    status = completion_status(user, course)
+    unmet = []
+    if status.completion is not None and status.certificate is None:
+        unmet = [r for r in requirements_for(user, course) if not r.met]
+    return {"completion": status, "certificate_unmet": unmet, **rules}

@@ -8,6 +8,7 @@ lock of the completion row (see `certificate_issue`).
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.mail import EmailMultiAlternatives
@@ -18,14 +19,20 @@ from django.utils import timezone
 from accounts.models import ClinicianProfile, User
 from accounts.types import AnyUser
 from course.models import Course
+from lib.errors import AppError
 from lib.timezones import local_date
 from lib.urls import absolute_url
 from outbox import emails
 from outbox.services import email_record
 
 from .certificates import certificate_pdf, verification_url
-from .models import Certificate, CourseCompletion
-from .selectors import completion_status, details_missing
+from .models import Certificate, CourseCompletion, Evaluation, Rating, Reflection
+from .selectors import (
+    REFLECTION_MIN_WORDS,
+    CertificateFacts,
+    certificate_requirements,
+    completion_status,
+)
 
 
 def completion_check(
@@ -51,9 +58,10 @@ def completion_check(
 def certificate_issue(
     *, completion: CourseCompletion, now: datetime, replacing: Certificate | None = None
 ) -> Certificate | None:
-    """Issue the CPD certificate of a clinician's completion and email it. Nothing if
-    the course gives no CPD hours, the learner is not a health professional, or their
-    certificate details are missing (they are asked for them, then it is issued).
+    """Issue the CPD certificate of a clinician's completion and email it. Nothing
+    unless every one of `certificate_requirements` is met: a CPD course, a health
+    professional, the details a certificate carries, a reflection and an evaluation
+    (the learner is asked for what is missing, and it is issued when it is given).
 
     Racing requests issue one certificate: a double click on Save, two saves through the
     API, a reissue clicked twice. Each locks the completion row and decides under the
@@ -74,13 +82,18 @@ def certificate_issue(
         # that a save of details racing a completion either comes before this (and is on
         # the certificate) or after it commits (and then issues it itself).
         profile = ClinicianProfile.objects.select_for_update().filter(user=user).first()
-        if (
-            course.audience != Course.Audience.CLINICIAN
-            or not user.is_clinician
-            or details_missing(profile)
-        ):
+        facts = CertificateFacts(
+            course=course,
+            is_clinician=user.is_clinician,
+            completed=True,
+            profile=profile,
+            has_reflection=Reflection.objects.filter(completion=completion).exists(),
+            has_evaluation=Evaluation.objects.filter(completion=completion).exists(),
+        )
+        requirements = certificate_requirements(facts)
+        if not requirements or not all(r.met for r in requirements):
             return None
-        assert profile is not None  # details_missing(None) is True
+        assert profile is not None  # a requirement names each detail the profile holds
         if replacing is None:
             if completion.certificates.exists():
                 return None  # issued already, perhaps by the request we waited for
@@ -108,6 +121,87 @@ def certificate_issue(
             Certificate.objects.filter(pk=replacing.pk).update(replaced_by=certificate)
         email_record(certificate_message(certificate))
     return certificate
+
+
+@dataclass(frozen=True)
+class CpdFeedback:
+    """A clinician's reflection on the course and their evaluation of it."""
+
+    change: str  # what they will change in practice
+    learned: str  # what was new to them (may be empty)
+    ratings: dict[str, int]  # Evaluation.STATEMENTS field → 1 to 5
+    comment: str
+
+
+def cpd_feedback_save(
+    *, completion: CourseCompletion, feedback: CpdFeedback, now: datetime | None = None
+) -> Certificate | None:
+    """Save the reflection and the evaluation of a completion (a second save replaces
+    the first), then issue the certificate if nothing else is missing. One row of each
+    per completion, held by the database: a double submit writes them once.
+
+    Raises AppError (INVALID) for a reflection too short to be one or a rating out of
+    range; nothing is saved then.
+    """
+    problems = cpd_feedback_problems(feedback)
+    if problems:
+        raise AppError(" ".join(problems.values()), extra={"fields": problems})
+    now = now or timezone.now()
+    with transaction.atomic():
+        Reflection.objects.bulk_create(
+            [
+                Reflection(
+                    completion=completion,
+                    change=feedback.change.strip(),
+                    learned=feedback.learned.strip(),
+                    written_at=now,
+                    updated_at=now,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["completion"],
+            update_fields=["change", "learned", "updated_at"],
+        )
+        Evaluation.objects.bulk_create(
+            [
+                Evaluation(
+                    completion=completion,
+                    comment=feedback.comment.strip(),
+                    submitted_at=now,
+                    updated_at=now,
+                    **feedback.ratings,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["completion"],
+            update_fields=[*Evaluation.STATEMENTS, "comment", "updated_at"],
+        )
+    return certificate_issue(completion=completion, now=now)
+
+
+def cpd_feedback_problems(feedback: CpdFeedback) -> dict[str, str]:
+    """What is wrong with a reflection and evaluation, by field: the one check for the
+    page and the API."""
+    problems = {}
+    words = len(feedback.change.split())
+    if words < REFLECTION_MIN_WORDS:
+        problems["change"] = (
+            f"Write at least {REFLECTION_MIN_WORDS} words on what you will change in practice "
+            f"(you have {words})."
+        )
+    for field, statement in Evaluation.STATEMENTS.items():
+        value = feedback.ratings.get(field)
+        if value not in Rating.values:
+            problems[field] = (
+                f"Rate “{statement}” from 1 (strongly disagree) to 5 (strongly agree)."
+            )
+    if unknown := set(feedback.ratings) - set(Evaluation.STATEMENTS):
+        problems["ratings"] = f"Unknown rating: {', '.join(sorted(unknown))}."
+    texts = {"change": feedback.change, "learned": feedback.learned, "comment": feedback.comment}
+    for field, text in texts.items():
+        if len(text) > 3000:
+            problems[field] = "Keep this to 3000 characters."
+    return problems
 
 
 def certificates_issue_pending(*, user: User, now: datetime | None = None) -> list[Certificate]:

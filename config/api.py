@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ObtainToken
-from completion.api import CertificateViewSet, CompletionView, VerifyView
+from completion.api import CertificateViewSet, CompletionView, CpdFeedbackView, VerifyView
 from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, ProgressViewSet
 from me.api import DeleteView, ExportView, MeView, PauseRemindersView
 from newsletter.api import SubscribeMeView, SubscribeView
@@ -29,6 +29,7 @@ urlpatterns = [
     path("newsletter/subscribe-me/", SubscribeMeView.as_view(), name="api-newsletter-me"),
     path("newsletter/subscribe/", SubscribeView.as_view(), name="api-newsletter-subscribe"),
     path("courses/<slug:slug>/completion/", CompletionView.as_view(), name="api-completion"),
+    path("courses/<slug:slug>/cpd-feedback/", CpdFeedbackView.as_view(), name="api-cpd-feedback"),
     path("certificates/verify/<slug:code>/", VerifyView.as_view(), name="api-verify"),
     path("reviews/due/", DueView.as_view(), name="api-reviews-due"),
     path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),

@@ -5,6 +5,8 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
+from completion.models import Evaluation, Reflection
+from completion.services import CpdFeedback, cpd_feedback_save
 from course.models import Course, Enrollment, Lesson, Module, Publishable
 from reviews.models import Card
 
@@ -164,4 +166,32 @@ def reviewed_key_point_card(user, lesson, *, due, last_review):
         difficulty=5.0,
         due=due,
         last_review=last_review,
+    )
+
+
+# A reflection and evaluation a CPD certificate accepts.
+CPD_FEEDBACK = CpdFeedback(
+    change="I will press on the iliac crest about seven centimetres from the midline in "
+    "every patient with upper buttock pain before blaming the lumbar spine.",
+    learned="Cluneal nerves can mimic lumbar pain.",
+    ratings=dict.fromkeys(Evaluation.STATEMENTS, 4),
+    comment="",
+)
+
+
+def reflect_and_evaluate(completion, now=None):
+    """Give a completion the reflection and evaluation its certificate needs, and issue
+    the certificate if nothing else is missing (returns it, or None)."""
+    return cpd_feedback_save(completion=completion, feedback=CPD_FEEDBACK, now=now)
+
+
+def feedback_given(completion, now=None):
+    """The reflection and evaluation rows alone, issuing nothing: for tests that issue
+    the certificate themselves."""
+    now = now or timezone.now()
+    Reflection.objects.create(
+        completion=completion, change=CPD_FEEDBACK.change, written_at=now, updated_at=now
+    )
+    Evaluation.objects.create(
+        completion=completion, submitted_at=now, updated_at=now, **CPD_FEEDBACK.ratings
     )

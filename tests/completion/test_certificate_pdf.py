@@ -17,7 +17,7 @@ from completion.models import CourseCompletion
 from completion.services import certificate_issue
 from lib.fonts import FALLBACK, SANS, SERIF, font_for, unprintable
 from lib.svgpdf import SvgError, draw_svg
-from tests.factories import ClinicianFactory, CourseFactory
+from tests.factories import ClinicianFactory, CourseFactory, feedback_given
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def certificate(on_commit):
     profile.save()
     now = timezone.now()
     completion = CourseCompletion.objects.create(user=user, course=course, completed_at=now)
+    feedback_given(completion, now)
     with on_commit():
         return certificate_issue(completion=completion, now=now)
 

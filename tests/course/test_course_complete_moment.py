@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from completion.models import Certificate, CourseCompletion
+from completion.models import Certificate, CourseCompletion, Evaluation, Reflection
 from course.services import enrollment_create, lesson_set_done
 from quizzes.services import attempt_submit
 from reviews.models import Card
 from tests.factories import (
+    CPD_FEEDBACK,
     ClinicianFactory,
     CourseFactory,
     LessonFactory,
@@ -18,6 +19,7 @@ from tests.factories import (
     QuizFactory,
     UserFactory,
     question_with,
+    reflect_and_evaluate,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,8 @@ def test_a_clinician_sees_what_they_achieved_and_their_certificate(client, cpd, 
     user.clinician_profile.certificate_name = "Dr Ada Lovelace"
     user.clinician_profile.save()
     finish(user, cpd, on_commit)
+    with on_commit():
+        reflect_and_evaluate(CourseCompletion.objects.get(user=user))
     certificate = Certificate.objects.get(user=user)
     client.force_login(user)
     page = client.get("/courses/cpd/complete/").content.decode()
@@ -73,10 +77,41 @@ def test_a_clinician_without_the_details_is_told_what_is_missing(client, cpd, on
     assert not Certificate.objects.exists()
     client.force_login(user)
     page = client.get("/courses/cpd/complete/").content.decode()
-    assert "Your certificate is ready to issue as soon as you add:" in page
-    assert "<li>Name on certificates</li>" in page
-    assert "<li>Profession</li>" not in page  # given at sign-up
-    assert '<a class="button" href="/accounts/details/">Add your details</a>' in page
+    assert "Your certificate is issued as soon as these are done:" in page
+    assert '<a href="/accounts/details/#id_certificate_name">Name on certificates</a>' in page
+    assert "#id_profession" not in page  # given at sign-up
+    assert '<a href="/courses/cpd/complete/reflect/#reflection">' in page
+    assert (
+        '<a class="button" href="/accounts/details/#id_certificate_name">Add your details</a>'
+        in page
+    )
+
+
+def test_a_clinician_who_reflects_first_gets_the_certificate_with_their_details(
+    client, cpd, on_commit
+):
+    user = ClinicianFactory()
+    user.clinician_profile.certificate_name = "Dr Ada Lovelace"
+    user.clinician_profile.save()
+    finish(user, cpd, on_commit)
+    client.force_login(user)
+    page = client.get("/courses/cpd/complete/").content.decode()
+    assert "#id_certificate_name" not in page
+    assert '<a class="button" href="/courses/cpd/complete/reflect/#reflection">' in page
+    form = client.get("/courses/cpd/complete/reflect/").content.decode()
+    assert "What will you change in your practice?" in form
+    assert "The course met its learning outcomes." in form
+    short = {"change": "Press the crest.", **dict.fromkeys(Evaluation.STATEMENTS, "4")}
+    refused = client.post("/courses/cpd/complete/reflect/", short).content.decode()
+    assert "Write at least 15 words" in refused and "(you have 3)" in refused
+    assert not Certificate.objects.exists() and not Reflection.objects.exists()
+    data = {"change": CPD_FEEDBACK.change, **dict.fromkeys(Evaluation.STATEMENTS, "5")}
+    with on_commit():
+        done = client.post("/courses/cpd/complete/reflect/", data, follow=True).content.decode()
+    assert "Your CPD certificate is ready" in done
+    certificate = Certificate.objects.get(user=user)
+    assert certificate.name == "Dr Ada Lovelace"
+    assert Reflection.objects.get().change == CPD_FEEDBACK.change
 
 
 def test_a_patient_on_the_cpd_course_is_told_certificates_are_for_professionals(
@@ -87,6 +122,7 @@ def test_a_patient_on_the_cpd_course_is_told_certificates_are_for_professionals(
     client.force_login(user)
     page = client.get("/courses/cpd/complete/").content.decode()
     assert "CPD certificates are for health professionals." in page
+    assert "/courses/cpd/complete/reflect/" not in page
     assert "Download your certificate" not in page
 
 
