@@ -1,69 +1,114 @@
-from collections.abc import Iterator
+from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
-from lib.csvexport import csv_response, spreadsheet_safe
+from course.models import Course
+from lib.csvexport import csv_response
 
-from .models import Certificate, CourseCompletion
+from .models import Certificate, CourseCompletion, Evaluation, Reflection
+from .reports import completion_report, evaluation_summary, report_csv_rows
 from .services import certificate_reissue, certificate_revoke
+
+
+class ReflectionInline(admin.StackedInline):
+    model = Reflection
+    fields = readonly_fields = ("change", "learned", "written_at", "updated_at")
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class EvaluationInline(admin.StackedInline):
+    model = Evaluation
+    fields = readonly_fields = (*Evaluation.STATEMENTS, "comment", "submitted_at")
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(CourseCompletion)
 class CourseCompletionAdmin(admin.ModelAdmin):
-    """Filter by course and date (the date links above the list), then export."""
+    """Filter by course and date (the date links above the list), then export; the
+    report shows the evaluations in aggregate and every completion with its time,
+    sittings, reflection and evaluation."""
 
-    list_display = ["user", "course", "completed_at"]
+    list_display = ["user", "course", "completed_at", "reflected", "evaluated"]
     list_filter = ["course"]
-    list_select_related = ["user", "course"]
+    list_select_related = ["user", "course", "reflection", "evaluation"]
     search_fields = ["user__email"]
     date_hierarchy = "completed_at"
     actions = ["export_csv"]
     readonly_fields = ["user", "course", "completed_at"]
+    inlines = [ReflectionInline, EvaluationInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(boolean=True, description="reflection")
+    def reflected(self, completion: CourseCompletion) -> bool:
+        return hasattr(completion, "reflection")
+
+    @admin.display(boolean=True, description="evaluation")
+    def evaluated(self, completion: CourseCompletion) -> bool:
+        return hasattr(completion, "evaluation")
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "report/<int:course_id>/",
+                self.admin_site.admin_view(self.report),
+                name="completion_coursecompletion_report",
+            ),
+            path(
+                "report/<int:course_id>/csv/",
+                self.admin_site.admin_view(self.report_csv),
+                name="completion_coursecompletion_report_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        courses = Course.objects.filter(audience=Course.Audience.CLINICIAN).order_by("order")
+        return super().changelist_view(request, {**(extra_context or {}), "courses": courses})
+
+    def report(self, request: HttpRequest, course_id: int) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        course = get_object_or_404(Course, pk=course_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Completions and evaluations: {course.title}",
+            "opts": self.model._meta,
+            "course": course,
+            "summary": evaluation_summary(course),
+            "report": completion_report(CourseCompletion.objects.filter(course=course)),
+        }
+        return TemplateResponse(request, "admin/completion/report.html", context)
+
+    def report_csv(self, request: HttpRequest, course_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        course = get_object_or_404(Course, pk=course_id)
+        report = completion_report(CourseCompletion.objects.filter(course=course))
+        return csv_response(f"completions-{course.slug}.csv", *report_csv_rows(report))
 
     @admin.action(description="Export the selected completions as CSV")
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[CourseCompletion]
     ) -> HttpResponse:
-        header = [
-            "email",
-            "name",
-            "course",
-            "completed_at",
-            "certificate_code",
-            "certificate_status",
-            "cpd_hours",
-            "certificate_name",
-            "profession",
-            "registration_number",
-        ]
-        completions = queryset.select_related("user", "course").prefetch_related("certificates")
-        return csv_response("completions.csv", header, self._rows(completions))
-
-    @staticmethod
-    def _rows(completions: QuerySet[CourseCompletion]) -> Iterator[list[object]]:
-        for completion in completions.order_by("completed_at"):
-            certificate = next(
-                (c for c in completion.certificates.all() if not c.replaced_by_id), None
-            )
-            yield (
-                [
-                    spreadsheet_safe(completion.user.email),
-                    spreadsheet_safe(completion.user.name),
-                    spreadsheet_safe(completion.course.title),
-                    completion.completed_at.isoformat(),
-                    certificate.code if certificate else "",
-                    certificate.status if certificate else "",
-                    certificate.cpd_hours if certificate else "",
-                    spreadsheet_safe(certificate.name) if certificate else "",
-                    spreadsheet_safe(certificate.profession) if certificate else "",
-                    spreadsheet_safe(certificate.registration_number) if certificate else "",
-                ]
-            )
+        return csv_response("completions.csv", *report_csv_rows(completion_report(queryset)))
 
 
 @admin.register(Certificate)

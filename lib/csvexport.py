@@ -17,10 +17,15 @@ def spreadsheet_safe(value: str) -> str:
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> HttpResponse:
-    """A UTF-8 CSV attachment: the header line, then one line per row."""
+    """A UTF-8 CSV attachment: the header line, then one line per row, every text cell
+    made spreadsheet-safe. It starts with a byte-order mark, without which Excel reads
+    the file in the machine's legacy code page and garbles every accented name."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(
+        [spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row] for row in rows
+    )
     return response

@@ -36,7 +36,7 @@ from quizzes.services import attempt_submit, questions_of
 from reminders.services import unsubscribe_token
 from reviews.models import Card
 from reviews.services import cards_from_lesson
-from tests.factories import ClinicianFactory, StaffFactory, UserFactory
+from tests.factories import ClinicianFactory, StaffFactory, UserFactory, feedback_given
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -370,6 +370,26 @@ PAGES: list[Visit] = [
         shows="You finished the course",
     ),
     Visit("certificates", "graduate", "/certificates/", shows="Download"),
+    Visit("CPD record", "graduate", "/courses/{w.cpd_course}/cpd-record/", shows="Reflection"),
+    # A clinician who finished the CPD course and has not yet reflected.
+    Visit(
+        "course complete, certificate waiting",
+        "finisher",
+        "/courses/{w.cpd_course}/complete/",
+        shows="issued as soon as",
+    ),
+    Visit(
+        "reflection and evaluation",
+        "finisher",
+        "/courses/{w.cpd_course}/complete/reflect/",
+        shows="What will you change in your practice?",
+    ),
+    Visit(
+        "reflection and evaluation, not filled in",
+        "finisher",
+        _click("Save and get my certificate"),
+        shows="Please check the form",
+    ),
     # Staff.
     Visit("dashboard, staff", "staff", "/"),
     Visit("style guide", "staff", "/style/", missing_ok=True),
@@ -416,10 +436,15 @@ def _world() -> World:
     completion, _ = CourseCompletion.objects.get_or_create(
         user=graduate, course=cpd_course, defaults={"completed_at": now}
     )
+    feedback_given(completion, now)
     certificate = completion.certificates.first() or certificate_issue(
         completion=completion, now=now
     )
     assert certificate
+
+    finisher = ClinicianFactory(email="fin@example.org", name="Dr Elizabeth Blackwell")
+    enrollment_create(user=finisher, course=cpd_course)
+    CourseCompletion.objects.create(user=finisher, course=cpd_course, completed_at=now)
 
     newsletter.subscribe(email="reader@example.org", health_professional=False, source="page")
     reader = newsletter.Subscriber.objects.get(email="reader@example.org")
@@ -439,6 +464,7 @@ def _world() -> World:
             "patient": patient,
             "clinician": clinician,
             "graduate": graduate,
+            "finisher": finisher,
             "staff": StaffFactory(email="editor@example.org"),
         },
         values={"patient_email": patient.email, "patient_link": newsletter.link_token(subscriber)},

@@ -10,12 +10,19 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from completion import services as completion
-from completion.models import Certificate, CourseCompletion
+from completion.models import Certificate, CourseCompletion, Evaluation, Reflection
 from completion.selectors import needs_details
 from course.models import LessonProgress
 from course.services import enrollment_create, lesson_set_done
 from outbox.models import OutboundEmail
-from tests.factories import ClinicianFactory, CourseFactory, LessonFactory, ModuleFactory
+from tests.factories import (
+    CPD_FEEDBACK,
+    ClinicianFactory,
+    CourseFactory,
+    LessonFactory,
+    ModuleFactory,
+    feedback_given,
+)
 
 from .conftest import run_together
 
@@ -68,6 +75,27 @@ def test_racing_last_steps_complete_once(monkeypatch):
         t.join(timeout=30)
     assert results == ["ok", "ok"]
     assert CourseCompletion.objects.filter(user=user, course=course).count() == 1
+    # The certificate waits for the reflection and evaluation (raced below).
+    assert not Certificate.objects.filter(user=user).exists()
+
+
+def test_double_submit_of_the_reflection_saves_once_and_issues_one_certificate(monkeypatch):
+    course = CourseFactory(slug="cpd", audience="clinician", cpd_hours=3)
+    user = ClinicianFactory()
+    user.clinician_profile.certificate_name = "Dr Grace Hopper"
+    user.clinician_profile.save()
+    CourseCompletion.objects.create(user=user, course=course, completed_at=timezone.now())
+    _issuing_together(monkeypatch)
+    form = {"change": CPD_FEEDBACK.change, **dict.fromkeys(Evaluation.STATEMENTS, "4")}
+
+    def submit():
+        client = Client()
+        client.force_login(user)
+        return client.post("/courses/cpd/complete/reflect/", form).status_code
+
+    assert run_together(submit, submit) == [302, 302]
+    assert Reflection.objects.filter(completion__user=user).count() == 1
+    assert Evaluation.objects.filter(completion__user=user).count() == 1
     assert Certificate.objects.filter(user=user).count() == 1
     assert OutboundEmail.objects.filter(subject__startswith="Your CPD certificate").count() == 1
 
@@ -82,12 +110,15 @@ DETAILS = {
 
 
 def _completed_without_details():
-    """A clinician who met a CPD course's rules before giving a name for certificates:
-    their certificate waits for their details."""
+    """A clinician who met a CPD course's rules and reflected before giving a name for
+    certificates: their certificate waits for their details."""
     course = CourseFactory(audience="clinician", cpd_hours=3)
     user = ClinicianFactory()
 
-    CourseCompletion.objects.create(user=user, course=course, completed_at=timezone.now())
+    completion = CourseCompletion.objects.create(
+        user=user, course=course, completed_at=timezone.now()
+    )
+    feedback_given(completion)
     assert needs_details(user)
     return user
 
