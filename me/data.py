@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
-from completion.models import Certificate, CourseCompletion
+from completion.models import Certificate, CourseCompletion, Evaluation, Reflection
 from course.models import Enrollment, LessonProgress
 from lib.errors import AppError
 from newsletter.models import Subscriber
@@ -142,6 +142,22 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
             CourseCompletion.objects.filter(user=user).order_by("completed_at"),
             "course__title",
             "completed_at",
+        ),
+        "reflections": _rows(
+            Reflection.objects.filter(completion__user=user).order_by("written_at"),
+            "completion__course__title",
+            "learned",
+            "change",
+            "written_at",
+            "updated_at",
+        ),
+        "evaluations": _rows(
+            Evaluation.objects.filter(completion__user=user).order_by("submitted_at"),
+            "completion__course__title",
+            *Evaluation.STATEMENTS,
+            "comment",
+            "submitted_at",
+            "updated_at",
         ),
         "certificates": _rows(
             Certificate.objects.filter(user=user).order_by("issued_at"),

@@ -18,12 +18,14 @@ from quizzes.models import Attempt
 from quizzes.services import attempt_submit
 from reviews.models import Card, ReviewLog
 from tests.factories import (
+    CPD_FEEDBACK,
     ClinicianFactory,
     LessonFactory,
     QuizFactory,
     StaffFactory,
     UserFactory,
     question_with,
+    reflect_and_evaluate,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,7 @@ def active_learner(cards: int = 1):
         quiz=quiz,
         answers={question.pk: [question.choices.order_by("order").first().pk]},
     )
+    reflect_and_evaluate(user.completions.get())
     Subscriber.objects.create(
         email=user.email, status="active", consent_text="c", consent_at=timezone.now()
     )
@@ -71,6 +74,8 @@ def test_download_holds_everything_and_nothing_of_anyone_else(client):
     assert attempt["answers"][0]["chosen"] == ["Option 0"]
     assert len(data["review_cards"]) == 2 and len(data["reviews"]) == 1
     assert data["certificates"][0]["name"] == "Dr Ada Byron"
+    assert data["reflections"][0]["change"] == CPD_FEEDBACK.change
+    assert data["evaluations"][0]["relevant"] == 4
     assert data["newsletter"][0]["status"] == "active"
     assert other.email not in response.content.decode()
 
