@@ -139,3 +139,15 @@ def learning_outcomes(source: str) -> list[str]:
         elif outcomes and stripped:
             break  # the paragraph after the list
     return [_plain(outcome) for outcome in outcomes]
+
+
+OUTCOMES_SECTION = re.compile(
+    r"<h([23])>\s*learning outcomes\s*</h\1>.*?(?=<h[23][ >]|\Z)", re.IGNORECASE | re.DOTALL
+)
+
+
+def without_outcomes(html: str) -> str:
+    """A rendered course description without its "Learning outcomes" section (heading,
+    lead-in and list, up to the next heading), for a page that shows `Course.outcomes`
+    in a section of its own: the description stays the one place they are written."""
+    return OUTCOMES_SECTION.sub("", html, count=1)
