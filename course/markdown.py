@@ -146,8 +146,13 @@ OUTCOMES_SECTION = re.compile(
 )
 
 
-def without_outcomes(html: str) -> str:
-    """A rendered course description without its "Learning outcomes" section (heading,
-    lead-in and list, up to the next heading), for a page that shows `Course.outcomes`
-    in a section of its own: the description stays the one place they are written."""
-    return OUTCOMES_SECTION.sub("", html, count=1)
+def around_outcomes(html: str) -> tuple[str, str]:
+    """A rendered course description cut where its "Learning outcomes" section (heading,
+    lead-in and list, up to the next heading) was: what comes before and after it, for a
+    page that shows `Course.outcomes` in a section of its own in that place. The
+    description stays the one place the outcomes are written. Without such a section,
+    all of it comes before."""
+    found = OUTCOMES_SECTION.search(html)
+    if found is None:
+        return html, ""
+    return html[: found.start()], html[found.end() :]

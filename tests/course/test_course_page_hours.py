@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from course.content_loader import load_content
-from course.markdown import without_outcomes
+from course.markdown import around_outcomes
 from course.models import Lesson
 from course.selectors import CpdTime
 from tests.factories import (
@@ -100,7 +100,13 @@ def test_outcomes_have_their_own_section_and_are_not_repeated(client, course):
     assert '<h2 id="outcomes-heading">Learning outcomes</h2>' in page
     assert page.count("Learning outcomes") == 1
     assert page.count("Screen for red flags.") == 1
-    assert "<h2>How it works</h2>" in page  # the rest of the description stays
+    # Where the description had them: after its introduction, before the rest.
+    intro, outcomes, rest = (
+        page.index("A course for clinicians."),
+        page.index('id="outcomes-heading"'),
+        page.index("<h2>How it works</h2>"),
+    )
+    assert intro < outcomes < rest
 
 
 def test_the_review_process_links_to_the_about_page(client, course):
@@ -109,9 +115,9 @@ def test_the_review_process_links_to_the_about_page(client, course):
     )
 
 
-def test_without_outcomes_leaves_a_description_without_them_alone():
+def test_a_description_without_outcomes_is_shown_whole():
     html = "<p>Intro</p>\n<h2>How it works</h2>\n<p>Five.</p>"
-    assert without_outcomes(html) == html
+    assert around_outcomes(html) == (html, "")
 
 
 @pytest.mark.parametrize(
