@@ -22,7 +22,11 @@ def _page(template: str) -> Callable[[HttpRequest], HttpResponse]:
         return render(
             request,
             f"pages/{template}.html",
-            {"contact_email": settings.CONTACT_EMAIL, "last_updated": LAST_UPDATED},
+            {
+                "contact_email": settings.CONTACT_EMAIL,
+                "last_updated": LAST_UPDATED,
+                "api_token_days": settings.API_TOKEN_TTL_DAYS,
+            },
         )
 
     view.__name__ = template
