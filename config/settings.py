@@ -6,6 +6,7 @@ With DEBUG off it refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -251,6 +252,12 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 EMAIL_LEASE_SECONDS = envint("EMAIL_LEASE_SECONDS", 4 * EMAIL_TIMEOUT)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Buttock nerve pain <learn@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to us (the contact, privacy and terms pages): content errors,
+# certificates, privacy requests. By default the address mail is sent from; in the quick
+# start, whose sender is a local address nobody reads, an example.org one.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "") or parseaddr(DEFAULT_FROM_EMAIL)[1]
+if DEBUG and CONTACT_EMAIL.endswith("@localhost"):
+    CONTACT_EMAIL = "contact@example.org"
 
 # --- Celery ---
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from . import pages
 from .context_processors import api_docs_visible_to
 from .style import favicon, style_guide
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("style/", style_guide, name="style"),
     path("favicon.ico", favicon),
+    path("", include((pages.urlpatterns, pages.app_name))),
     path("", include("me.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api")),

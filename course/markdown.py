@@ -139,3 +139,20 @@ def learning_outcomes(source: str) -> list[str]:
         elif outcomes and stripped:
             break  # the paragraph after the list
     return [_plain(outcome) for outcome in outcomes]
+
+
+OUTCOMES_SECTION = re.compile(
+    r"<h([23])>\s*learning outcomes\s*</h\1>.*?(?=<h[23][ >]|\Z)", re.IGNORECASE | re.DOTALL
+)
+
+
+def around_outcomes(html: str) -> tuple[str, str]:
+    """A rendered course description cut where its "Learning outcomes" section (heading,
+    lead-in and list, up to the next heading) was: what comes before and after it, for a
+    page that shows `Course.outcomes` in a section of its own in that place. The
+    description stays the one place the outcomes are written. Without such a section,
+    all of it comes before."""
+    found = OUTCOMES_SECTION.search(html)
+    if found is None:
+        return html, ""
+    return html[: found.start()], html[found.end() :]

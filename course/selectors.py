@@ -4,8 +4,9 @@ size of the course."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from accounts.types import AnyUser
 
@@ -16,7 +17,7 @@ from .access import (
     lesson_access,
     lessons_visible_to,
 )
-from .models import Course, Enrollment, Lesson, LessonProgress, Module, Reference
+from .models import Course, Enrollment, Lesson, LessonProgress, Module, Reference, live_q
 
 
 @dataclass
@@ -352,3 +353,77 @@ def course_references(user: AnyUser, course: Course) -> list[ReferenceGroup]:
         if chosen:
             groups.append(ReferenceGroup(kind=kind, label=heading, references=chosen))
     return groups
+
+
+# How the CPD hours of a course are counted (shown beside the hours the course states):
+# the reading time its lessons give, a minute and a half for each case in its module
+# quizzes (read the vignette, decide, read the explanation of your answer: the course
+# description's own assumption), and a quarter of an hour for the reflection and the
+# course evaluation that completing it asks for.
+SECONDS_PER_CASE = 90
+REFLECTION_MINUTES = 15
+
+
+def _duration(minutes: int) -> str:
+    """ "3 h 1 min", "2 h", "45 min"."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"
+
+
+@dataclass
+class CpdTime:
+    """The time a course's CPD hours stand for, counted from its content."""
+
+    stated_hours: Decimal  # the course's cpd_hours
+    reading_minutes: int  # the live lessons' reading times, added up
+    cases: int  # questions in the live module quizzes (all are asked at each sitting)
+    reflection_minutes: int = REFLECTION_MINUTES
+
+    @property
+    def quiz_minutes(self) -> int:
+        return round(self.cases * SECONDS_PER_CASE / 60)
+
+    @property
+    def total_minutes(self) -> int:
+        return self.reading_minutes + self.quiz_minutes + self.reflection_minutes
+
+    @property
+    def rounded_down(self) -> bool:
+        """The stated hours are the counted time in whole hours, rounded down."""
+        return self.total_minutes // 60 == self.stated_hours
+
+    @property
+    def reading(self) -> str:
+        return _duration(self.reading_minutes)
+
+    @property
+    def quizzes(self) -> str:
+        return _duration(self.quiz_minutes)
+
+    @property
+    def reflection(self) -> str:
+        return _duration(self.reflection_minutes)
+
+    @property
+    def total(self) -> str:
+        return _duration(self.total_minutes)
+
+    @property
+    def per_case(self) -> str:
+        minutes, seconds = divmod(SECONDS_PER_CASE, 60)
+        return f"{minutes}½" if seconds == 30 else f"{SECONDS_PER_CASE / 60:g}"
+
+
+def cpd_time(course: Course, *, cases: int, now: datetime | None = None) -> CpdTime | None:
+    """How the course's CPD hours were counted, for a course that gives hours (one query);
+    `cases` is the number of questions in its live module quizzes, which the quiz app
+    counts (see quizzes.receivers). Only live lessons in live modules count: what a
+    learner reads, whoever is looking."""
+    if not course.cpd_hours:
+        return None
+    reading = Lesson.objects.filter(
+        live_q(now=now), live_q("module__", now), course=course
+    ).aggregate(minutes=Sum("minutes"))["minutes"]
+    return CpdTime(stated_hours=course.cpd_hours, reading_minutes=reading or 0, cases=cases)

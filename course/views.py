@@ -10,6 +10,7 @@ from lib.errors import AppError
 
 from . import hooks, selectors, services
 from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lesson_is_live
+from .markdown import around_outcomes
 from .models import Course, Lesson
 
 
@@ -38,6 +39,9 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "course/course_detail.html",
         {
             "course": course,
+            # The outcomes have a section of their own on the page, where the
+            # description had them.
+            "description_parts": around_outcomes(course.description_html),
             "outline": outline,
             "next_lesson": outline.next_lesson(),
             "preview": not course.is_live(),

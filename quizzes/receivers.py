@@ -1,18 +1,23 @@
 """What the quiz app adds to the course pages (see course.hooks): the course's quiz
-scores, and a lesson's quizzes and pain-map regions."""
+scores and how its CPD hours were counted, and a lesson's quizzes and pain-map regions."""
 
 from typing import Any
 
 from course.hooks import course_page, lesson_page
 from course.models import Course, Lesson
+from course.selectors import cpd_time
 
 from .painmap import REGIONS, regions_for_lesson
-from .selectors import course_quiz_scores, quizzes_for_lesson
+from .selectors import course_quiz_scores, module_quiz_cases, quizzes_for_lesson
 
 
 @course_page.register
 def course_quizzes(*, user: Any, course: Course) -> dict[str, Any]:
-    return {"quiz_scores": course_quiz_scores(user, course)}
+    return {
+        "quiz_scores": course_quiz_scores(user, course),
+        # The cases are the quizzes' to count; the rest of the sum is the course's.
+        "cpd_time": cpd_time(course, cases=module_quiz_cases(course)) if course.cpd_hours else None,
+    }
 
 
 @lesson_page.register

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
 from accounts.types import AnyUser
 from course.access import lessons_visible_to
-from course.models import Course, Lesson
+from course.models import Course, Lesson, live_q
 
 from .access import quizzes_visible_to
 from .models import Answer, Attempt, Choice, Question, Quiz
@@ -132,6 +132,16 @@ def course_quiz_scores(
             )
         )
     return result
+
+
+def module_quiz_cases(course: Course, now: datetime | None = None) -> int:
+    """How many cases (questions) the course's live module quizzes ask, all of them at
+    each sitting (one query). Lessons' self-checks are not counted."""
+    return Question.objects.filter(
+        live_q("quiz__module__", now),
+        quiz__course=course,
+        quiz__lesson__isnull=True,
+    ).count()
 
 
 def feedback_lessons(user: AnyUser, feedback: Iterable[QuestionFeedback]) -> set[int]:

@@ -118,3 +118,20 @@ def test_reading_the_settings_makes_no_folders(tmp_path):
     made = _manage("ensure_broker_folders", DEBUG="true", CELERY_BROKER_DIR=str(broker))
     assert made.returncode == 0, made.stderr
     assert sorted(p.name for p in broker.iterdir()) == ["control", "processed", "queue"]
+
+
+def _contact_email(**env):
+    result = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.CONTACT_EMAIL)", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_contact_email_comes_from_its_variable_or_the_senders_address():
+    sender = {"DEFAULT_FROM_EMAIL": "Buttock nerve pain <learn@learn.example.org>"}
+    assert _contact_email(**PRODUCTION, **sender) == "learn@learn.example.org"
+    chosen = {**sender, "CONTACT_EMAIL": "help@learn.example.org"}
+    assert _contact_email(**PRODUCTION, **chosen) == "help@learn.example.org"
+    # The quick start sends from a local address nobody reads.
+    assert _contact_email(DEBUG="true") == "contact@example.org"

@@ -210,6 +210,10 @@ PAGES: list[Visit] = [
     Visit("self-help references", "visitor", "/courses/{w.patient_course}/references/"),
     Visit("CPD references", "visitor", "/courses/{w.cpd_course}/references/"),
     Visit("pain locator", "visitor", "/pain-map/"),
+    Visit("about", "visitor", "/about/"),
+    Visit("contact", "visitor", "/contact/"),
+    Visit("privacy", "visitor", "/privacy/"),
+    Visit("terms", "visitor", "/terms/"),
     Visit("pain locator, a region chosen", "visitor", "/pain-map/?region={w.region}"),
     Visit("sign in", "visitor", "/accounts/login/"),
     Visit(
