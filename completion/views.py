@@ -13,7 +13,7 @@ from reviews.selectors import due_queue, next_due
 
 from .certificates import ISSUER_NOTE, certificate_pdf, issuer_statement
 from .models import Certificate, CourseCompletion
-from .selectors import completion_status, missing_details, needs_details
+from .selectors import MissingDetail, completion_status, missing_details
 
 VERIFY_LIMIT_PER_MINUTE = 30
 
@@ -56,7 +56,7 @@ def my_certificates(request: AuthedHttpRequest) -> HttpResponse:
         {
             "certificates": certificates,
             "completions": completions,
-            "needs_details": request.user.is_clinician and needs_details(request.user),
+            "missing_details": missing_details(request.user) if request.user.is_clinician else [],
             "issuer_note": ISSUER_NOTE,
         },
     )
@@ -88,7 +88,7 @@ def course_complete(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     # A certificate is for health professionals who finish the CPD course and have given
     # the details it carries; say which of those is missing, if one is.
     offers_certificate = course.audience == Course.Audience.CLINICIAN
-    missing: list[str] = []
+    missing: list[MissingDetail] = []
     if offers_certificate and status.certificate is None and request.user.is_clinician:
         missing = missing_details(request.user)
     now = timezone.now()

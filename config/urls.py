@@ -37,6 +37,7 @@ urlpatterns = [
     path("style/", style_guide, name="style"),
     path("favicon.ico", favicon),
     path("", include("me.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", docs_for_staff(SpectacularAPIView.as_view()), name="schema"),
