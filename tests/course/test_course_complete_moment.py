@@ -75,8 +75,7 @@ def test_a_clinician_without_the_details_is_told_what_is_missing(client, cpd, on
     page = client.get("/courses/cpd/complete/").content.decode()
     assert "Your certificate is ready to issue as soon as you add:" in page
     assert (
-        '<li><a href="/accounts/details/#id_certificate_name">Name on certificates</a></li>'
-        in page
+        '<li><a href="/accounts/details/#id_certificate_name">Name on certificates</a></li>' in page
     )
     assert ">Profession</a>" not in page  # given at sign-up
     assert '<a class="button" href="/accounts/details/">Add your details</a>' in page
