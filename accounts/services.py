@@ -19,8 +19,8 @@ class UserDetails:
 @transaction.atomic  # all the details or none: a certificate never takes half of them
 def user_details_save(*, user: User, details: UserDetails) -> User:
     """Record who a learner is, at sign-up or later on their details page. Clinicians get
-    a profile with their registration and their name for certificates; a profile is kept
-    if they later say they are not one (it is what their certificates were issued on)."""
+    a profile with their registration and their name for certificates (kept, as before,
+    if they later say they are not one)."""
     user.name = details.name.strip()
     user.role = details.role
     user.save(update_fields=["name", "role"])
