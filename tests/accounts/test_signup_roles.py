@@ -9,7 +9,7 @@ from django.core import mail
 from accounts.models import ClinicianProfile, User
 from completion.selectors import missing_details
 from course.models import Course
-from tests.factories import CourseFactory
+from tests.factories import CourseFactory, ModuleFactory, QuizFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,15 @@ def test_a_next_into_the_cpd_course_opens_the_clinician_form(client):
         "/accounts/signup/?as=patient&next=/courses/cpd/",  # asked for wins
     ):
         assert 'name="role" value="patient"' in client.get(url).content.decode(), url
+
+
+def test_a_next_to_a_cpd_quiz_opens_the_clinician_form(client):
+    cpd = QuizFactory(module=ModuleFactory(course=CourseFactory(audience="clinician")))
+    self_help = QuizFactory()
+    html = client.get(f"/accounts/signup/?next=/quizzes/{cpd.pk}/").content.decode()
+    assert 'name="role" value="clinician"' in html
+    html = client.get(f"/accounts/signup/?next=/quizzes/{self_help.pk}/").content.decode()
+    assert 'name="role" value="patient"' in html
 
 
 def test_the_cpd_course_page_signs_up_health_professionals(client):
