@@ -4,6 +4,7 @@ a patient without JavaScript, who sees no clinician field."""
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -21,10 +22,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
 
 
-def _page(browser: Browser, **context: object) -> Iterator[Page]:
+def _page(browser: Browser, **context: Any) -> Iterator[Page]:
     """A phone-sized page in a context of its own (a time zone, or no JavaScript), with
     the same watch on the Content-Security-Policy as the shared `page` fixture."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, **context)  # type: ignore[arg-type]
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, **context)
     page = ctx.new_page()
     page.set_default_timeout(15_000)
     blocked: list[str] = []
