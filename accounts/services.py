@@ -1,27 +1,8 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
 from .models import ClinicianProfile, User
-
-
-@transaction.atomic
-def user_complete_signup(
-    *, user: User, name: str, role: str, profession: str = "", registration_number: str = ""
-) -> User:
-    """Record who a new user is. Clinicians get a profile with their registration."""
-    user.name = name.strip()
-    user.role = role
-    user.save(update_fields=["name", "role"])
-    if role == User.Role.CLINICIAN:
-        ClinicianProfile.objects.update_or_create(
-            user=user,
-            defaults={
-                "profession": profession.strip(),
-                "registration_number": registration_number.strip(),
-            },
-        )
-    return user
 
 
 @dataclass(frozen=True)
@@ -37,18 +18,33 @@ class UserDetails:
 
 @transaction.atomic  # all the details or none: a certificate never takes half of them
 def user_details_save(*, user: User, details: UserDetails) -> User:
-    """Change a learner's details later: those given at sign-up, and a clinician's name
-    for certificates."""
-    user = user_complete_signup(
-        user=user,
-        name=details.name,
-        role=details.role,
-        profession=details.profession,
-        registration_number=details.registration_number,
-    )
+    """Record who a learner is, at sign-up or later on their details page. Clinicians get
+    a profile with their registration and their name for certificates (kept, as before,
+    if they later say they are not one)."""
+    user.name = details.name.strip()
+    user.role = details.role
+    user.save(update_fields=["name", "role"])
     if user.is_clinician:
-        ClinicianProfile.objects.filter(user=user).update(
-            certificate_name=details.certificate_name.strip()
+        ClinicianProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "profession": details.profession.strip(),
+                "registration_number": details.registration_number.strip(),
+                "certificate_name": details.certificate_name.strip(),
+            },
         )
         user.refresh_from_db()
     return user
+
+
+@transaction.atomic
+def user_complete_signup(*, user: User, details: UserDetails, time_zone: str) -> User:
+    """Record who a new user is and the time zone their days follow. A health
+    professional who left the name for certificates blank gets their full name there
+    (the sign-up form says so), so that one who gave everything the form asks for needs
+    nothing more for a certificate."""
+    if not details.certificate_name.strip():
+        details = replace(details, certificate_name=details.name)
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return user_details_save(user=user, details=details)

@@ -234,11 +234,18 @@ def certificates_pending(user: AnyUser) -> list[Pending]:
     ]
 
 
-def missing_details(user: AnyUser) -> list[str]:
-    """The details a certificate needs that this clinician has not given (one query)."""
+@dataclass(frozen=True)
+class MissingDetail:
+    field: str  # the details page's field (its control is #id_<field> there)
+    label: str  # as the details page names it
+
+
+def missing_details(user: AnyUser) -> list[MissingDetail]:
+    """The details a certificate needs that this clinician has not given, and only
+    those (one query)."""
     profile = getattr(user, "clinician_profile", None)
     return [
-        label
+        MissingDetail(field, label)
         for field, label in CERTIFICATE_DETAILS.items()
         if not (profile and getattr(profile, field).strip())
     ]

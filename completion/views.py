@@ -18,7 +18,13 @@ from .forms import CpdFeedbackForm
 from .models import Certificate, CourseCompletion
 from .record import ACTIVITY_TYPE
 from .record import cpd_record_pdf as cpd_record_pdf_bytes
-from .selectors import CpdRecord, certificates_pending, completion_status, requirements_for
+from .selectors import (
+    CpdRecord,
+    certificates_pending,
+    completion_status,
+    missing_details,
+    requirements_for,
+)
 from .selectors import cpd_record as record_of
 from .services import cpd_feedback_save
 
@@ -66,6 +72,8 @@ def my_certificates(request: AuthedHttpRequest) -> HttpResponse:
             "certificates": certificates,
             "completions": completions,
             "pending": certificates_pending(request.user),
+            # Before any completion, a clinician still hears which details are missing.
+            "missing_details": missing_details(request.user) if request.user.is_clinician else [],
             "issuer_note": ISSUER_NOTE,
         },
     )

@@ -39,6 +39,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("", include((pages.urlpatterns, pages.app_name))),
     path("", include("me.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api")),
     path("api/schema/", docs_for_staff(SpectacularAPIView.as_view()), name="schema"),

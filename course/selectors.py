@@ -1,13 +1,17 @@
 """Reads that are more than a filter. Each runs a fixed number of queries, whatever the
 size of the course."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet, Sum
 
+from accounts.models import User
 from accounts.types import AnyUser
 
 from .access import (
@@ -427,3 +431,20 @@ def cpd_time(course: Course, *, cases: int, now: datetime | None = None) -> CpdT
         live_q(now=now), live_q("module__", now), course=course
     ).aggregate(minutes=Sum("minutes"))["minutes"]
     return CpdTime(stated_hours=course.cpd_hours, reading_minutes=reading or 0, cases=cases)
+
+
+# Every course page (its outline, lessons, references, completion) lives under this.
+COURSE_PATH = re.compile(r"^/courses/(?P<slug>[-\w]+)/")
+
+
+def signup_role_for(*, next_url: str) -> dict[str, str]:
+    """For the sign-up page (accounts.hooks.signup_page): a visitor on their way to a
+    page of a course for health professionals signs up as one (one query)."""
+    match = COURSE_PATH.match(urlsplit(next_url).path)
+    if match and (
+        courses_visible_to(AnonymousUser())
+        .filter(slug=match["slug"], audience=Course.Audience.CLINICIAN)
+        .exists()
+    ):
+        return {"role": User.Role.CLINICIAN}
+    return {}

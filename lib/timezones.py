@@ -19,6 +19,12 @@ def zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def zone_choices() -> list[tuple[str, str]]:
+    """The known zones for a form's select, in name order, read as words
+    ("America/New York")."""
+    return [(name, name.replace("_", " ")) for name in sorted(zone_names())]
+
+
 def valid_zone(name: object) -> TypeGuard[str]:
     # Membership rather than trying ZoneInfo(name): a name such as "Europe" (a folder),
     # "../x" or one with a NUL byte raises OSError or ValueError there, not only

@@ -4,7 +4,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
-from lib.timezones import validate_time_zone, zone_names
+from lib.timezones import validate_time_zone, zone_choices
 
 from .services import ReviewSettings
 
@@ -18,7 +18,7 @@ WEEKDAYS = [
 
 class ReviewSettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=[(z, z.replace("_", " ")) for z in sorted(zone_names())],
+        choices=zone_choices,
         validators=[validate_time_zone],
         help_text="Your days, daily limits and reminder hour follow this zone.",
     )

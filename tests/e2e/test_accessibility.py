@@ -232,13 +232,30 @@ PAGES: list[Visit] = [
             {
                 "^Email": "{w.values[patient_email]}",  # taken
                 "^Your name": "Sam",
-                "Patient or member of the public": True,
                 "^Choose a password": "a-long-test-password",
                 "^Type the password again": "another-test-password",
             },
             "Create an account",
         ),
         shows="same password",
+    ),
+    Visit("sign up as a health professional", "visitor", "/accounts/signup/?as=clinician"),
+    Visit(
+        "sign up as a health professional, with errors",
+        "visitor",
+        _fill_and_submit(
+            {
+                "^Email": "dr.new@example.org",
+                "^Full name": "Wang Ming",
+                "^Name on certificates": "王明",  # the certificate has no letters for it
+                "^Profession": "Physiotherapist",
+                "^Registration number": "PH123",
+                "^Choose a password": "a-long-test-password",
+                "^Type the password again": "a-long-test-password",
+            },
+            "Create an account",
+        ),
+        shows="Certificates cannot print",
     ),
     Visit(
         "sign up, check your email",
@@ -249,7 +266,6 @@ PAGES: list[Visit] = [
                 {
                     "^Email": "new@example.org",
                     "^Your name": "Sam",
-                    "Patient or member of the public": True,
                     "^Choose a password": "a-long-test-password",
                     "^Type the password again": "a-long-test-password",
                 },

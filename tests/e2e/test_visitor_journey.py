@@ -38,7 +38,8 @@ def test_visitor_to_progress(live_server, page, screenshot):
     page.get_by_role("link", name="Sign up to enrol").first.click()
     page.get_by_label("Email address", exact=True).fill("pat@example.org")
     page.get_by_label("Your name").fill("Pat")
-    page.get_by_label("Patient or member of the public").check()
+    # The self-help course's sign-up: the patient's form, nothing a clinician gives.
+    expect(page.get_by_label("Profession")).to_have_count(0)
     page.get_by_label("Choose a password").fill("a-long-test-password")
     page.get_by_label("Type the password again").fill("a-long-test-password")
     screenshot("02-sign-up")
