@@ -59,7 +59,7 @@ def test_two_missing_details_read_as_a_list(client):
         + LINK.format(field="registration_number", label="registration number")
         + ".\n    Add them and"
     ) in page
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    assert len(queries) == 8, [q["sql"] for q in queries]
 
 
 def test_a_clinician_with_every_detail_and_a_patient_are_asked_for_nothing(client):
