@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from completion.models import Certificate, CourseCompletion
 from course.models import LessonProgress
-from course.services import enrollment_create, lesson_set_done
+from course.services import enrollment_create
 from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
 from quizzes.models import Attempt
@@ -23,6 +23,7 @@ from tests.factories import (
     QuizFactory,
     StaffFactory,
     UserFactory,
+    finish_lesson,
     question_with,
 )
 
@@ -44,7 +45,7 @@ def active_learner(cards: int = 1):
     )
     question = question_with(quiz, correct=(0,), lesson=lesson, prompt="Which nerve?")
     enrollment_create(user=user, course=quiz.course)
-    lesson_set_done(user=user, lesson=lesson)
+    finish_lesson(user, lesson)
     attempt_submit(
         user=user,
         quiz=quiz,
