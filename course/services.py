@@ -5,7 +5,15 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    PositiveIntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import User
@@ -88,34 +96,36 @@ def lesson_record_view(*, user: AnyUser, lesson: Lesson, now: datetime | None = 
                     then=F("engaged_seconds") + credit,
                 )
             )
+    ended = Case(*credits, default=F("engaged_seconds"), output_field=PositiveIntegerField())
     mine = next((row for row in rows if row["lesson_id"] == lesson.pk), None)
-    if mine is not None:
-        LessonProgress.objects.filter(pk__in=[row["pk"] for row in rows]).update(
-            engaged_seconds=Case(*credits, default=F("engaged_seconds")),
-            visit_started_at=Case(When(pk=mine["pk"], then=Value(now)), default=None),
-            last_viewed_at=Case(When(pk=mine["pk"], then=Value(now)), default=F("last_viewed_at")),
-        )
-        return Engagement(
-            mine["engaged_seconds"],
-            engagement.required_seconds(lesson),
-            done=mine["completed_at"] is not None,
-        )
-    if rows:
-        LessonProgress.objects.filter(pk__in=[row["pk"] for row in rows]).update(
-            engaged_seconds=Case(*credits, default=F("engaged_seconds")), visit_started_at=None
-        )
-    try:
-        with transaction.atomic():
-            LessonProgress.objects.create(
-                user=user,
-                lesson=lesson,
-                course_id=lesson.course_id,
-                last_viewed_at=now,
-                visit_started_at=now,
+    if mine is None:
+        if rows:
+            LessonProgress.objects.filter(pk__in=[row["pk"] for row in rows]).update(
+                engaged_seconds=ended, visit_started_at=None
             )
-    except IntegrityError:
-        pass  # a parallel request created the row and started the visit; as good as ours
-    return Engagement(0, engagement.required_seconds(lesson), done=False)
+        try:
+            with transaction.atomic():
+                LessonProgress.objects.create(
+                    user=user,
+                    lesson=lesson,
+                    course_id=lesson.course_id,
+                    last_viewed_at=now,
+                    visit_started_at=now,
+                )
+        except IntegrityError:
+            pass  # a parallel request created the row and started the visit; as good as ours
+        return Engagement(0, engagement.required_seconds(lesson), done=False)
+    this_one = When(pk=mine["pk"], then=Value(now))
+    LessonProgress.objects.filter(pk__in=[row["pk"] for row in rows]).update(
+        engaged_seconds=ended,
+        visit_started_at=Case(this_one, default=None, output_field=DateTimeField()),
+        last_viewed_at=Case(this_one, default=F("last_viewed_at"), output_field=DateTimeField()),
+    )
+    return Engagement(
+        mine["engaged_seconds"],
+        engagement.required_seconds(lesson),
+        done=mine["completed_at"] is not None,
+    )
 
 
 def lesson_has_self_check(lesson: Lesson) -> bool:
