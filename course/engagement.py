@@ -41,8 +41,6 @@ def visit_credit(*, lesson: Lesson, started_at: datetime | None, now: datetime) 
 
 def _about_minutes(seconds: int) -> str:
     minutes = max(round(seconds / 60), 0)
-    if seconds and minutes == 0:
-        return "less than a minute"
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
@@ -60,9 +58,10 @@ def rule(lesson: Lesson, *, self_check: bool) -> str:
 
 def not_yet_message(lesson: Lesson, *, engaged_seconds: int, self_check: bool) -> str:
     """Why "mark done" was refused, kindly: how long so far, and what counts."""
-    so_far = (
-        f"You've read for about {_about_minutes(engaged_seconds)}."
-        if engaged_seconds
-        else "You've only just opened this lesson."
-    )
+    if not engaged_seconds:
+        so_far = "You've only just opened this lesson."
+    elif engaged_seconds < 30:
+        so_far = "You've read for less than a minute."
+    else:
+        so_far = f"You've read for about {_about_minutes(engaged_seconds)}."
     return f"{so_far} {rule(lesson, self_check=self_check)}"

@@ -67,6 +67,7 @@ def test_download_holds_everything_and_nothing_of_anyone_else(client):
     assert data["account"]["email"] == user.email
     assert data["clinician_profile"]["certificate_name"] == "Dr Ada Byron"
     assert len(data["enrollments"]) == 1 and data["lesson_progress"][0]["completed_at"]
+    assert data["lesson_progress"][0]["engaged_seconds"] >= 300  # the time read, measured
     (attempt,) = data["quiz_attempts"]
     assert attempt["answers"][0]["question"] == "Which nerve?"
     assert attempt["answers"][0]["chosen"] == ["Option 0"]
