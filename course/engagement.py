@@ -14,7 +14,6 @@ from .models import Lesson
 
 # Half the lesson's stated reading time...
 READING_SHARE = 0.5
-SHARE_IN_WORDS = "half"
 # ...and never less than a minute, so a lesson stated as very short still asks for a look.
 MINIMUM_SECONDS = 60
 
@@ -39,6 +38,10 @@ def visit_credit(*, lesson: Lesson, started_at: datetime | None, now: datetime) 
     return min(max(seconds, 0), visit_cap_seconds(lesson))
 
 
+def _share_in_words() -> str:
+    return {0.5: "half", 1.0: "all"}.get(READING_SHARE, f"{READING_SHARE:.0%} of")
+
+
 def _about_minutes(seconds: int) -> str:
     minutes = max(round(seconds / 60), 0)
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
@@ -48,7 +51,7 @@ def rule(lesson: Lesson, *, self_check: bool) -> str:
     """The rule in words, as the lesson page and a refusal state it."""
     needed = required_seconds(lesson)
     why = (
-        f"{SHARE_IN_WORDS} its {_about_minutes(lesson.minutes * 60)}"
+        f"{_share_in_words()} its {_about_minutes(lesson.minutes * 60)}"
         if needed > MINIMUM_SECONDS
         else "at least a minute, however short the lesson"
     )
