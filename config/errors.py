@@ -24,6 +24,9 @@ STATUS_OF_KIND: dict[ErrorKind, int] = {
     ErrorKind.NOT_FOUND: status.HTTP_404_NOT_FOUND,
     ErrorKind.ALREADY_DONE: status.HTTP_409_CONFLICT,
     ErrorKind.STALE: status.HTTP_409_CONFLICT,
+    # The request is fine but the learner's progress does not allow it yet: a conflict with
+    # the state of the thing, which reading (or time) will change.
+    ErrorKind.NOT_YET: status.HTTP_409_CONFLICT,
 }
 
 

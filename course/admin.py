@@ -198,7 +198,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 @admin.register(LessonProgress)
 class LessonProgressAdmin(admin.ModelAdmin):
-    list_display = ["user", "lesson", "completed_at", "last_viewed_at"]
+    list_display = ["user", "lesson", "completed_at", "engaged_seconds", "last_viewed_at"]
     list_filter = ["course"]
     list_select_related = ["user", "lesson"]
     search_fields = ["user__email"]

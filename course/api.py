@@ -81,9 +81,16 @@ class CourseDetailSerializer(serializers.Serializer):
     modules = ModuleSerializer(many=True)
 
 
+# A lesson's full text, and where this learner stands on it: `engaged_seconds` read so far
+# on the server's clock (the visit this request starts is not in it yet), the
+# `required_seconds` before it counts as done (course.engagement), and `done`. Needs the
+# context's `engagement` (a services.Engagement).
 class LessonDetailSerializer(serializers.ModelSerializer):
     course = serializers.CharField(source="course.slug")
     module = serializers.CharField(source="module.slug")
+    engaged_seconds = serializers.SerializerMethodField()
+    required_seconds = serializers.SerializerMethodField()
+    done = serializers.SerializerMethodField()
 
     class Meta:
         model = Lesson
@@ -98,7 +105,27 @@ class LessonDetailSerializer(serializers.ModelSerializer):
             "is_free",
             "body_html",
             "key_points",
+            "engaged_seconds",
+            "required_seconds",
+            "done",
         ]
+
+    def get_engaged_seconds(self, lesson: Lesson) -> int:
+        return self.context["engagement"].engaged_seconds
+
+    def get_required_seconds(self, lesson: Lesson) -> int:
+        return self.context["engagement"].required_seconds
+
+    def get_done(self, lesson: Lesson) -> bool:
+        return self.context["engagement"].done
+
+
+class NotReadYetSerializer(serializers.Serializer):
+    """ "Mark done" refused: the lesson has not been read long enough yet."""
+
+    detail = serializers.CharField()
+    engaged_seconds = serializers.IntegerField()
+    required_seconds = serializers.IntegerField()
 
 
 class CourseSlugField(serializers.SlugRelatedField):
@@ -133,7 +160,8 @@ class ProgressSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LessonProgress
-        fields = ["course", "lesson", "done", "completed_at", "last_viewed_at"]
+        fields = ["course", "lesson", "done", "completed_at", "last_viewed_at", "engaged_seconds"]
+        read_only_fields = fields
 
 
 class ProgressUpdateSerializer(serializers.Serializer):
@@ -200,13 +228,28 @@ class LessonViewSet(viewsets.GenericViewSet):
                     "Sign in and enrol in the course to read this lesson."
                 )
             raise exceptions.PermissionDenied("Enrol in the course to read this lesson.")
-        services.lesson_record_view(user=request.user, lesson=lesson)
-        return Response(LessonDetailSerializer(lesson).data)
+        read = services.lesson_record_view(user=request.user, lesson=lesson)
+        return Response(LessonDetailSerializer(lesson, context={"engagement": read}).data)
 
-    @extend_schema(request=ProgressUpdateSerializer, responses=ProgressSerializer)
+    @extend_schema(
+        request=ProgressUpdateSerializer,
+        responses={
+            200: ProgressSerializer,
+            409: OpenApiResponse(
+                NotReadYetSerializer,
+                description="Not read long enough yet to count as done: the message says "
+                "how long so far and what counts.",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def progress(self, request: AuthedRequest, course_slug: str, lesson_slug: str) -> Response:
-        """Mark the lesson done (`{"done": true}`) or not done again."""
+        """Mark the lesson done (`{"done": true}`) or not done again.
+
+        A lesson counts as done once it has been read for its `required_seconds` (a share
+        of its reading time, given with the lesson), timed on the server from each fetch of the
+        lesson to the learner's next one or to this request, or once its self-check was
+        answered. Before that: 409 with `engaged_seconds` and `required_seconds`."""
         lesson = _lesson_or_404(request, course_slug, lesson_slug)
         body = ProgressUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

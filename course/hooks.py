@@ -11,3 +11,7 @@ course_page = ContextHook("course page")
 
 # user, lesson, last_in_module: the lesson's quizzes and its pain-map regions.
 lesson_page = ContextHook("lesson page")
+
+# lesson: {"self_check": True} when the lesson has a self-check (the quiz app knows), so
+# that the rule for "done" names it only where there is one (see course.engagement).
+lesson_done_rule = ContextHook("lesson done rule")

@@ -242,7 +242,7 @@ class Enrollment(models.Model):
 
 
 class LessonProgress(models.Model):
-    """A lesson a learner has opened, and when they marked it done."""
+    """A lesson a learner has opened, how long they have read it, and when it was done."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
@@ -251,6 +251,12 @@ class LessonProgress(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     last_viewed_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Time spent reading, measured on the server (see course.engagement): the sum of the
+    # closed visits, each capped at the lesson's reading time.
+    engaged_seconds = models.PositiveIntegerField(default=0)
+    # When the open visit began: the last time the lesson was served to the learner, until
+    # their next view of any lesson or "mark done" ends it. Null when no visit is open.
+    visit_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "lesson progress"

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from lib.errors import AppError
+from lib.errors import AppError, ErrorKind
 
-from . import hooks, selectors, services
+from . import engagement, hooks, selectors, services
 from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lesson_is_live
 from .markdown import around_outcomes
 from .models import Course, Lesson
@@ -61,6 +61,9 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     if access is LessonAccess.OPEN:
         services.lesson_record_view(user=request.user, lesson=lesson)
     preview = is_editor(request.user) and not lesson_is_live(lesson)
+    extra = hooks.lesson_page.context(
+        user=request.user, lesson=lesson, last_in_module=_last_in_module(outline, lesson)
+    )
     return render(
         request,
         "course/lesson_detail.html",
@@ -76,9 +79,9 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "references": selectors.lesson_references(lesson)
             if access is LessonAccess.OPEN
             else [],
-            **hooks.lesson_page.context(
-                user=request.user, lesson=lesson, last_in_module=_last_in_module(outline, lesson)
-            ),
+            # When "mark done" will count, stated under the button.
+            "done_rule": engagement.rule(lesson, self_check=bool(extra.get("self_check"))),
+            **extra,
         },
     )
 
@@ -132,7 +135,11 @@ def lesson_done(request: HttpRequest, course_slug: str, lesson_slug: str) -> Htt
     try:
         services.lesson_set_done(user=request.user, lesson=lesson, done=done)
     except AppError as exc:
-        messages.error(request, exc.message)
+        # Read too briefly is no mistake: say kindly what counts, and stay on the lesson.
+        if exc.kind is ErrorKind.NOT_YET:
+            messages.info(request, exc.message)
+        else:
+            messages.error(request, exc.message)
         return redirect(lesson.get_absolute_url())
     if not done:
         messages.info(request, "Marked as not done.")

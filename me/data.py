@@ -103,6 +103,8 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
             "lesson__title",
             "last_viewed_at",
             "completed_at",
+            "engaged_seconds",
+            "visit_started_at",
         ),
         "quiz_attempts": attempts,
         "review_cards": _rows(

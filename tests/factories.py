@@ -7,7 +7,9 @@ from django.utils import timezone
 from accounts.models import ClinicianProfile, User
 from completion.models import Evaluation, Reflection
 from completion.services import CpdFeedback, cpd_feedback_save
-from course.models import Course, Enrollment, Lesson, Module, Publishable
+from course.engagement import required_seconds
+from course.models import Course, Enrollment, Lesson, LessonProgress, Module, Publishable
+from course.services import lesson_record_view, lesson_set_done
 from reviews.models import Card
 
 PUBLISHED = Publishable.Status.PUBLISHED
@@ -194,4 +196,30 @@ def feedback_given(completion, now=None):
     )
     Evaluation.objects.create(
         completion=completion, submitted_at=now, updated_at=now, **CPD_FEEDBACK.ratings
+    )
+
+
+def read_lesson(user, lesson, now=None):
+    """The learner opened the lesson long enough before `now` (default: the present) for
+    "mark done" at `now` to count: a view recorded that far back, so no test waits."""
+    now = now or timezone.now()
+    lesson_record_view(
+        user=user, lesson=lesson, now=now - timedelta(seconds=required_seconds(lesson))
+    )
+
+
+def finish_lesson(user, lesson, now=None):
+    """Read the lesson (see read_lesson) and mark it done at `now`."""
+    now = now or timezone.now()
+    read_lesson(user, lesson, now)
+    return lesson_set_done(user=user, lesson=lesson, now=now)
+
+
+def give_reading_time(user, lesson):
+    """Credit the learner with the lesson's required reading time directly, for tests
+    whose "mark done" comes from elsewhere (a browser on a live server) at any time."""
+    LessonProgress.objects.update_or_create(
+        user=user,
+        lesson=lesson,
+        defaults={"course_id": lesson.course_id, "engaged_seconds": required_seconds(lesson)},
     )

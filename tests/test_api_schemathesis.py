@@ -19,10 +19,10 @@ from rest_framework.throttling import SimpleRateThrottle
 from config.wsgi import application
 from course.content_loader import load_content
 from course.models import Course, Lesson
-from course.services import enrollment_create, lesson_set_done
+from course.services import enrollment_create
 from quizzes.models import Quiz
 from reviews.models import Card
-from tests.factories import UserFactory
+from tests.factories import UserFactory, finish_lesson
 
 MAX_EXAMPLES = 30
 
@@ -59,7 +59,7 @@ def learner(api_schema):
         enrollment_create(user=learner, course=course)
     course = Course.objects.order_by("slug").first()
     lesson = Lesson.objects.filter(course=course).order_by("module__order", "order").first()
-    lesson_set_done(user=learner, lesson=lesson, done=True)
+    finish_lesson(learner, lesson)
     learner.real = {
         "slug": course.slug,
         "course_slug": course.slug,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from completion.models import Certificate, CourseCompletion
 from course.models import LessonProgress
-from course.services import enrollment_create, lesson_set_done
+from course.services import enrollment_create
 from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
 from quizzes.models import Attempt
@@ -24,6 +24,7 @@ from tests.factories import (
     QuizFactory,
     StaffFactory,
     UserFactory,
+    finish_lesson,
     question_with,
     reflect_and_evaluate,
 )
@@ -46,7 +47,7 @@ def active_learner(cards: int = 1):
     )
     question = question_with(quiz, correct=(0,), lesson=lesson, prompt="Which nerve?")
     enrollment_create(user=user, course=quiz.course)
-    lesson_set_done(user=user, lesson=lesson)
+    finish_lesson(user, lesson)
     attempt_submit(
         user=user,
         quiz=quiz,
@@ -69,6 +70,7 @@ def test_download_holds_everything_and_nothing_of_anyone_else(client):
     assert data["account"]["email"] == user.email
     assert data["clinician_profile"]["certificate_name"] == "Dr Ada Byron"
     assert len(data["enrollments"]) == 1 and data["lesson_progress"][0]["completed_at"]
+    assert data["lesson_progress"][0]["engaged_seconds"] >= 300  # the time read, measured
     (attempt,) = data["quiz_attempts"]
     assert attempt["answers"][0]["question"] == "Which nerve?"
     assert attempt["answers"][0]["chosen"] == ["Option 0"]

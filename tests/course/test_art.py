@@ -10,8 +10,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from course.models import Course
-from course.services import enrollment_create, lesson_set_done
-from tests.factories import CourseFactory, LessonFactory, ModuleFactory, UserFactory
+from course.services import enrollment_create
+from tests.factories import (
+    CourseFactory,
+    LessonFactory,
+    ModuleFactory,
+    UserFactory,
+    finish_lesson,
+)
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 ART = ["hero", "course-patient", "course-clinician", "achievement"]
@@ -145,7 +151,7 @@ def test_completion_page_shows_the_achievement_mark(client, on_commit):
     user = UserFactory()
     enrollment_create(user=user, course=course)
     with on_commit():
-        lesson_set_done(user=user, lesson=lesson)
+        finish_lesson(user, lesson)
     client.force_login(user)
     html = client.get("/courses/self-help/complete/").content.decode()
     assert render("achievement") in html

@@ -15,7 +15,7 @@ from completion.certificates import certificate_pdf
 from completion.models import Certificate, CourseCompletion
 from completion.selectors import completion_status
 from completion.services import certificate_reissue, certificate_revoke
-from course.services import enrollment_create, lesson_set_done
+from course.services import enrollment_create
 from outbox.models import OutboundEmail
 from quizzes.services import attempt_submit
 from tests.factories import (
@@ -26,6 +26,7 @@ from tests.factories import (
     QuizFactory,
     StaffFactory,
     UserFactory,
+    finish_lesson,
     question_with,
     reflect_and_evaluate,
 )
@@ -68,7 +69,7 @@ def do(user, step, on_commit, right=True):
     kind, item = step
     with on_commit():
         if kind == "lesson":
-            lesson_set_done(user=user, lesson=item)
+            finish_lesson(user, item)
         else:
             question = item.questions.first()
             choices = list(question.choices.order_by("order"))

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from completion.models import Certificate, CourseCompletion, Evaluation, Reflection
-from course.services import enrollment_create, lesson_set_done
+from course.services import enrollment_create
 from quizzes.services import attempt_submit
 from reviews.models import Card
 from tests.factories import (
@@ -18,6 +18,7 @@ from tests.factories import (
     ModuleFactory,
     QuizFactory,
     UserFactory,
+    finish_lesson,
     question_with,
     reflect_and_evaluate,
 )
@@ -41,7 +42,7 @@ def finish(user, course, on_commit):
     enrollment_create(user=user, course=course)
     with on_commit():
         for lesson in course.lessons.all():
-            lesson_set_done(user=user, lesson=lesson)
+            finish_lesson(user, lesson)
         for quiz in course.quizzes.all():
             question = quiz.questions.get()
             right = question.choices.get(is_correct=True)

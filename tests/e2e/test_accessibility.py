@@ -28,7 +28,7 @@ from completion.models import CourseCompletion
 from completion.services import certificate_issue
 from course.content_loader import load_content
 from course.models import Course, Lesson, Module
-from course.services import enrollment_create, lesson_set_done
+from course.services import enrollment_create
 from newsletter import services as newsletter
 from quizzes.models import Quiz
 from quizzes.painmap import REGIONS
@@ -36,7 +36,14 @@ from quizzes.services import attempt_submit, questions_of
 from reminders.services import unsubscribe_token
 from reviews.models import Card
 from reviews.services import cards_from_lesson
-from tests.factories import ClinicianFactory, StaffFactory, UserFactory, feedback_given
+from tests.factories import (
+    ClinicianFactory,
+    StaffFactory,
+    UserFactory,
+    feedback_given,
+    finish_lesson,
+    give_reading_time,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -432,7 +439,8 @@ def _world() -> World:
 
     patient = UserFactory(email="pat@example.org", name="Pat", new_cards_per_day=1)
     enrollment_create(user=patient, course=patient_course)
-    lesson_set_done(user=patient, lesson=free, now=yesterday)
+    finish_lesson(patient, free, yesterday)
+    give_reading_time(patient, locked)  # read before; marked done on a page below
     cards_from_lesson(user=patient, lesson=free, now=yesterday)
     lesson_quiz = Quiz.objects.get(lesson=free)
     attempt_submit(user=patient, quiz=lesson_quiz, answers=_answers(lesson_quiz), now=yesterday)
@@ -441,7 +449,7 @@ def _world() -> World:
     clinician = ClinicianFactory(email="doc@example.org", name="Dr Ada Lovelace")
     enrollment_create(user=clinician, course=cpd_course)
     first_cpd = Lesson.objects.filter(course=cpd_course).order_by("module__order", "order")[0]
-    lesson_set_done(user=clinician, lesson=first_cpd)
+    finish_lesson(clinician, first_cpd)
     module_quiz = Quiz.objects.filter(course=cpd_course, lesson__isnull=True).order_by(
         "module__order"
     )[0]
@@ -452,7 +460,7 @@ def _world() -> World:
     graduate.clinician_profile.save()
     enrollment_create(user=graduate, course=cpd_course)
     for lesson in Lesson.objects.filter(course=cpd_course):
-        lesson_set_done(user=graduate, lesson=lesson)
+        finish_lesson(graduate, lesson)
     completion, _ = CourseCompletion.objects.get_or_create(
         user=graduate, course=cpd_course, defaults={"completed_at": now}
     )

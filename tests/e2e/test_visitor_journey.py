@@ -7,9 +7,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from accounts.models import User
 from course.content_loader import load_content
-from course.models import Enrollment, LessonProgress
+from course.models import Enrollment, Lesson, LessonProgress
 from tests.e2e.nav import expect_signed_in
+from tests.factories import give_reading_time
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,11 +61,22 @@ def test_visitor_to_progress(live_server, page, screenshot):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Is my buttock pain coming from a nerve?"
     )
+    # Opened and marked done at once: not yet, said kindly, and the lesson stays open.
+    expect(page.locator("#done-rule")).to_contain_text("This lesson counts as done after about")
+    page.get_by_role("button", name=re.compile("Mark as done")).click()
+    expect(page.get_by_role("status")).to_contain_text("This lesson counts as done after about")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Is my buttock pain coming from a nerve?"
+    )
+    # Read for long enough (credited directly: a browser test does not wait minutes).
+    pat = User.objects.get(email="pat@example.org")
+    give_reading_time(pat, Lesson.objects.get(title="Is my buttock pain coming from a nerve?"))
     page.get_by_role("button", name=re.compile("Mark as done")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("The sciatic nerve in the buttock")
     expect(page.get_by_role("heading", name="After this lesson you can")).to_be_visible()
     screenshot("03-second-lesson")
+    give_reading_time(pat, Lesson.objects.get(title="The sciatic nerve in the buttock"))
     page.get_by_role("button", name=re.compile("Mark as done")).click()
 
     page.goto(live_server.url + "/")

@@ -21,6 +21,7 @@ from tests.factories import (
     QuizFactory,
     UserFactory,
     question_with,
+    read_lesson,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,7 @@ def test_quiz_answers_become_cards_wrong_again_right_good(quiz, learner):
 def test_marking_a_lesson_done_makes_its_key_point_cards_once(client, quiz, learner):
     lesson = quiz.questions.first().lesson
     client.force_login(learner)
+    read_lesson(learner, lesson)
     client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
     client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/", {"done": "0"})
     client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
@@ -90,6 +92,7 @@ def test_marking_a_lesson_done_makes_its_key_point_cards_once(client, quiz, lear
 def test_review_session_page_by_rating_a_key_point(client, quiz, learner):
     lesson = quiz.questions.first().lesson
     client.force_login(learner)
+    read_lesson(learner, lesson)
     client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
     card = Card.objects.get(user=learner, kind="key_point")
     page = client.get("/review/").content.decode()
@@ -301,6 +304,7 @@ def test_review_pages_need_sign_in(client, api_client):
 def test_settings_change_retention_and_reject_bad_values(client, quiz, learner):
     client.force_login(learner)
     lesson = quiz.questions.first().lesson
+    read_lesson(learner, lesson)
     client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
     card = Card.objects.get(user=learner, kind="key_point")
     client.post(f"/review/{card.pk}/", {"rating": "4", "reps": "0"})

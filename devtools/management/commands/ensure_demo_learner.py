@@ -13,8 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
+from course.engagement import required_seconds
 from course.models import Course, Enrollment, LessonProgress
-from course.services import enrollment_create, lesson_set_done
+from course.services import enrollment_create, lesson_record_view, lesson_set_done
 from outbox.services import enqueue_after_commit
 from quizzes.models import Attempt, Quiz
 from quizzes.services import attempt_submit, questions_of
@@ -78,7 +79,12 @@ class Command(BaseCommand):
         if quiz is None:
             return
         for lesson in quiz.module.lessons.order_by("order")[:1]:
-            lesson_set_done(user=user, lesson=lesson)
+            # Read for as long as the lesson asks (a view that long ago), then done.
+            now = timezone.now()
+            lesson_record_view(
+                user=user, lesson=lesson, now=now - timedelta(seconds=required_seconds(lesson))
+            )
+            lesson_set_done(user=user, lesson=lesson, now=now)
         answers = {}
         for question in questions_of(quiz):  # the options offered now, not retired ones
             choices = list(question.choices.all())
