@@ -6,7 +6,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from course.engagement import SHARE_IN_WORDS
+from course.engagement import share_in_words
 from course.hooks import course_page
 from course.models import Course
 from course.signals import lesson_done
@@ -31,7 +31,7 @@ def quiz_submitted(*, attempt: Attempt, **kwargs: Any) -> None:
 
 @course_page.register
 def course_completion(*, user: Any, course: Course) -> dict[str, Any]:
-    rules = {"reading_share": SHARE_IN_WORDS}
+    rules = {"reading_share": share_in_words()}
     if not user.is_authenticated:
         return {"completion": None, "certificate_unmet": [], **rules}
     status = completion_status(user, course)

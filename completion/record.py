@@ -22,7 +22,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from course.engagement import SHARE_IN_WORDS
+from course.engagement import share_in_words
 from lib.fonts import SANS, SANS_SEMIBOLD, SERIF, font_for, register_fonts
 from lib.svgpdf import draw_svg
 from lib.timezones import local_date
@@ -184,7 +184,7 @@ def cpd_record_pdf(record: CpdRecord, *, time_zone: str, generated_on: str) -> b
     story += [
         Paragraph("What was assessed", H2),
         _para(
-            f"Completion required every lesson read for at least {SHARE_IN_WORDS} its stated "
+            f"Completion required every lesson read for at least {share_in_words()} its stated "
             "reading time (timed by the platform) or its self-check answered, and every "
             "module quiz passed at its pass mark. Each quiz sitting draws its cases from a "
             "pool of near-miss pairs.",

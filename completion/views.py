@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.types import AuthedHttpRequest
 from course.access import courses_visible_to, is_editor, lessons_visible_to
-from course.engagement import SHARE_IN_WORDS
+from course.engagement import share_in_words
 from course.models import Course
 from lib.limits import allow, client_ip
 from lib.timezones import local_date
@@ -177,7 +177,7 @@ def cpd_record(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         {
             "record": record,
             "activity_type": ACTIVITY_TYPE,
-            "reading_share": SHARE_IN_WORDS,
+            "reading_share": share_in_words(),
             "issuer": ISSUER,
         },
     )

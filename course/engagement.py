@@ -38,7 +38,7 @@ def visit_credit(*, lesson: Lesson, started_at: datetime | None, now: datetime) 
     return min(max(seconds, 0), visit_cap_seconds(lesson))
 
 
-def _share_in_words() -> str:
+def share_in_words() -> str:
     return {0.5: "half", 1.0: "all"}.get(READING_SHARE, f"{READING_SHARE:.0%} of")
 
 
@@ -51,7 +51,7 @@ def rule(lesson: Lesson, *, self_check: bool) -> str:
     """The rule in words, as the lesson page and a refusal state it."""
     needed = required_seconds(lesson)
     why = (
-        f"{_share_in_words()} its {_about_minutes(lesson.minutes * 60)}"
+        f"{share_in_words()} its {_about_minutes(lesson.minutes * 60)}"
         if needed > MINIMUM_SECONDS
         else "at least a minute, however short the lesson"
     )
