@@ -24,6 +24,8 @@ STATUS_OF_KIND: dict[ErrorKind, int] = {
     ErrorKind.NOT_FOUND: status.HTTP_404_NOT_FOUND,
     ErrorKind.ALREADY_DONE: status.HTTP_409_CONFLICT,
     ErrorKind.STALE: status.HTTP_409_CONFLICT,
+    # A rate limit set by the content (a failed quiz's cool-down): the body says when.
+    ErrorKind.NOT_YET: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 

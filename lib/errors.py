@@ -16,6 +16,7 @@ class ErrorKind(StrEnum):
     NOT_FOUND = "not_found"  # no such thing, or none this learner may see
     ALREADY_DONE = "already_done"  # a repeat of something recorded before
     STALE = "stale"  # made against an older state of the thing, which has changed since
+    NOT_YET = "not_yet"  # allowed later, not now (a retake during its cool-down)
 
 
 class AppError(Exception):

@@ -1,13 +1,17 @@
+import contextlib
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from course.access import LessonAccess, is_editor, lessons_visible_to
 from course.selectors import first_lesson_after_module, lesson_after
 from lib.errors import AppError
+from lib.timezones import zone_or_utc
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
@@ -15,6 +19,7 @@ from .display import Option, QuestionForm, form_ids, ordered_options, shuffled_o
 from .models import Attempt, Question
 from .painmap import BY_KEY, REGIONS
 from .selectors import feedback_lessons, study_first
+from .sittings import RetakeNotYet, has_passed
 
 
 def _forms(
@@ -64,18 +69,23 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     if access is LessonAccess.LOCKED or not request.user.is_authenticated:
         return render(request, "quizzes/locked.html", context)
 
-    questions = services.questions_of(quiz)
+    key = uuid.uuid4()
+    if request.method == "POST":
+        with contextlib.suppress(ValueError):  # a new key, as for a first visit
+            key = uuid.UUID(request.POST.get("submission_key", ""))
+        # A double click: the first click closed the sitting; show its result.
+        if earlier := Attempt.objects.filter(user=request.user, submission_key=key).first():
+            return redirect(earlier)
+    try:
+        sitting, questions = services.questions_to_take(user=request.user, quiz=quiz)
+    except RetakeNotYet as held:
+        return _cooling_down(request, context, held)
     selected: dict[int, set[int]] = {}
     problems: dict[int, str] = {}
     error = ""
     status = 200
-    key = uuid.uuid4()
     if request.method == "POST":
         answers = _chosen(request, questions)
-        try:
-            key = uuid.UUID(request.POST.get("submission_key", ""))
-        except ValueError:
-            key = uuid.uuid4()
         try:
             attempt = services.attempt_submit(
                 user=request.user, quiz=quiz, answers=answers, submission_key=key
@@ -88,12 +98,40 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
             error, status = exc.message, 400
         else:
             return redirect(attempt)
+    pool = quiz.questions.count() if sitting is not None else len(questions)
     context |= {
         "forms": _forms(questions, selected, problems, key),
         "error": error,
         "submission_key": key,
+        "sitting": sitting,
+        "pool": pool,
+        "practice": sitting is not None and has_passed(request.user, quiz),
     }
     return render(request, "quizzes/take.html", context, status=status)
+
+
+def opening_time(moment: datetime, zone_name: str) -> str:
+    """ "14:30 on Saturday 28 November" in the learner's zone (the year when not this one)."""
+    local = moment.astimezone(zone_or_utc(zone_name))
+    now = timezone.now().astimezone(local.tzinfo)
+    year = f" {local.year}" if local.year != now.year else ""
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B}{year}"
+
+
+def _cooling_down(
+    request: HttpRequest, context: dict[str, Any], held: RetakeNotYet
+) -> HttpResponse:
+    """The quiz page while a failed attempt cools down: when it opens, in the learner's
+    time zone, and what to study meanwhile."""
+    feedback = services.attempt_feedback(held.attempt)
+    visible = feedback_lessons(request.user, feedback)
+    context |= {
+        "attempt": held.attempt,
+        "opens_at": held.opens_at,
+        "opens_at_text": opening_time(held.opens_at, getattr(request.user, "time_zone", "")),
+        "study_first": study_first(feedback, visible),
+    }
+    return render(request, "quizzes/not_yet.html", context)
 
 
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -51,6 +51,7 @@ def answer_to(exc: Exception):
         (ErrorKind.NOT_ALLOWED, 403),
         (ErrorKind.ALREADY_DONE, 409),
         (ErrorKind.STALE, 409),
+        (ErrorKind.NOT_YET, 429),
     ],
 )
 def test_each_kind_is_answered_with_its_status_and_the_message(kind, status):
