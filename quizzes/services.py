@@ -7,13 +7,14 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.types import AnyUser
 from lib.errors import AppError, ErrorKind
 
 from . import signals
 from .models import Answer, Attempt, Choice, Question, Quiz, Sitting, offered_choices
 from .scoring import ZERO, answer_score, percent
-from .sittings import check_may_take, sitting_open, sitting_questions
+from .sittings import check_may_take, open_or_draw, sitting_open, sitting_questions
 
 
 class AnswersIncomplete(AppError):
@@ -55,6 +56,15 @@ def questions_to_take(
     return sitting, sitting_questions(sitting)
 
 
+def _checked_questions_to_take(
+    user: User, quiz: Quiz, now: datetime | None
+) -> tuple[Sitting | None, list[Question]]:
+    if quiz.lesson_id is not None:
+        return None, questions_of(quiz)
+    sitting = open_or_draw(user=user, quiz=quiz, now=now)
+    return sitting, sitting_questions(sitting)
+
+
 def attempt_submit(
     *,
     user: AnyUser,
@@ -81,7 +91,7 @@ def attempt_submit(
         if earlier is not None:
             raise AlreadySubmitted(earlier)
 
-    sitting, questions = questions_to_take(user=user, quiz=quiz, now=now)
+    sitting, questions = _checked_questions_to_take(user, quiz, now)
     by_id = {q.pk: q for q in questions}
     problems: dict[int, str] = {}
     for question_id in answers:

@@ -109,7 +109,13 @@ def sitting_open(
     """
     if quiz.lesson_id is not None:
         raise AppError("A lesson's self-check shows every question; it has no sittings.")
-    user = check_may_take(user, quiz, now)
+    return open_or_draw(user=check_may_take(user, quiz, now), quiz=quiz, now=now, rng=rng)
+
+
+def open_or_draw(
+    *, user: User, quiz: Quiz, now: datetime | None = None, rng: random.Random | None = None
+) -> Sitting:
+    """`sitting_open` for a learner already checked (`check_may_take`)."""
     sitting = open_sitting(user, quiz)
     if sitting is not None:
         return sitting

@@ -15,7 +15,14 @@ from lib.timezones import zone_or_utc
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
-from .display import Option, QuestionForm, form_ids, ordered_options, shuffled_options
+from .display import (
+    Option,
+    QuestionForm,
+    form_ids,
+    form_int,
+    ordered_options,
+    shuffled_options,
+)
 from .models import Attempt, Question
 from .painmap import BY_KEY, REGIONS
 from .selectors import feedback_lessons, study_first
@@ -47,11 +54,13 @@ def _forms(
     return forms
 
 
-def _chosen(request: HttpRequest, questions: Iterable[Question]) -> dict[int, list[int]]:
+def _chosen(request: HttpRequest) -> dict[int, list[int]]:
+    """The answers sent, by question id (fields `q<id>`); the service checks that they
+    are the questions of the learner's sitting."""
     answers = {}
-    for question in questions:
-        values = request.POST.getlist(f"q{question.pk}")
-        answers[question.pk] = form_ids(values)
+    for name in request.POST:
+        if name.startswith("q") and (question_id := form_int(name[1:])) is not None:
+            answers[question_id] = form_ids(request.POST.getlist(name))
     return answers
 
 
@@ -70,26 +79,20 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "quizzes/locked.html", context)
 
     key = uuid.uuid4()
-    if request.method == "POST":
-        with contextlib.suppress(ValueError):  # a new key, as for a first visit
-            key = uuid.UUID(request.POST.get("submission_key", ""))
-        # A double click: the first click closed the sitting; show its result.
-        if earlier := Attempt.objects.filter(user=request.user, submission_key=key).first():
-            return redirect(earlier)
-    try:
-        sitting, questions = services.questions_to_take(user=request.user, quiz=quiz)
-    except RetakeNotYet as held:
-        return _cooling_down(request, context, held)
     selected: dict[int, set[int]] = {}
     problems: dict[int, str] = {}
     error = ""
     status = 200
     if request.method == "POST":
-        answers = _chosen(request, questions)
+        with contextlib.suppress(ValueError):  # a new key, as for a first visit
+            key = uuid.UUID(request.POST.get("submission_key", ""))
+        answers = _chosen(request)
         try:
             attempt = services.attempt_submit(
                 user=request.user, quiz=quiz, answers=answers, submission_key=key
             )
+        except RetakeNotYet as held:
+            return _cooling_down(request, context, held)
         except AppError as exc:
             if isinstance(exc, services.AlreadySubmitted) and exc.attempt is not None:
                 return redirect(exc.attempt)  # a double click: show the first one's result
@@ -98,6 +101,10 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
             error, status = exc.message, 400
         else:
             return redirect(attempt)
+    try:
+        sitting, questions = services.questions_to_take(user=request.user, quiz=quiz)
+    except RetakeNotYet as held:
+        return _cooling_down(request, context, held)
     pool = quiz.questions.count() if sitting is not None else len(questions)
     context |= {
         "forms": _forms(questions, selected, problems, key),
