@@ -26,7 +26,7 @@ from .display import (
 from .models import Attempt, Question
 from .painmap import BY_KEY, REGIONS
 from .selectors import feedback_lessons, study_first
-from .sittings import RetakeNotYet, has_passed
+from .sittings import RetakeNotYet, has_passed, retake_opens_at
 
 
 def _forms(
@@ -160,6 +160,11 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # After a pass, the course goes on: the next module (or, after a lesson's
     # self-check, the next lesson). After a miss, the retake comes first.
     go_on = None
+    retake_at = ""  # after a fail: when the quiz opens again, in the learner's zone
+    if not attempt.passed and attempt.user_id == request.user.pk:
+        held = retake_opens_at(attempt.user, quiz)
+        if held is not None and held[1].pk == attempt.pk:
+            retake_at = opening_time(held[0], attempt.user.time_zone)
     if attempt.passed:
         go_on = (
             lesson_after(request.user, quiz.lesson)
@@ -179,6 +184,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visible_lessons": visible,
             "study_first": study_first(feedback, visible),
             "go_on": go_on,
+            "retake_at": retake_at,
         },
     )
 
