@@ -118,7 +118,8 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def opening_time(moment: datetime, zone_name: str) -> str:
-    """ "14:30 on Saturday 28 November" in the learner's zone (the year when not this one)."""
+    """When a quiz opens, as a learner reads it in their zone: "14:30 on Saturday 28
+    November" (with the year when it is not this one)."""
     local = moment.astimezone(zone_or_utc(zone_name))
     now = timezone.now().astimezone(local.tzinfo)
     year = f" {local.year}" if local.year != now.year else ""
