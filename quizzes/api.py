@@ -53,7 +53,7 @@ class SittingSerializer(serializers.Serializer):
 class QuizSerializer(serializers.ModelSerializer):
     """A quiz for taking. `questions` are the ones to answer now: every question of a
     lesson's self-check; for a module quiz, those of the learner's sitting (a draw of
-    `draw` questions from a pool of `pool`), which the same learner gets again until
+    questions from a pool of `pool`), which the same learner gets again until
     they submit it."""
 
     course = serializers.CharField(source="course.slug")
