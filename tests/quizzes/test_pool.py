@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from course.content_loader import load_content
+from quizzes import services
 from quizzes.models import Attempt, Question, Quiz, Sitting
 from quizzes.services import attempt_feedback, attempt_submit
 from quizzes.sittings import RetakeNotYet, sitting_open, sitting_questions
@@ -368,3 +369,25 @@ def test_self_check_may_have_twins_but_no_draw_or_cool_down(content):
     for head in ("draw: 2\n", "retake_after_hours: 4\n"):
         path.write_text(pool_file(head).replace("title: First quiz\n", "title: C\nlesson: one\n"))
         assert "unknown key" in load_content(content).errors[0].problem
+
+
+def test_two_tabs_submitting_one_sitting_make_one_attempt(quiz, learner, monkeypatch):
+    """The other tab's submission lands between this one's checks and its write: the
+    sitting closes once (a conditional update), and this one is told it was recorded."""
+    sitting = sitting_open(user=learner, quiz=quiz, now=NOON)
+    answers = key_of(sitting_questions(sitting))
+    real = services._checked_questions_to_take
+    other = []
+
+    def then_the_other_tab_submits(*args):
+        found = real(*args)
+        monkeypatch.setattr(services, "_checked_questions_to_take", real)
+        other.append(attempt_submit(user=learner, quiz=quiz, answers=answers))
+        return found
+
+    monkeypatch.setattr(services, "_checked_questions_to_take", then_the_other_tab_submits)
+    with pytest.raises(services.AlreadySubmitted) as recorded:
+        attempt_submit(user=learner, quiz=quiz, answers=answers, submission_key=uuid.uuid4())
+    assert recorded.value.attempt == other[0]
+    assert Attempt.objects.count() == 1
+    assert Sitting.objects.get(pk=sitting.pk).attempt == other[0]
