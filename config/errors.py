@@ -27,6 +27,8 @@ STATUS_OF_KIND: dict[ErrorKind, int] = {
     # The request is fine but the learner's progress does not allow it yet: a conflict with
     # the state of the thing, which reading (or time) will change.
     ErrorKind.NOT_YET: status.HTTP_409_CONFLICT,
+    # A rate limit set by the content (a failed quiz's cool-down): the body says when.
+    ErrorKind.COOLING_DOWN: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 

@@ -17,6 +17,7 @@ class ErrorKind(StrEnum):
     ALREADY_DONE = "already_done"  # a repeat of something recorded before
     STALE = "stale"  # made against an older state of the thing, which has changed since
     NOT_YET = "not_yet"  # allowed later, not now (a lesson read too briefly to count as done)
+    COOLING_DOWN = "cooling_down"  # a retake before the cool-down after a fail has passed
 
 
 class AppError(Exception):

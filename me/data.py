@@ -18,7 +18,7 @@ from course.models import Enrollment, LessonProgress
 from lib.errors import AppError
 from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer, Attempt, Sitting
 from reminders.models import Reminder
 from reviews.models import Card, ReviewLog
 
@@ -28,7 +28,7 @@ def _rows(queryset: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
 
 
 def user_export(*, user: User, now: datetime | None = None) -> dict:
-    """Everything the platform holds about this learner (eleven queries)."""
+    """Everything the platform holds about this learner (twelve queries)."""
     profile = ClinicianProfile.objects.filter(user=user).first()
     answers: dict[int, dict[int, dict]] = {}  # attempt → question → answer
     rows = (
@@ -107,6 +107,14 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
             "visit_started_at",
         ),
         "quiz_attempts": attempts,
+        # The questions drawn for each sitting of a module quiz (attempt: what it became).
+        "quiz_sittings": _rows(
+            Sitting.objects.filter(user=user).order_by("started_at"),
+            "quiz__title",
+            "started_at",
+            "question_ids",
+            "attempt_id",
+        ),
         "review_cards": _rows(
             Card.objects.filter(user=user).order_by("pk"),
             "id",

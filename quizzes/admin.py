@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from lib.charts import Row, RowChart, row_chart
 
-from .models import Attempt, Choice, Question, Quiz
+from .models import Attempt, Choice, Question, Quiz, Sitting
 from .selectors import LOW_DISCRIMINATION, ItemStatistics, item_statistics
 
 
@@ -44,11 +44,29 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "course", "module", "lesson", "pass_mark", "statistics_link"]
+    list_display = [
+        "title",
+        "course",
+        "module",
+        "lesson",
+        "pass_mark",
+        "draw",
+        "retake_after_hours",
+        "statistics_link",
+    ]
     list_filter = ["course"]
     list_select_related = ["course", "module", "lesson"]
     search_fields = ["title"]
-    fields = ["module", "lesson", "title", "slug", "pass_mark", "order"]
+    fields = [
+        "module",
+        "lesson",
+        "title",
+        "slug",
+        "pass_mark",
+        "draw",
+        "retake_after_hours",
+        "order",
+    ]
     inlines = [QuestionInline]
 
     def get_urls(self):
@@ -95,8 +113,26 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["quiz__course", "kind", "quiz"]
     list_select_related = ["quiz"]
     search_fields = ["slug", "prompt", "vignette"]
-    fields = ["quiz", "slug", "kind", "vignette", "prompt", "lesson", "order"]
+    fields = ["quiz", "slug", "kind", "vignette", "prompt", "lesson", "order", "twin_list"]
+    # Twins come from quiz.yaml (and must stay symmetric there): shown, not edited here.
+    readonly_fields = ["twin_list"]
     inlines = [ChoiceInline]
+
+    @admin.display(description="near-miss twins")
+    def twin_list(self, question: Question) -> str:
+        return ", ".join(t.slug for t in question.twins.all()) or "none"
+
+
+@admin.register(Sitting)
+class SittingAdmin(admin.ModelAdmin):
+    list_display = ["user", "quiz", "started_at", "attempt"]
+    list_filter = ["quiz__course", "quiz"]
+    list_select_related = ["user", "quiz", "attempt"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "quiz", "question_ids", "started_at", "attempt"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Attempt)

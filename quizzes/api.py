@@ -4,7 +4,12 @@ come back only in the feedback of a submitted attempt."""
 from typing import Any, cast
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.types import AuthedRequest
 from course.access import LessonAccess
+from lib.errors import AppError
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
@@ -39,21 +45,84 @@ class QuestionSerializer(serializers.Serializer):
         return "many" if question.expects_many else "one"
 
 
+class SittingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    started_at = serializers.DateTimeField()
+
+
 class QuizSerializer(serializers.ModelSerializer):
+    """A quiz for taking. `questions` are the ones to answer now: every question of a
+    lesson's self-check; for a module quiz, those of the learner's sitting (a draw of
+    questions from a pool of `pool`), which the same learner gets again until
+    they submit it."""
+
     course = serializers.CharField(source="course.slug")
     module = serializers.CharField(source="module.slug")
     lesson = serializers.CharField(source="lesson.slug", allow_null=True)
+    pool = serializers.SerializerMethodField(help_text="Questions in the quiz's pool.")
+    retake_after_hours = serializers.IntegerField(
+        help_text="Hours after a failed attempt before a module quiz may be retaken (0: at "
+        "once). Once passed, a retake is practice and has no wait."
+    )
+    sitting = serializers.SerializerMethodField(
+        help_text="The open sitting the questions come from; null for a self-check."
+    )
     questions = serializers.SerializerMethodField()
 
     class Meta:
         model = Quiz
-        fields = ["id", "title", "course", "module", "lesson", "pass_mark", "questions"]
+        fields = [
+            "id",
+            "title",
+            "course",
+            "module",
+            "lesson",
+            "pass_mark",
+            "pool",
+            "retake_after_hours",
+            "sitting",
+            "questions",
+        ]
 
-    @extend_schema(responses=QuestionSerializer(many=True))
+    def get_pool(self, quiz: Quiz) -> int:
+        return self.context["pool"]
+
+    @extend_schema_field(SittingSerializer(allow_null=True))
+    def get_sitting(self, quiz: Quiz) -> dict[str, Any] | None:
+        sitting = self.context["sitting"]
+        return None if sitting is None else cast(dict[str, Any], SittingSerializer(sitting).data)
+
+    @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, quiz: Quiz) -> list[dict[str, Any]]:
         # many=True makes a ListSerializer, whose data is a list; the stubs do not say so.
-        data = QuestionSerializer(services.questions_of(quiz), many=True).data
+        data = QuestionSerializer(self.context["questions"], many=True).data
         return cast(list[dict[str, Any]], data)
+
+
+def quiz_to_take(request: Request, quiz: Quiz) -> dict[str, Any]:
+    """The quiz with the questions to answer now (a module quiz's sitting opened or
+    resumed); raises RetakeNotYet during a cool-down."""
+    if quiz.lesson_id is None:
+        sitting, questions = services.questions_to_take(user=request.user, quiz=quiz)
+        pool = quiz.questions.count()
+    else:
+        sitting, questions = None, services.questions_of(quiz)
+        pool = len(questions)
+    context = {"sitting": sitting, "questions": questions, "pool": pool}
+    return cast(dict[str, Any], QuizSerializer(quiz, context=context).data)
+
+
+COOLING_DOWN = OpenApiResponse(
+    response=inline_serializer(
+        "RetakeNotYet",
+        {
+            "detail": serializers.CharField(),
+            "opens_at": serializers.DateTimeField(help_text="When a new sitting may start."),
+            "attempt": serializers.IntegerField(help_text="The failed attempt: its feedback."),
+        },
+    ),
+    description="A failed module quiz is cooling down: retake it from `opens_at`.",
+)
 
 
 # Ids are positive and fit the database's integers; anything else is "not in this quiz"
@@ -149,11 +218,34 @@ class QuizViewSet(viewsets.GenericViewSet):
             401: OpenApiResponse(description="Sign in."),
             403: OpenApiResponse(description="Enrol first."),
             404: OpenApiResponse(description="No such quiz."),
+            429: COOLING_DOWN,
         }
     )
     def retrieve(self, request: Request, pk: int) -> Response:
-        """A quiz with its questions and options, without answers or explanations."""
-        return Response(QuizSerializer(self.get_object()).data)
+        """A quiz with the questions to answer now and their options, without answers or
+        explanations. For a module quiz this opens the learner's sitting (or resumes the
+        open one): a draw from the pool, the same questions in the same order until it is
+        submitted. Answer them with `POST .../attempts/`."""
+        return Response(quiz_to_take(request, self.get_object()))
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: QuizSerializer,
+            400: OpenApiResponse(description="A lesson's self-check has no sittings."),
+            403: OpenApiResponse(description="Enrol first."),
+            404: OpenApiResponse(description="No such quiz."),
+            429: COOLING_DOWN,
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def sitting(self, request: AuthedRequest, pk: int) -> Response:
+        """Start a sitting of a module quiz, or resume the open one: the quiz with the
+        sitting's questions, as `GET` returns it."""
+        quiz = self.get_object()
+        if quiz.lesson_id is not None:
+            raise AppError("A lesson's self-check has no sittings: it shows every question.")
+        return Response(quiz_to_take(request, quiz))
 
     @extend_schema(
         request=SubmissionSerializer,
@@ -162,11 +254,15 @@ class QuizViewSet(viewsets.GenericViewSet):
             400: OpenApiResponse(description="An answer does not fit the quiz."),
             403: OpenApiResponse(description="Enrol first."),
             409: OpenApiResponse(description="Already recorded."),
+            429: COOLING_DOWN,
         },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def attempts(self, request: AuthedRequest, pk: int) -> Response:
-        """Submit answers (`answers`: one entry per question with the chosen option ids)."""
+        """Submit answers (`answers`: one entry per question with the chosen option ids).
+        For a module quiz, answer exactly the questions of the open sitting (an answer to
+        a question that was not drawn is 400); with none open, one is drawn first, so a
+        client should `GET` the quiz before answering it."""
         quiz = self.get_object()
         body = SubmissionSerializer(data=request.data)
         body.is_valid(raise_exception=True)

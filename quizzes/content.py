@@ -20,6 +20,7 @@ from .painmap import BY_KEY
 from .quality import bend_problems
 
 KINDS = {k.value for k in Question.Kind}
+MAX_HOURS = 24 * 365  # a cool-down of up to a year
 
 
 def unwrap(text: str) -> str:
@@ -34,7 +35,9 @@ def parse_quiz(path: Path, lesson_slugs: set[str]) -> dict:
     except yaml.YAMLError as exc:
         raise ContentError(path, f"not valid YAML ({exc})".replace("\n", " ")) from None
     beside_lesson = path.name != "quiz.yaml"
-    allowed = {"title", "pass_mark", "questions"} | ({"lesson"} if beside_lesson else set())
+    allowed = {"title", "pass_mark", "questions"} | (
+        {"lesson"} if beside_lesson else {"draw", "retake_after_hours"}
+    )
     f = Where(path, data, allowed, "")
     quiz: dict[str, Any] = {
         "title": f.text("title", max_length=200),
@@ -56,7 +59,44 @@ def parse_quiz(path: Path, lesson_slugs: set[str]) -> dict:
             f.fail(f"question slug {question['slug']!r} is used twice")
         seen.add(question["slug"])
         quiz["questions"].append(question)
+    quiz["twins"] = _twin_pairs(f, quiz["questions"], module_quiz=not beside_lesson)
+    if beside_lesson:
+        # A self-check shows every question and may be retaken at once.
+        quiz["draw"], quiz["retake_after_hours"] = None, 0
+    else:
+        quiz["draw"] = f.positive_int("draw", 1) if "draw" in data else None
+        if quiz["draw"] is not None and quiz["draw"] > len(quiz["questions"]):
+            f.fail(f"'draw' is more than the {len(quiz['questions'])} questions of the quiz")
+        hours = data.get("retake_after_hours", 24)
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 0 <= hours <= MAX_HOURS:
+            f.fail(f"'retake_after_hours' must be a whole number from 0 to {MAX_HOURS}")
+        quiz["retake_after_hours"] = hours
     return quiz
+
+
+def _twin_pairs(
+    f: Where, questions: list[dict[str, Any]], *, module_quiz: bool
+) -> set[tuple[str, str]]:
+    """The twin relation as pairs of slugs, both ways round (written on one side or
+    both). In a module quiz every question needs a twin: the draw takes one per group."""
+    slugs = {q["slug"] for q in questions}
+    pairs: set[tuple[str, str]] = set()
+    for q in questions:
+        for twin in q["twins"]:
+            if twin == q["slug"]:
+                f.fail(f"question {twin}: 'twins' names the question itself")
+            if twin not in slugs:
+                f.fail(f"question {q['slug']}: twin {twin!r} is not a question of this quiz")
+            pairs |= {(q["slug"], twin), (twin, q["slug"])}
+    if module_quiz:
+        paired = {a for a, _ in pairs}
+        for q in questions:
+            if q["slug"] not in paired:
+                f.fail(
+                    f"question {q['slug']}: a module quiz's question needs a near-miss twin "
+                    "under 'twins' (a case that differs by one finding)"
+                )
+    return pairs
 
 
 def _parse_question(path: Path, raw: Any, number: int, lesson_slugs: set[str]) -> dict[str, Any]:
@@ -64,7 +104,7 @@ def _parse_question(path: Path, raw: Any, number: int, lesson_slugs: set[str]) -
     q = Where(
         path,
         raw,
-        {"slug", "formerly", "kind", "case", "prompt", "lesson", "bends", "options"},
+        {"slug", "formerly", "kind", "case", "prompt", "lesson", "bends", "options", "twins"},
         f"question {slug}: ",
     )
     if problems := bend_problems(raw):
@@ -72,6 +112,7 @@ def _parse_question(path: Path, raw: Any, number: int, lesson_slugs: set[str]) -
     question: dict[str, Any] = {
         "slug": q.slug(),
         "formerly": q.slugs("formerly"),
+        "twins": q.slugs("twins"),
         "kind": q.choice("kind", KINDS),
         "vignette": unwrap(q.text("case", required=False)),
         "prompt": q.text("prompt", max_length=300),
@@ -153,6 +194,8 @@ def load_quiz(course: Course, module: Module, path: Path, report: LoadReport) ->
         {
             "title": data["title"],
             "pass_mark": data["pass_mark"],
+            "draw": data["draw"],
+            "retake_after_hours": data["retake_after_hours"],
             "module": module,
             "lesson": lesson,
             "order": lesson.order if lesson else 1000,
@@ -161,6 +204,7 @@ def load_quiz(course: Course, module: Module, path: Path, report: LoadReport) ->
         report,
     )
     kept = []
+    by_slug: dict[str, Question] = {}
     for order, q in enumerate(data["questions"], start=1):
         question = save_content(
             Question,
@@ -177,9 +221,34 @@ def load_quiz(course: Course, module: Module, path: Path, report: LoadReport) ->
             formerly=Q(quiz=quiz, slug__in=q["formerly"]) if q["formerly"] else None,
         )
         kept.append(question.pk)
+        by_slug[q["slug"]] = question
         _save_choices(path, question, q["options"], report)
     _remove_unused(path, quiz.questions.exclude(pk__in=kept), "question")
+    _save_twins(quiz, by_slug, data["twins"], report)
     return quiz
+
+
+def _save_twins(
+    quiz: Quiz, by_slug: dict[str, Question], pairs: set[tuple[str, str]], report: LoadReport
+) -> None:
+    """Make the quiz's twin rows exactly the file's pairs (both ways round, as Django
+    keeps a symmetrical relation), writing only the difference: loading twice changes
+    nothing, and a renamed question keeps its twins because they hang on its row."""
+    through = Question.twins.through
+    wanted = {(by_slug[a].pk, by_slug[b].pk) for a, b in pairs}
+    rows = through.objects.filter(from_question__quiz=quiz)
+    have = set(rows.values_list("from_question_id", "to_question_id"))
+    if wanted == have:
+        return
+    if stale := have - wanted:
+        gone = Q()
+        for a, b in stale:
+            gone |= Q(from_question_id=a, to_question_id=b)
+        rows.filter(gone).delete()
+    through.objects.bulk_create(
+        through(from_question_id=a, to_question_id=b) for a, b in wanted - have
+    )
+    report.updated.append(f"quiz {quiz.course.slug}/{quiz.slug} (twins)")
 
 
 def _save_choices(

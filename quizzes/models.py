@@ -33,6 +33,16 @@ class Quiz(models.Model):
         help_text="Percent needed to pass.",
     )
     order = models.PositiveIntegerField(default=0)
+    draw = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Module quiz: questions per sitting. Empty: one from each twin group.",
+    )
+    retake_after_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text="Module quiz: hours after a failed sitting before the next may start. 0: none.",
+    )
 
     class Meta:
         verbose_name_plural = "quizzes"
@@ -76,6 +86,10 @@ class Question(models.Model):
         help_text="The lesson that teaches this point: linked when the question is missed.",
     )
     order = models.PositiveIntegerField(default=0)
+    # Near-miss twins: cases that differ by one finding. A sitting of a module quiz takes
+    # at most one question of each twin group (the connected twins), so that a retake
+    # can serve the other twin. Symmetrical: "the twins of q" is `q.twins.all()`.
+    twins = models.ManyToManyField("self", symmetrical=True, blank=True)
 
     class Meta:
         ordering = ["quiz", "order", "pk"]
@@ -158,6 +172,35 @@ class Attempt(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:attempt", args=[self.pk])
+
+
+class Sitting(models.Model):
+    """One sitting of a module quiz: the questions drawn for a learner from the quiz's
+    pool, in the order shown. Open until submitted (`attempt` set); a learner has at most
+    one open sitting per quiz, so reopening the page shows the same questions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_sittings"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="sittings")
+    question_ids = models.JSONField(help_text="The questions drawn, in the order shown.")
+    started_at = models.DateTimeField(default=timezone.now)
+    attempt = models.OneToOneField(
+        Attempt, null=True, blank=True, on_delete=models.CASCADE, related_name="sitting"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=models.Q(attempt__isnull=True),
+                name="one_open_sitting_per_quiz",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} · {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class Answer(models.Model):

@@ -7,14 +7,14 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.types import AnyUser
-from course.access import LessonAccess
 from lib.errors import AppError, ErrorKind
 
 from . import signals
-from .access import quiz_access
-from .models import Answer, Attempt, Choice, Question, Quiz, offered_choices
+from .models import Answer, Attempt, Choice, Question, Quiz, Sitting, offered_choices
 from .scoring import ZERO, answer_score, percent
+from .sittings import check_may_take, open_or_draw, sitting_open, sitting_questions
 
 
 class AnswersIncomplete(AppError):
@@ -39,8 +39,30 @@ class AlreadySubmitted(AppError):
 
 
 def questions_of(quiz: Quiz) -> list[Question]:
-    """The quiz's questions with the choices offered now (two queries)."""
+    """The quiz's questions with the choices offered now (two queries): every question
+    of a self-check; a module quiz's whole pool (a learner sees a sitting's draw)."""
     return list(quiz.questions.prefetch_related(offered_choices()).order_by("order", "pk"))
+
+
+def questions_to_take(
+    *, user: AnyUser, quiz: Quiz, now: datetime | None = None
+) -> tuple[Sitting | None, list[Question]]:
+    """What the learner answers now: a self-check's every question (no sitting), or the
+    questions of their open sitting of a module quiz, drawn now if none is open. Raises
+    as `sitting_open` does (RetakeNotYet during a cool-down)."""
+    if quiz.lesson_id is not None:
+        return None, questions_of(quiz)
+    sitting = sitting_open(user=user, quiz=quiz, now=now)
+    return sitting, sitting_questions(sitting)
+
+
+def _checked_questions_to_take(
+    user: User, quiz: Quiz, now: datetime | None
+) -> tuple[Sitting | None, list[Question]]:
+    if quiz.lesson_id is not None:
+        return None, questions_of(quiz)
+    sitting = open_or_draw(user=user, quiz=quiz, now=now)
+    return sitting, sitting_questions(sitting)
 
 
 def attempt_submit(
@@ -55,23 +77,32 @@ def attempt_submit(
 
     Raises AppError: INVALID for an answer that does not fit the quiz (AnswersIncomplete
     when questions lack a fitting answer), SIGN_IN, NOT_FOUND or NOT_ALLOWED when the
-    user may not take it, AlreadySubmitted for a submission recorded before. Nothing is
-    saved unless everything is valid.
+    user may not take it, AlreadySubmitted for a submission recorded before, RetakeNotYet
+    while a failed module quiz cools down. A module quiz is answered for the questions of
+    the learner's open sitting, exactly (one is drawn if none is open); an answer to a
+    question of the pool that was not drawn is INVALID. Nothing but that sitting is saved
+    unless everything is valid.
     """
-    if not user.is_authenticated:
-        raise AppError("Sign in to take this quiz.", ErrorKind.SIGN_IN)
-    access = quiz_access(user, quiz, now=now)
-    if access is LessonAccess.HIDDEN:
-        raise AppError("No such quiz.", ErrorKind.NOT_FOUND)
-    if access is LessonAccess.LOCKED:
-        raise AppError("Enrol in the course to take this quiz.", ErrorKind.NOT_ALLOWED)
+    user = check_may_take(user, quiz, now)
+    if submission_key is not None:
+        # Before anything else: a retry of a recorded submission is recognised even
+        # though its sitting is closed (and a failed quiz is cooling down).
+        earlier = Attempt.objects.filter(user=user, submission_key=submission_key).first()
+        if earlier is not None:
+            raise AlreadySubmitted(earlier)
 
-    questions = questions_of(quiz)
+    sitting, questions = _checked_questions_to_take(user, quiz, now)
     by_id = {q.pk: q for q in questions}
     problems: dict[int, str] = {}
     for question_id in answers:
-        if question_id not in by_id:
-            raise AppError(f"Question {question_id} is not part of this quiz.")
+        if question_id in by_id:
+            continue
+        if sitting is not None and quiz.questions.filter(pk=question_id).exists():
+            raise AppError(
+                f"Question {question_id} was not drawn for this sitting: answer the "
+                "questions it shows."
+            )
+        raise AppError(f"Question {question_id} is not part of this quiz.")
     for question in questions:
         chosen = answers.get(question.pk) or []
         options = {c.pk for c in question.choices.all()}
@@ -90,10 +121,6 @@ def attempt_submit(
             "an answer before the quiz can be marked.",
             problems=problems,
         )
-    if submission_key is not None:
-        earlier = Attempt.objects.filter(user=user, submission_key=submission_key).first()
-        if earlier is not None:
-            raise AlreadySubmitted(earlier)
 
     scored = []
     for question in questions:
@@ -117,6 +144,14 @@ def attempt_submit(
                 score=score,
                 passed=score >= quiz.pass_mark,
             )
+            if sitting is not None:
+                # Close the sitting with this attempt, only if still open: two different
+                # submissions of one sitting (two tabs) make one attempt, not two.
+                closed = Sitting.objects.filter(pk=sitting.pk, attempt__isnull=True).update(
+                    attempt=attempt
+                )
+                if not closed:
+                    raise AlreadySubmitted(Attempt.objects.filter(sitting__pk=sitting.pk).first())
             rows = Answer.objects.bulk_create(
                 Answer(attempt=attempt, question=q, score=s) for q, _, s in scored
             )
@@ -163,12 +198,18 @@ class QuestionFeedback:
 
 def attempt_feedback(attempt: Attempt) -> list[QuestionFeedback]:
     """Every question of an attempt with every option, whether it was chosen, and its
-    explanation (three queries)."""
+    explanation (four queries). An attempt of a sitting shows the sitting's questions
+    only, never the rest of the pool; an attempt from before sittings, every question."""
     answers = {a.question_id: a for a in attempt.answers.prefetch_related("choices")}
+    drawn = Sitting.objects.filter(attempt=attempt).values_list("question_ids", flat=True).first()
+    every = attempt.quiz.questions.select_related("lesson__course").prefetch_related("choices")
+    if drawn is None:
+        questions = list(every)
+    else:
+        found = {q.pk: q for q in every.filter(pk__in=drawn)}
+        questions = [found[int(i)] for i in drawn if int(i) in found]
     feedback = []
-    for question in attempt.quiz.questions.select_related("lesson__course").prefetch_related(
-        "choices"
-    ):
+    for question in questions:
         answer = answers.get(question.pk)
         chosen = {c.pk for c in answer.choices.all()} if answer else set()
         feedback.append(

@@ -1,20 +1,32 @@
+import contextlib
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from course.access import LessonAccess, is_editor, lessons_visible_to
 from course.selectors import first_lesson_after_module, lesson_after
 from lib.errors import AppError
+from lib.timezones import zone_or_utc
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
-from .display import Option, QuestionForm, form_ids, ordered_options, shuffled_options
+from .display import (
+    Option,
+    QuestionForm,
+    form_ids,
+    form_int,
+    ordered_options,
+    shuffled_options,
+)
 from .models import Attempt, Question
 from .painmap import BY_KEY, REGIONS
 from .selectors import feedback_lessons, study_first
+from .sittings import RetakeNotYet, has_passed, retake_opens_at
 
 
 def _forms(
@@ -42,11 +54,13 @@ def _forms(
     return forms
 
 
-def _chosen(request: HttpRequest, questions: Iterable[Question]) -> dict[int, list[int]]:
+def _chosen(request: HttpRequest) -> dict[int, list[int]]:
+    """The answers sent, by question id (fields `q<id>`); the service checks that they
+    are the questions of the learner's sitting."""
     answers = {}
-    for question in questions:
-        values = request.POST.getlist(f"q{question.pk}")
-        answers[question.pk] = form_ids(values)
+    for name in request.POST:
+        if name.startswith("q") and (question_id := form_int(name[1:])) is not None:
+            answers[question_id] = form_ids(request.POST.getlist(name))
     return answers
 
 
@@ -64,22 +78,21 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     if access is LessonAccess.LOCKED or not request.user.is_authenticated:
         return render(request, "quizzes/locked.html", context)
 
-    questions = services.questions_of(quiz)
+    key = uuid.uuid4()
     selected: dict[int, set[int]] = {}
     problems: dict[int, str] = {}
     error = ""
     status = 200
-    key = uuid.uuid4()
     if request.method == "POST":
-        answers = _chosen(request, questions)
-        try:
+        with contextlib.suppress(ValueError):  # a new key, as for a first visit
             key = uuid.UUID(request.POST.get("submission_key", ""))
-        except ValueError:
-            key = uuid.uuid4()
+        answers = _chosen(request)
         try:
             attempt = services.attempt_submit(
                 user=request.user, quiz=quiz, answers=answers, submission_key=key
             )
+        except RetakeNotYet as held:
+            return _cooling_down(request, context, held)
         except AppError as exc:
             if isinstance(exc, services.AlreadySubmitted) and exc.attempt is not None:
                 return redirect(exc.attempt)  # a double click: show the first one's result
@@ -88,12 +101,45 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
             error, status = exc.message, 400
         else:
             return redirect(attempt)
+    try:
+        sitting, questions = services.questions_to_take(user=request.user, quiz=quiz)
+    except RetakeNotYet as held:
+        return _cooling_down(request, context, held)
+    pool = quiz.questions.count() if sitting is not None else len(questions)
     context |= {
         "forms": _forms(questions, selected, problems, key),
         "error": error,
         "submission_key": key,
+        "sitting": sitting,
+        "pool": pool,
+        "practice": sitting is not None and has_passed(request.user, quiz),
     }
     return render(request, "quizzes/take.html", context, status=status)
+
+
+def opening_time(moment: datetime, zone_name: str) -> str:
+    """When a quiz opens, as a learner reads it in their zone: "14:30 on Saturday 28
+    November" (with the year when it is not this one)."""
+    local = moment.astimezone(zone_or_utc(zone_name))
+    now = timezone.now().astimezone(local.tzinfo)
+    year = f" {local.year}" if local.year != now.year else ""
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B}{year}"
+
+
+def _cooling_down(
+    request: HttpRequest, context: dict[str, Any], held: RetakeNotYet
+) -> HttpResponse:
+    """The quiz page while a failed attempt cools down: when it opens, in the learner's
+    time zone, and what to study meanwhile."""
+    feedback = services.attempt_feedback(held.attempt)
+    visible = feedback_lessons(request.user, feedback)
+    context |= {
+        "attempt": held.attempt,
+        "opens_at": held.opens_at,
+        "opens_at_text": opening_time(held.opens_at, getattr(request.user, "time_zone", "")),
+        "study_first": study_first(feedback, visible),
+    }
+    return render(request, "quizzes/not_yet.html", context)
 
 
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,6 +161,11 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # After a pass, the course goes on: the next module (or, after a lesson's
     # self-check, the next lesson). After a miss, the retake comes first.
     go_on = None
+    retake_at = ""  # after a fail: when the quiz opens again, in the learner's zone
+    if not attempt.passed and attempt.user_id == request.user.pk:
+        held = retake_opens_at(attempt.user, quiz)
+        if held is not None and held[1].pk == attempt.pk:
+            retake_at = opening_time(held[0], attempt.user.time_zone)
     if attempt.passed:
         go_on = (
             lesson_after(request.user, quiz.lesson)
@@ -134,6 +185,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visible_lessons": visible,
             "study_first": study_first(feedback, visible),
             "go_on": go_on,
+            "retake_at": retake_at,
         },
     )
 

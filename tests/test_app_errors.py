@@ -52,6 +52,7 @@ def answer_to(exc: Exception):
         (ErrorKind.ALREADY_DONE, 409),
         (ErrorKind.STALE, 409),
         (ErrorKind.NOT_YET, 409),
+        (ErrorKind.COOLING_DOWN, 429),
     ],
 )
 def test_each_kind_is_answered_with_its_status_and_the_message(kind, status):

@@ -14,7 +14,7 @@ from course.models import LessonProgress
 from course.services import enrollment_create
 from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Sitting
 from quizzes.services import attempt_submit
 from reviews.models import Card, ReviewLog
 from tests.factories import (
@@ -74,6 +74,8 @@ def test_download_holds_everything_and_nothing_of_anyone_else(client):
     (attempt,) = data["quiz_attempts"]
     assert attempt["answers"][0]["question"] == "Which nerve?"
     assert attempt["answers"][0]["chosen"] == ["Option 0"]
+    (sitting,) = data["quiz_sittings"]
+    assert sitting["attempt_id"] == attempt["id"] and len(sitting["question_ids"]) == 1
     assert len(data["review_cards"]) == 2 and len(data["reviews"]) == 1
     assert data["certificates"][0]["name"] == "Dr Ada Byron"
     assert data["reflections"][0]["change"] == CPD_FEEDBACK.change
@@ -105,7 +107,7 @@ def test_deleting_the_account_takes_everything_with_it(client):
     response = client.post("/accounts/delete/", {"password": PASSWORD})
     assert response.status_code == 302 and response.url == "/"
     assert not User.objects.filter(pk=user.pk).exists()
-    for model in (Card, ReviewLog, Attempt, LessonProgress, CourseCompletion, Certificate):
+    for model in (Card, ReviewLog, Attempt, Sitting, LessonProgress, CourseCompletion, Certificate):
         assert not model.objects.filter(user_id=user.pk).exists(), model
     assert not Subscriber.objects.filter(email=user.email).exists()
     assert not OutboundEmail.objects.filter(to=user.email).exists()

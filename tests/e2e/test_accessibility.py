@@ -32,7 +32,7 @@ from course.services import enrollment_create
 from newsletter import services as newsletter
 from quizzes.models import Quiz
 from quizzes.painmap import REGIONS
-from quizzes.services import attempt_submit, questions_of
+from quizzes.services import attempt_submit, questions_to_take
 from reminders.services import unsubscribe_token
 from reviews.models import Card
 from reviews.services import cards_from_lesson
@@ -90,6 +90,7 @@ class World:
     cpd_course: str
     region: str
     quiz: str
+    fresh_quiz: str
     attempt: str
     certificate: str
     newsletter_confirm: str
@@ -378,7 +379,7 @@ PAGES: list[Visit] = [
     Visit("sign out", "patient", "/accounts/logout/"),
     # A clinician in the CPD course.
     Visit("CPD course, enrolled", "clinician", "/courses/{w.cpd_course}/"),
-    Visit("a module quiz", "clinician", "{w.quiz}"),
+    Visit("a module quiz", "clinician", "{w.fresh_quiz}"),
     Visit(
         "a module quiz, unanswered",
         "clinician",
@@ -387,6 +388,12 @@ PAGES: list[Visit] = [
         shows="need an answer",
     ),
     Visit("quiz result with feedback", "clinician", "{w.attempt}"),
+    Visit(
+        "a failed module quiz, cooling down",
+        "clinician",
+        "{w.quiz}",
+        shows="You can retake this quiz from",
+    ),
     Visit("certificates, none yet", "clinician", "/certificates/"),
     # A clinician who finished the CPD course.
     Visit("CPD course, completed", "graduate", "/courses/{w.cpd_course}/", shows="Completed on"),
@@ -443,17 +450,23 @@ def _world() -> World:
     give_reading_time(patient, locked)  # read before; marked done on a page below
     cards_from_lesson(user=patient, lesson=free, now=yesterday)
     lesson_quiz = Quiz.objects.get(lesson=free)
-    attempt_submit(user=patient, quiz=lesson_quiz, answers=_answers(lesson_quiz), now=yesterday)
+    attempt_submit(
+        user=patient, quiz=lesson_quiz, answers=_answers(patient, lesson_quiz), now=yesterday
+    )
     subscriber = newsletter.subscribe_signed_in(user=patient)
 
     clinician = ClinicianFactory(email="doc@example.org", name="Dr Ada Lovelace")
     enrollment_create(user=clinician, course=cpd_course)
     first_cpd = Lesson.objects.filter(course=cpd_course).order_by("module__order", "order")[0]
     finish_lesson(clinician, first_cpd)
-    module_quiz = Quiz.objects.filter(course=cpd_course, lesson__isnull=True).order_by(
+    module_quiz, fresh_quiz = Quiz.objects.filter(course=cpd_course, lesson__isnull=True).order_by(
         "module__order"
-    )[0]
-    attempt = attempt_submit(user=clinician, quiz=module_quiz, answers=_answers(module_quiz))
+    )[:2]
+    # A sitting of the pool with a question missed: failed, so the quiz cools down.
+    attempt = attempt_submit(
+        user=clinician, quiz=module_quiz, answers=_answers(clinician, module_quiz, wrong=3)
+    )
+    assert not attempt.passed
 
     graduate = ClinicianFactory(email="grad@example.org", name="Dr Mary Seacole")
     graduate.clinician_profile.certificate_name = "Dr Mary Seacole"
@@ -483,6 +496,7 @@ def _world() -> World:
         cpd_course=cpd_course.slug,
         region=REGIONS[0].key,
         quiz=module_quiz.get_absolute_url(),
+        fresh_quiz=fresh_quiz.get_absolute_url(),
         attempt=attempt.get_absolute_url(),
         certificate=certificate.code,
         newsletter_confirm=newsletter.confirm_token(reader),
@@ -499,14 +513,16 @@ def _world() -> World:
     )
 
 
-def _answers(quiz: Quiz) -> dict[int, list[int]]:
-    """Right answers, but for the first question: a result with something to learn."""
+def _answers(user, quiz: Quiz, wrong: int = 1) -> dict[int, list[int]]:
+    """Right answers to the questions the learner is shown (a module quiz's sitting), but
+    for the first `wrong`: a result with something to learn."""
     answers = {}
-    for i, question in enumerate(questions_of(quiz)):
+    _, questions = questions_to_take(user=user, quiz=quiz)
+    for i, question in enumerate(questions):
         choices = [c for c in question.choices.all() if not c.retired]
         right = [c.pk for c in choices if c.is_correct]
-        wrong = [c.pk for c in choices if not c.is_correct][:1]
-        answers[question.pk] = wrong if i == 0 and wrong else right
+        wrongs = [c.pk for c in choices if not c.is_correct][:1]
+        answers[question.pk] = wrongs if i < wrong and wrongs else right
     return answers
 
 

@@ -23,8 +23,10 @@ MODULE = "---\nslug: first\ntitle: First\n---\nIntro.\n"
 LESSON = "---\nslug: {slug}\ntitle: T\nsummary: S.\n---\nBody.\n"
 QUIZ = """title: First quiz
 pass_mark: 75
+draw: 2
 questions:
   - slug: belt-line
+    twins: [where]
     kind: single
     case: |
       A 50-year-old with pain

@@ -76,9 +76,19 @@ def test_a_miss_says_so_and_puts_the_lesson_behind_most_misses_first(client, set
     study = page[page.index("What to study first") : page.index("</ol>")]
     assert study.index("The muscles") < study.index("The nerves")
     assert "(2 missed questions)" in study and "(1 missed question)" in study
-    assert f'<a class="button" href="{quiz.get_absolute_url()}">Retake the quiz</a>' in page
+    # A failed module quiz cools down: the page says when it opens instead of a button.
+    assert "Retake the quiz" not in page and "You can retake this quiz from" in page
     assert "Next module" not in page
     assert "come back in your" in page and 'href="/review/"' in page
+
+
+def test_a_miss_offers_the_retake_at_once_when_there_is_no_cool_down(client, setup):
+    quiz, questions, learner = setup
+    quiz.retake_after_hours = 0
+    quiz.save()
+    client.force_login(learner)
+    page = take(client, quiz, questions, wrong={"n1", "m1", "m2", "free"})
+    assert f'<a class="button" href="{quiz.get_absolute_url()}">Retake the quiz</a>' in page
 
 
 def test_a_lesson_taken_back_to_draft_is_not_offered_to_study(client, setup):

@@ -53,12 +53,13 @@ def _second(question):
     return question.choices.order_by("order")[1].pk
 
 
-def _take(user, quiz, wrong=()):
+def _take(user, quiz, wrong=(), now=None):
     questions = list(quiz.questions.order_by("order"))
     return attempt_submit(
         user=user,
         quiz=quiz,
         answers={q.pk: [_second(q) if q.slug in wrong else _first(q)] for q in questions},
+        now=now,
     )
 
 
@@ -71,8 +72,8 @@ def test_quiz_answers_become_cards_wrong_again_right_good(quiz, learner):
     assert cards["q1"].failures == 1 and not cards["q1"].is_new
     assert cards["q1"].due < cards["q0"].due  # the missed one comes back sooner
     assert all(c.lesson is not None for c in cards.values())
-    # A retake does not make more cards or reviews.
-    _take(learner, quiz)
+    # A retake (after the failed quiz's cool-down) does not make more cards or reviews.
+    _take(learner, quiz, now=attempt.submitted_at + timedelta(hours=quiz.retake_after_hours))
     assert Card.objects.filter(user=learner).count() == 3
     assert ReviewLog.objects.filter(user=learner).count() == 3
     assert attempt.pk

@@ -17,8 +17,8 @@ from course.engagement import required_seconds
 from course.models import Course, Enrollment, LessonProgress
 from course.services import enrollment_create, lesson_record_view, lesson_set_done
 from outbox.services import enqueue_after_commit
-from quizzes.models import Attempt, Quiz
-from quizzes.services import attempt_submit, questions_of
+from quizzes.models import Attempt, Quiz, Sitting
+from quizzes.services import attempt_submit, questions_to_take
 from reminders.tasks import send_due_reminders
 from reviews.models import Card, ReviewLog
 
@@ -86,7 +86,9 @@ class Command(BaseCommand):
             )
             lesson_set_done(user=user, lesson=lesson, now=now)
         answers = {}
-        for question in questions_of(quiz):  # the options offered now, not retired ones
+        # The questions of a sitting drawn from the pool, with the options offered now.
+        _, questions = questions_to_take(user=user, quiz=quiz)
+        for question in questions:
             choices = list(question.choices.all())
             right = [c.pk for c in choices if c.is_correct]
             wrong = [c.pk for c in choices if not c.is_correct]
@@ -103,6 +105,7 @@ class Command(BaseCommand):
             last_viewed_at=F("last_viewed_at") - day, completed_at=F("completed_at") - day
         )
         Attempt.objects.filter(user=user).update(submitted_at=F("submitted_at") - day)
+        Sitting.objects.filter(user=user).update(started_at=F("started_at") - day)
         Card.objects.filter(user=user).update(due=F("due") - day, created_at=F("created_at") - day)
         Card.objects.filter(user=user, last_review__isnull=False).update(
             last_review=F("last_review") - day
