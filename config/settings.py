@@ -350,6 +350,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The five ratings of a course evaluation share one scale: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"RatingEnum": "completion.models.Rating"},
 }
 
 # --- Security ---

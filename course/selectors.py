@@ -382,7 +382,7 @@ class CpdTime:
 
     stated_hours: Decimal  # the course's cpd_hours
     reading_minutes: int  # the live lessons' reading times, added up
-    cases: int  # questions in the live module quizzes (all are asked at each sitting)
+    cases: int  # questions a learner answers in one sitting of each live module quiz
     reflection_minutes: int = REFLECTION_MINUTES
 
     @property
@@ -422,7 +422,7 @@ class CpdTime:
 
 def cpd_time(course: Course, *, cases: int, now: datetime | None = None) -> CpdTime | None:
     """How the course's CPD hours were counted, for a course that gives hours (one query);
-    `cases` is the number of questions in its live module quizzes, which the quiz app
+    `cases` is how many questions one sitting of each live module quiz asks, which the quiz app
     counts (see quizzes.receivers). Only live lessons in live modules count: what a
     learner reads, whoever is looking."""
     if not course.cpd_hours:

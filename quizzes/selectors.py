@@ -13,6 +13,7 @@ from course.access import lessons_visible_to
 from course.models import Course, Lesson, live_q
 
 from .access import quizzes_visible_to
+from .draw import PoolQuestion, default_draw, twin_groups
 from .models import Answer, Attempt, Choice, Question, Quiz
 from .services import QuestionFeedback
 
@@ -135,13 +136,24 @@ def course_quiz_scores(
 
 
 def module_quiz_cases(course: Course, now: datetime | None = None) -> int:
-    """How many cases (questions) the course's live module quizzes ask, all of them at
-    each sitting (one query). Lessons' self-checks are not counted."""
-    return Question.objects.filter(
-        live_q("quiz__module__", now),
-        quiz__course=course,
-        quiz__lesson__isnull=True,
-    ).count()
+    """How many cases a learner answers in one sitting of each of the course's live
+    module quizzes, added up: each quiz's draw from its pool (two queries). Lessons'
+    self-checks are not counted."""
+    rows = list(
+        Question.objects.filter(
+            live_q("quiz__module__", now), quiz__course=course, quiz__lesson__isnull=True
+        ).values_list("pk", "quiz_id", "quiz__draw", "lesson_id")
+    )
+    pairs = Question.twins.through.objects.filter(
+        from_question_id__in=[pk for pk, *_ in rows]
+    ).values_list("from_question_id", "to_question_id")
+    groups = twin_groups([pk for pk, *_ in rows], pairs)
+    pools: dict[int, list[PoolQuestion]] = defaultdict(list)
+    draws: dict[int, int | None] = {}
+    for pk, quiz_id, draw, lesson_id in rows:
+        pools[quiz_id].append(PoolQuestion(id=pk, group=groups[pk], lesson=lesson_id))
+        draws[quiz_id] = draw
+    return sum(min(draws[q] or default_draw(pool), len(pool)) for q, pool in pools.items())
 
 
 def feedback_lessons(user: AnyUser, feedback: Iterable[QuestionFeedback]) -> set[int]:

@@ -72,7 +72,8 @@ def test_the_hours_sentence_adds_reading_cases_and_reflection(client, course):
     # 100 min of reading + 10 cases at 1.5 min + 15 min = 130 min.
     assert (
         "<strong>2 CPD hours:</strong> about 1 h 40 min of reading, 15 min of case quizzes "
-        "(10 cases at about 1½ minutes each) and 15 min for the reflection and evaluation: "
+        "(10 cases, one sitting of each module quiz, at about 1½ minutes each) and 15 min "
+        "for the reflection and evaluation: "
         "2 h 10 min in all, rounded down to whole hours." in page
     )
 
@@ -146,7 +147,7 @@ def test_course_page_query_count_does_not_grow_with_lessons_or_cases(client, cou
         LessonFactory(module=module, minutes=10, order=i)
         question_with(quiz)
     large = _count(client, "/courses/cpd/")
-    assert large == small <= 17  # 2 of them count the hours
+    assert large == small <= 18  # 3 of them count the hours
     assert "about 3 h 20 min of reading" in _words(client.get("/courses/cpd/"))
 
 
@@ -154,7 +155,7 @@ def test_the_shipped_cpd_course_shows_its_counted_hours(client):
     assert load_content().ok
     page = _words(client.get("/courses/telling-buttock-nerve-pain-apart/"))
     assert "<strong>4 CPD hours:</strong>" in page
-    assert "(57 cases at about 1½ minutes each)" in page
+    assert "(43 cases, one sitting of each module quiz, at about 1½ minutes each)" in page
     assert "rounded down to whole hours" in page
 
 

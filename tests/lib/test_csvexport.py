@@ -21,5 +21,13 @@ def test_the_response_is_a_utf8_attachment_with_the_header_first():
     response = csv_response("people.csv", ["name", "n", "flag"], rows)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="people.csv"'
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    # A byte-order mark first, so that a spreadsheet reads the file as UTF-8.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines == [["name", "n", "flag"], ["Zoë", "1", ""], ["a,b", "2.5", "True"]]
+
+
+def test_every_text_cell_is_made_spreadsheet_safe():
+    response = csv_response("x.csv", ["name"], [["=HYPERLINK(1)"], ["Ann"], [-3]])
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert lines == [["name"], ["'=HYPERLINK(1)"], ["Ann"], ["-3"]]

@@ -309,7 +309,7 @@ def test_admin_sees_progress_previews_tests_and_exports(client, django_assert_ma
             "_selected_action": list(Subscriber.objects.values_list("pk", flat=True)),
         },
     )
-    text = response.content.decode()
+    text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("email,status,health_professional,consent_at")
     assert "a@example.org,active,True" in text and "'=cmd()@example.org" in text
 
