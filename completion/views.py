@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from accounts.types import AuthedHttpRequest
@@ -63,8 +64,10 @@ def _json(data: dict, request: HttpRequest, status: int = 200) -> JsonResponse:
 
 
 def _wants_ld(request: HttpRequest) -> bool:
-    return request.get_preferred_type(["application/ld+json", "application/json"]) == (
-        "application/ld+json"
+    """JSON-LD's own type only to a client that names it; plain JSON to everyone else (a
+    browser opening badge.json shows it)."""
+    return "application/ld+json" in request.headers.get("Accept", "") and (
+        request.get_preferred_type(JSON_TYPES) == "application/ld+json"
     )
 
 
@@ -123,7 +126,7 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
                 "badge_url": badge_url(found),
             },
         )
-    response["Vary"] = "Accept"
+    patch_vary_headers(response, ["Accept"])
     return response
 
 
