@@ -193,17 +193,31 @@ def _outcomes(w: Writer, outcomes: list[str], bottom: float) -> None:
         )
 
 
+# Lines the assessment may take, so that the outcomes and the footer keep their room.
+ASSESSMENT_MAX_LINES = 5
+
+
 def _assessment(w: Writer, certificate: Certificate) -> None:
     """What completing the course took, and the module quizzes with their pass marks,
-    run together in a short paragraph so that the outcomes keep their room."""
+    run together in a short paragraph so that the outcomes keep their room. A list too
+    long for it is left to the verification page, and the paragraph says so."""
     statement = assessment_statement(certificate)
     if not statement:
         return
     w.y -= 5 * mm
     if certificate.assessed:
         modules = "; ".join(assessed_label(item) for item in certificate.assessed)
-        statement += f" Modules assessed by quiz: {modules}."
-    w.text(statement, size=9.5, min_size=9.5, color=MUTED, leading=1.3)
+        full = f"{statement} Modules assessed by quiz: {modules}."
+        _, _, lines = w.lines(full, SANS, 9.5, 9.5, w.width)
+        if len(lines) <= ASSESSMENT_MAX_LINES:
+            statement = full
+        else:
+            count = len(certificate.assessed)
+            statement += (
+                f" {count} module quizzes were assessed, each at its pass mark: they are "
+                "listed on the verification page."
+            )
+    w.text(statement, size=9.5, color=MUTED, leading=1.3)
 
 
 def _signature(pdf: canvas.Canvas, certificate: Certificate, x: float, y: float) -> None:

@@ -196,3 +196,14 @@ def test_a_certificate_from_before_says_nothing_it_did_not_record(issued, client
     page = client.get(f"/certificates/{issued.code}/").content.decode()
     assert "What was assessed" not in page and "Buttock nerve pain" in page
     _assert_valid(certificate_badge(issued))
+
+
+def test_a_long_list_of_modules_is_left_to_the_verification_page(issued):
+    issued.assessed = [
+        {"module": f"Module {i} with a rather long title indeed", "quiz": "Q", "pass_mark": 80}
+        for i in range(40)
+    ]
+    page = pypdfium2.PdfDocument(certificate_pdf(issued))[0]
+    text = " ".join(page.get_textpage().get_text_range().split())
+    assert "40 module quizzes were assessed, each at its pass mark" in text
+    assert "Module 39" not in text and "Verification code" in text
