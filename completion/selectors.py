@@ -147,7 +147,8 @@ def certificate_by_code(typed: str) -> Certificate | None:
     look-alike-free alphabet matches exactly as before, case and all. Otherwise the input
     is read as a new-style code by `codes.normalise_code` (any case, separators or none).
     """
-    certificates = Certificate.objects.select_related("replaced_by")
+    # The course for the badge's achievement; the replacement for the page's "replaced".
+    certificates = Certificate.objects.select_related("replaced_by", "course")
     found = certificates.filter(code=typed).first()
     if found is None and (canonical := normalise_code(typed)) and canonical != typed:
         found = certificates.filter(code=canonical).first()

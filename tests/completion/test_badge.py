@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from jsonschema import Draft201909Validator
 
 from completion.badges import certificate_badge
@@ -207,3 +209,22 @@ def test_a_long_list_of_modules_is_left_to_the_verification_page(issued):
     text = " ".join(page.get_textpage().get_text_range().split())
     assert "40 module quizzes were assessed, each at its pass mark" in text
     assert "Module 39" not in text and "Verification code" in text
+
+
+def test_the_page_and_the_badge_take_one_query_each(issued, client):
+    """One query for the certificate with its course and replacement, whatever else the
+    throttle's cache does (in the tests, the database cache)."""
+    client.get("/")
+    for url, accept in [
+        (f"/certificates/{issued.code}/", "text/html"),
+        (f"/certificates/{issued.code}/", "application/ld+json"),
+        (f"/certificates/{issued.code}/badge.json", "*/*"),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, HTTP_ACCEPT=accept).status_code == 200
+        ours = [
+            q["sql"]
+            for q in queries.captured_queries
+            if "django_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+        ]
+        assert len(ours) == 1 and "completion_certificate" in ours[0], ours
