@@ -145,7 +145,10 @@ class CertificateAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Reissue the selected certificates (new code; old says replaced)")
+    @admin.action(
+        description="Reissue the selected certificates (new code; the old one says replaced, "
+        "or still revoked if it was)"
+    )
     def reissue(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         issued = [c for c in (certificate_reissue(certificate=x) for x in queryset) if c]
         messages.success(request, f"Reissued {len(issued)} certificate(s).")

@@ -25,7 +25,7 @@ from lib.urls import absolute_url
 from outbox import emails
 from outbox.services import email_record
 
-from .certificates import certificate_pdf, verification_url
+from .certificates import certificate_pdf, issuer_name, verification_url
 from .codes import new_code
 from .models import Certificate, CourseCompletion
 from .selectors import assessed_quizzes, completion_status, details_missing
@@ -196,6 +196,6 @@ def certificate_revoked_message(certificate: Certificate) -> EmailMultiAlternati
         "certificate": certificate,
         "verify_url": verification_url(certificate),
         "dashboard_url": absolute_url("completion:certificates"),
-        "site_name": certificate.issuer_name or settings.SITE_NAME,
+        "site_name": issuer_name(certificate),
     }
     return emails.certificate_revoked(certificate.user.email, context)
