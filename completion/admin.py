@@ -1,19 +1,34 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
+from accounts.models import User
 from course.models import Course
 from lib.csvexport import csv_response
+from lib.errors import AppError
 
 from .models import Certificate, CourseCompletion, Evaluation, Reflection
 from .reports import completion_report, evaluation_summary, report_csv_rows
-from .services import certificate_reissue, certificate_revoke
+from .services import REVOKE_REASON_MAX, certificate_reissue, certificate_revoke
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=REVOKE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown on the certificate's verification page, for anyone who checks it, "
+        "and emailed to the learner.",
+    )
 
 
 class ReflectionInline(admin.StackedInline):
@@ -121,7 +136,9 @@ class CertificateAdmin(admin.ModelAdmin):
         "issued_at",
         "status",
         "revoked_at",
+        "revoked_by",
     ]
+    list_select_related = ["revoked_by", "replaced_by"]
     list_filter = ["course", "revoked_at"]
     search_fields = ["code", "name", "user__email", "registration_number"]
     date_hierarchy = "issued_at"
@@ -131,13 +148,51 @@ class CertificateAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Revoke the selected certificates")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
-        for certificate in queryset:
-            certificate_revoke(certificate=certificate, reason=f"Revoked by {request.user}")
-        messages.success(request, f"Revoked {queryset.count()} certificate(s).")
+    @admin.action(description="Revoke the selected certificates (a reason is asked for)")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> HttpResponse | None:
+        """First a page that asks for the reason; its form posts back to this action with
+        `apply`, and then each certificate not revoked yet is revoked for it."""
+        certificates = queryset.filter(revoked_at__isnull=True)
+        form = RevokeForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            assert isinstance(request.user, User)  # the admin lets in only signed-in staff
+            revoked = 0
+            try:
+                with transaction.atomic():  # all of them or, if one is refused, none
+                    for certificate in certificates:
+                        revoked += certificate_revoke(
+                            certificate=certificate,
+                            reason=form.cleaned_data["reason"],
+                            by=request.user,
+                        )
+            except AppError as error:
+                form.add_error("reason", error.message)
+            else:
+                messages.success(
+                    request,
+                    f"Revoked {revoked} certificate{'' if revoked == 1 else 's'}; "
+                    f"{'the learner was' if revoked == 1 else 'each learner was'} emailed.",
+                )
+                return None
+        return TemplateResponse(
+            request,
+            "admin/completion/revoke.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Revoke certificates",
+                "opts": self.model._meta,
+                "form": form,
+                "certificates": certificates.select_related("user"),
+                "already": queryset.filter(revoked_at__isnull=False).count(),
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
-    @admin.action(description="Reissue the selected certificates (new code; old says replaced)")
+    @admin.action(
+        description="Reissue the selected certificates (new code; the old one says replaced, "
+        "or still revoked if it was)"
+    )
     def reissue(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         issued = [c for c in (certificate_reissue(certificate=x) for x in queryset) if c]
         messages.success(request, f"Reissued {len(issued)} certificate(s).")

@@ -1,11 +1,13 @@
 """API v1 for completion and certificates: where a learner stands, their certificates,
-and public verification by code."""
+and public verification by code, with each certificate's Open Badge."""
 
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -19,9 +21,68 @@ from course.access import courses_visible_to
 from course.models import Course
 from lib.errors import AppError, ErrorKind
 
+from .badges import certificate_badge
+from .certificates import assessment_statement, issuer_name
 from .models import Certificate, CourseCompletion, Evaluation, Rating
-from .selectors import REFLECTION_MIN_WORDS, completion_status, requirements_for
+from .selectors import (
+    REFLECTION_MIN_WORDS,
+    certificate_by_code,
+    completion_status,
+    requirements_for,
+)
 from .services import CpdFeedback, cpd_feedback_save
+
+
+class AssessedSerializer(serializers.Serializer):
+    module = serializers.CharField()
+    quiz = serializers.CharField()
+    pass_mark = serializers.IntegerField(help_text="Percent needed to pass.")
+
+
+class CertificateRecordSerializer(serializers.ModelSerializer):
+    """What a certificate says, as frozen when it was issued, and its status now."""
+
+    status = serializers.ChoiceField(
+        choices=["valid", "replaced", "revoked"],
+        help_text="revoked wins over replaced: a revoked certificate that was reissued "
+        "still says revoked on its own code.",
+    )
+    issuer = serializers.SerializerMethodField()
+    assessment = serializers.SerializerMethodField()
+    assessed = AssessedSerializer(many=True, help_text="The module quizzes passed.")
+    outcomes = serializers.ListField(child=serializers.CharField())
+    badge = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "code",
+            "status",
+            "name",
+            "course_title",
+            "cpd_hours",
+            "completed_on",
+            "issued_at",
+            "issuer",
+            "assessment",
+            "assessed",
+            "outcomes",
+            "revoked_at",
+            "revoked_reason",
+            "badge",
+        ]
+
+    def get_issuer(self, certificate: Certificate) -> str:
+        return issuer_name(certificate)
+
+    def get_assessment(self, certificate: Certificate) -> str:
+        """What completion required, in a sentence; empty on certificates issued before
+        it was recorded."""
+        return assessment_statement(certificate)
+
+    def get_badge(self, certificate: Certificate) -> str:
+        """The certificate's Open Badges 3.0 credential (JSON-LD)."""
+        return reverse("completion:certificate_badge", args=[certificate.code])
 
 
 class RequirementSerializer(serializers.Serializer):
@@ -52,24 +113,12 @@ class CompletionSerializer(serializers.Serializer):
     )
 
 
-class CertificateSerializer(serializers.ModelSerializer):
-    status = serializers.CharField()
+class CertificateSerializer(CertificateRecordSerializer):
     pdf = serializers.SerializerMethodField()
     verify = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Certificate
-        fields = [
-            "code",
-            "course_title",
-            "name",
-            "cpd_hours",
-            "completed_on",
-            "issued_at",
-            "status",
-            "pdf",
-            "verify",
-        ]
+    class Meta(CertificateRecordSerializer.Meta):
+        fields = [*CertificateRecordSerializer.Meta.fields, "pdf", "verify"]
 
     def get_pdf(self, certificate: Certificate) -> str:
         return reverse("completion:certificate_pdf", args=[certificate.code])
@@ -78,22 +127,10 @@ class CertificateSerializer(serializers.ModelSerializer):
         return certificate.get_absolute_url()
 
 
-class PublicCertificateSerializer(serializers.ModelSerializer):
-    """What anyone with the code may see: nothing else about the person."""
-
-    status = serializers.CharField()
-
-    class Meta:
-        model = Certificate
-        fields = [
-            "status",
-            "name",
-            "course_title",
-            "completed_on",
-            "issued_at",
-            "cpd_hours",
-            "revoked_at",
-        ]
+class PublicCertificateSerializer(CertificateRecordSerializer):
+    """What anyone with the code may see: nothing else about the person. A revoked
+    certificate's record still names the course and the reason; nothing points to a
+    certificate issued after it."""
 
 
 class CompletionView(APIView):
@@ -240,6 +277,14 @@ class CertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Certificate.objects.filter(user=self.request.user).select_related("replaced_by")
 
 
+def _certificate(code: str) -> Certificate:
+    """By the code as a person may type it (`selectors.certificate_by_code`), or 404."""
+    certificate = certificate_by_code(code)
+    if certificate is None:
+        raise Http404("No certificate has this code.")
+    return certificate
+
+
 class VerifyView(APIView):
     """Public certificate verification by code. Throttled against enumeration."""
 
@@ -255,7 +300,31 @@ class VerifyView(APIView):
         }
     )
     def get(self, request: Request, code: str) -> Response:
-        certificate = get_object_or_404(
-            Certificate.objects.select_related("replaced_by"), code=code
-        )
-        return Response(PublicCertificateSerializer(certificate).data)
+        """A certificate's record and status. The code may be typed in any case, with or
+        without its dashes; codes never contain 0, O, 1, I or L."""
+        return Response(PublicCertificateSerializer(_certificate(code)).data)
+
+
+class BadgeView(APIView):
+    """A certificate's Open Badges 3.0 credential. Public and throttled, as verification."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "verify"
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="An OpenBadgeCredential (Open Badges 3.0, JSON-LD): the "
+                "certificate's achievement, its issuer, the learner by a salted hash of "
+                "their name, and its revocation status (credentialStatus, and validUntil "
+                "once revoked or replaced). The same document is served at the "
+                "certificate's verification address to a client that asks for JSON.",
+            ),
+            404: OpenApiResponse(description="No certificate has this code."),
+        }
+    )
+    def get(self, request: Request, code: str) -> Response:
+        return Response(certificate_badge(_certificate(code)))

@@ -1,6 +1,6 @@
 """The one-page CPD certificate as a PDF (reportlab): the issuer's mark and statement,
-the learner, the course with its hours and learning outcomes, the course lead's line,
-and the verification address with a QR code of it.
+the learner, the course with its hours, what was assessed and the learning outcomes, the
+course lead's line, and the verification address with a QR code of it.
 
 A4 portrait, so that it files with other CPD records, in the site's type (Source Serif 4
 for the name and headings, Source Sans 3 for the rest; lib/fonts.py) and colours. The
@@ -35,7 +35,6 @@ BRAND = colors.HexColor("#0b5d6b")
 LINE = colors.HexColor("#d8d1c3")
 ACCENT = colors.HexColor("#ffbf47")  # the mark's nerve endings; decoration only
 
-ISSUER = "Buttock nerve pain"
 MARK = settings.BASE_DIR / "static" / "img" / "mark.svg"
 MARGIN = 24 * mm
 
@@ -44,12 +43,19 @@ def verification_url(certificate: Certificate) -> str:
     return absolute_url("completion:certificate_verify", certificate.code)
 
 
+def issuer_name(certificate: Certificate) -> str:
+    """The site that issued it, by its name then (settings.SITE_NAME at issue);
+    certificates from before that was recorded name the site as it is now."""
+    return certificate.issuer_name or settings.SITE_NAME
+
+
 def issuer_statement(certificate: Certificate) -> str:
     """Who vouches for the certificate and for what, printed on it under the details it
     names and shown under them on its verification page. Of one length whatever the name
     and title, so that it always fits the footer."""
     return (
-        f"Issued by {ISSUER}, the online training platform that runs this course. It "
+        f"Issued by {issuer_name(certificate)}, the online training platform that runs "
+        "this course. It "
         "records that the person named above completed the online continuing professional "
         f"development course above, of {certificate.hours_label}, on "
         f"{certificate.completed_on:%-d %B %Y}. Anyone can check that it is genuine and "
@@ -57,13 +63,51 @@ def issuer_statement(certificate: Certificate) -> str:
     )
 
 
-# Said once on the learner's list of certificates, of them all.
-ISSUER_NOTE = (
-    f"Certificates are issued by {ISSUER}, the online training platform that runs the "
-    "courses. Each records that you completed an online continuing professional "
-    "development course, with its CPD hours and learning outcomes, and anyone can check "
-    "that it is genuine and still valid at its verification address or with its QR code."
-)
+def assessment_statement(certificate: Certificate) -> str:
+    """What completing the course took, by the rules in force when it was issued: on
+    the certificate, its verification page and its badge. Empty for certificates issued
+    before the rules were recorded on them."""
+    rules = certificate.criteria
+    required = []
+    if rules.get("all_lessons_done"):
+        if share := rules.get("reading_share"):
+            required.append(
+                f"every lesson of the course read for at least {share} its stated reading "
+                "time (timed by the platform) or its self-check answered"
+            )
+        else:
+            required.append("every lesson of the course marked done")
+    if rules.get("module_quizzes_passed"):
+        required.append(
+            "every module quiz passed at its pass mark, on cases drawn from a pool"
+            if rules.get("pooled_quizzes")
+            else "every module quiz passed at its pass mark"
+        )
+    if not rules:
+        return ""
+    if not required:
+        statement = "The course set no lessons or quizzes to complete for this certificate."
+    else:
+        statement = f"Completion required {' and '.join(required)}."
+    if rules.get("reflection_and_evaluation"):
+        statement += " The learner then wrote a reflection on practice and evaluated the course."
+    return statement
+
+
+def assessed_label(item: dict) -> str:
+    """One module quiz as the certificate lists it: "Anatomy (pass mark 80%)"."""
+    return f"{item['module']} (pass mark {item['pass_mark']}%)"
+
+
+def issuer_note() -> str:
+    """Said once on the learner's list of certificates, of them all."""
+    return (
+        f"Certificates are issued by {settings.SITE_NAME}, the online training platform "
+        "that runs the courses. Each records that you completed an online continuing "
+        "professional development course, with what it assessed, its CPD hours and "
+        "learning outcomes, and anyone can check that it is genuine and still valid at "
+        "its verification address or with its QR code."
+    )
 
 
 @dataclass
@@ -114,13 +158,13 @@ def _frame(pdf: canvas.Canvas, width: float, height: float) -> None:
     pdf.rect(MARGIN, height - 10 * mm - 1.5, 28 * mm, 3, stroke=0, fill=1)
 
 
-def _header(pdf: canvas.Canvas, top: float) -> float:
+def _header(pdf: canvas.Canvas, top: float, issuer: str) -> float:
     size = 15 * mm
     draw_svg(pdf, MARK, x=MARGIN, y=top - size, size=size)
     text_x = MARGIN + size + 4 * mm
     pdf.setFillColor(INK)
     pdf.setFont(SERIF, 18)
-    pdf.drawString(text_x, top - 7 * mm, ISSUER)
+    pdf.drawString(text_x, top - 7 * mm, issuer)
     pdf.setFillColor(MUTED)
     pdf.setFont(SANS, 10.5)
     pdf.drawString(text_x, top - 12.5 * mm, "Online continuing professional development")
@@ -161,6 +205,33 @@ def _outcomes(w: Writer, outcomes: list[str], bottom: float) -> None:
             size=size,
             color=MUTED,
         )
+
+
+# Lines the assessment may take, so that the outcomes and the footer keep their room.
+ASSESSMENT_MAX_LINES = 5
+
+
+def _assessment(w: Writer, certificate: Certificate) -> None:
+    """What completing the course took, and the module quizzes with their pass marks,
+    run together in a short paragraph so that the outcomes keep their room. A list too
+    long for it is left to the verification page, and the paragraph says so."""
+    statement = assessment_statement(certificate)
+    if not statement:
+        return
+    w.y -= 5 * mm
+    if certificate.assessed:
+        modules = "; ".join(assessed_label(item) for item in certificate.assessed)
+        full = f"{statement} Modules assessed by quiz: {modules}."
+        _, _, lines = w.lines(full, SANS, 9.5, 9.5, w.width)
+        if len(lines) <= ASSESSMENT_MAX_LINES:
+            statement = full
+        else:
+            count = len(certificate.assessed)
+            statement += (
+                f" {count} module quizzes were assessed, each at its pass mark: they are "
+                "listed on the verification page."
+            )
+    w.text(statement, size=9.5, color=MUTED, leading=1.3)
 
 
 def _signature(pdf: canvas.Canvas, certificate: Certificate, x: float, y: float) -> None:
@@ -214,12 +285,13 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     width, height = A4
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"CPD certificate: {certificate.course_title}")
-    pdf.setAuthor(ISSUER)
-    pdf.setCreator(ISSUER)
+    pdf.setAuthor(issuer_name(certificate))
+    pdf.setCreator(issuer_name(certificate))
     pdf.setSubject(f"Certificate {certificate.code}")
 
     _frame(pdf, width, height)
-    w = Writer(pdf, MARGIN, width - 2 * MARGIN, _header(pdf, height - 22 * mm) - 13 * mm)
+    top = _header(pdf, height - 22 * mm, issuer_name(certificate))
+    w = Writer(pdf, MARGIN, width - 2 * MARGIN, top - 13 * mm)
 
     w.text("CERTIFICATE OF COMPLETION", font=SANS_SEMIBOLD, size=10.5, color=BRAND)
     w.y -= 3 * mm
@@ -253,6 +325,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         w.text(f"This copy issued {issued:%-d %B %Y}", size=10, color=MUTED)
 
     footer_top = 86 * mm
+    _assessment(w, certificate)
     if certificate.outcomes:
         w.y -= 9 * mm
         pdf.setStrokeColor(LINE)

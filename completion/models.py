@@ -56,10 +56,27 @@ class Certificate(models.Model):
     outcomes = models.JSONField(default=list, blank=True)
     lead_name = models.CharField(max_length=100, blank=True)
     lead_role = models.CharField(max_length=100, blank=True)
+    # Who issued it and what was assessed, frozen the same way: the site's name, the
+    # completion rules in force ({"all_lessons_done": bool, "module_quizzes_passed":
+    # bool}) and the module quizzes passed ([{"module", "quiz", "pass_mark"}]). Empty on
+    # certificates issued before these were recorded; they then say nothing about them.
+    issuer_name = models.CharField(max_length=150, blank=True)
+    criteria = models.JSONField(default=dict, blank=True)
+    assessed = models.JSONField(default=list, blank=True)
+    # Salts the hash of the learner's name in the certificate's Open Badge
+    # (completion.badges), so that the badge carries no name in clear.
+    identity_salt = models.CharField(max_length=32, blank=True)
     completed_on = models.DateField(help_text="The learner's local date of completion.")
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=200, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     replaced_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
     )
@@ -88,10 +105,12 @@ class Certificate(models.Model):
 
     @property
     def status(self) -> str:
-        if self.replaced_by_id:
-            return "replaced"
+        """Revoked comes first: a revoked certificate that was later reissued is still
+        revoked on its own code, and says nothing of the new one."""
         if self.revoked_at:
             return "revoked"
+        if self.replaced_by_id:
+            return "replaced"
         return "valid"
 
 

@@ -7,6 +7,7 @@ reflection is long, with the issuer and page number at the foot of each page."""
 import io
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -27,7 +28,7 @@ from lib.fonts import SANS, SANS_SEMIBOLD, SERIF, font_for, register_fonts
 from lib.svgpdf import draw_svg
 from lib.timezones import local_date
 
-from .certificates import BRAND, INK, ISSUER, LINE, MARK, MUTED, verification_url
+from .certificates import BRAND, INK, LINE, MARK, MUTED, verification_url
 from .selectors import CpdRecord
 
 ACTIVITY_TYPE = "Online learning: reading, with case-based assessment"
@@ -79,7 +80,7 @@ def _details(record: CpdRecord, zone: str) -> Table:
         ("Profession", record.profession),
         ("Registration number", record.registration_number),
         ("Activity", course.title),
-        ("Provider", ISSUER),
+        ("Provider", settings.SITE_NAME),
         ("Type", ACTIVITY_TYPE),
         ("Dates", f"{started:%-d %B %Y} to {done}" if started else f"Completed {done}"),
         ("CPD hours", f"{course.cpd_hours.normalize():f}"),
@@ -136,7 +137,7 @@ def cpd_record_pdf(record: CpdRecord, *, time_zone: str, generated_on: str) -> b
         topMargin=MARGIN + 12 * mm,
         bottomMargin=MARGIN,
         title=f"CPD record: {record.course.title}",
-        author=ISSUER,
+        author=settings.SITE_NAME,
         subject="Continuing professional development record",
     )
 
@@ -146,13 +147,15 @@ def cpd_record_pdf(record: CpdRecord, *, time_zone: str, generated_on: str) -> b
         draw_svg(pdf, MARK, x=MARGIN, y=height - MARGIN - 10 * mm, size=10 * mm)
         pdf.setFont(SERIF, 12)
         pdf.setFillColor(INK)
-        pdf.drawString(MARGIN + 13 * mm, height - MARGIN - 6 * mm, ISSUER)
+        pdf.drawString(MARGIN + 13 * mm, height - MARGIN - 6 * mm, settings.SITE_NAME)
         pdf.setStrokeColor(LINE)
         pdf.line(MARGIN, MARGIN - 4 * mm, width - MARGIN, MARGIN - 4 * mm)
         pdf.setFont(SANS, 8.5)
         pdf.setFillColor(MUTED)
         pdf.drawString(
-            MARGIN, MARGIN - 9 * mm, f"CPD record from {ISSUER} · generated {generated_on}"
+            MARGIN,
+            MARGIN - 9 * mm,
+            f"CPD record from {settings.SITE_NAME} · generated {generated_on}",
         )
         pdf.drawRightString(width - MARGIN, MARGIN - 9 * mm, f"Page {doc.page}")
         pdf.restoreState()

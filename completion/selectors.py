@@ -1,4 +1,4 @@
-"""Where a learner stands against a course's completion rules."""
+"""Where a learner stands against a course's completion rules; certificates by code."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +13,7 @@ from course.models import Course, Enrollment, LessonProgress
 from quizzes.access import quizzes_visible_to
 from quizzes.models import Attempt, Quiz
 
+from .codes import normalise_code
 from .models import Certificate, CourseCompletion, Evaluation, Reflection
 
 
@@ -60,7 +61,7 @@ def completion_status(
 ) -> CompletionStatus:
     """Where the learner stands against each rule (five queries)."""
     lessons = lessons_visible_to(user, now).filter(course=course).values("pk")
-    quizzes = quizzes_visible_to(user, now).filter(course=course, lesson__isnull=True).values("pk")
+    quizzes = _module_quizzes(user, course, now).values("pk")
     done = passed = 0
     completion = certificate = None
     if user.is_authenticated:
@@ -337,3 +338,36 @@ def cpd_record(user: AnyUser, course: Course) -> CpdRecord | None:
         reflection=getattr(completion, "reflection", None),
         certificate=certificate,
     )
+
+
+def _module_quizzes(user: AnyUser, course: Course, now: datetime | None = None) -> QuerySet[Quiz]:
+    """The quizzes that count for completion: each module's own, not lessons' checks."""
+    return quizzes_visible_to(user, now).filter(course=course, lesson__isnull=True)
+
+
+def assessed_quizzes(user: AnyUser, course: Course, now: datetime | None = None) -> list[dict]:
+    """What a certificate records as assessed: each module quiz the learner had to pass,
+    in reading order, with its pass mark (one query)."""
+    quizzes = (
+        _module_quizzes(user, course, now)
+        .select_related("module")
+        .order_by("module__order", "module__pk", "order", "pk")
+    )
+    return [
+        {"module": quiz.module.title, "quiz": quiz.title, "pass_mark": quiz.pass_mark}
+        for quiz in quizzes
+    ]
+
+
+def certificate_by_code(typed: str) -> Certificate | None:
+    """The certificate a person means by the code they typed or followed (one or two
+    queries). A code stored as it is given matches first: so every code issued before the
+    look-alike-free alphabet matches exactly as before, case and all. Otherwise the input
+    is read as a new-style code by `codes.normalise_code` (any case, separators or none).
+    """
+    # The course for the badge's achievement; the replacement for the page's "replaced".
+    certificates = Certificate.objects.select_related("replaced_by", "course")
+    found = certificates.filter(code=typed).first()
+    if found is None and (canonical := normalise_code(typed)) and canonical != typed:
+        found = certificates.filter(code=canonical).first()
+    return found

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -18,18 +19,21 @@ from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
 from accounts.types import AnyUser
+from course.engagement import share_in_words
 from course.models import Course
-from lib.errors import AppError
+from lib.errors import AppError, ErrorKind
 from lib.timezones import local_date
 from lib.urls import absolute_url
 from outbox import emails
 from outbox.services import email_record
 
-from .certificates import certificate_pdf, verification_url
+from .certificates import certificate_pdf, issuer_name, verification_url
+from .codes import new_code
 from .models import Certificate, CourseCompletion, Evaluation, Rating, Reflection
 from .selectors import (
     REFLECTION_MIN_WORDS,
     CertificateFacts,
+    assessed_quizzes,
     certificate_requirements,
     completion_status,
 )
@@ -105,7 +109,7 @@ def certificate_issue(
             number=number,
             user=user,
             course=course,
-            code=secrets.token_urlsafe(15),
+            code=new_code(),
             name=profile.certificate_name.strip(),
             profession=profile.profession.strip(),
             registration_number=profile.registration_number.strip(),
@@ -114,6 +118,21 @@ def certificate_issue(
             outcomes=course.outcomes,
             lead_name=course.lead_name,
             lead_role=course.lead_role,
+            issuer_name=settings.SITE_NAME,
+            criteria={
+                "all_lessons_done": course.require_all_lessons,
+                "reading_share": share_in_words(),
+                "module_quizzes_passed": course.require_quizzes_passed,
+                "pooled_quizzes": True,
+                "reflection_and_evaluation": True,
+            },
+            # The quizzes as the learner could see them when they completed.
+            assessed=(
+                assessed_quizzes(user, course, completion.completed_at)
+                if course.require_quizzes_passed
+                else []
+            ),
+            identity_salt=secrets.token_hex(16),
             completed_on=local_date(completion.completed_at, user.time_zone),
             issued_at=now,
         )
@@ -216,12 +235,38 @@ def certificates_issue_pending(*, user: User, now: datetime | None = None) -> li
     return issued
 
 
+# The reason is shown on the verification page and in the email.
+REVOKE_REASON_MAX = Certificate._meta.get_field("revoked_reason").max_length or 200
+
+
 def certificate_revoke(
-    *, certificate: Certificate, reason: str, now: datetime | None = None
-) -> None:
-    Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now(), revoked_reason=reason[:200]
-    )
+    *, certificate: Certificate, reason: str, by: User | None, now: datetime | None = None
+) -> bool:
+    """Revoke a certificate for a reason, recording who and when, and email the learner.
+    Its code then says "revoked", with the reason and date, for good, whatever is issued
+    after it. True if this call revoked it; False if it was revoked already (the first
+    reason, person and date stand, and no second email goes out).
+
+    The conditional update is the claim: of two admins revoking at once, one changes the
+    row and sends the email, the other finds it revoked."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise AppError("Give the reason for revoking the certificate.", ErrorKind.INVALID)
+    if len(reason) > REVOKE_REASON_MAX:
+        raise AppError(
+            f"Keep the reason to {REVOKE_REASON_MAX} characters; it is shown on the "
+            "certificate's verification page.",
+            ErrorKind.INVALID,
+        )
+    with transaction.atomic():
+        revoked = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+            revoked_at=now or timezone.now(), revoked_reason=reason, revoked_by=by
+        )
+        if not revoked:
+            return False  # revoked already, perhaps by the request racing this one
+        certificate = Certificate.objects.select_related("user").get(pk=certificate.pk)
+        email_record(certificate_revoked_message(certificate))
+    return True
 
 
 def certificate_reissue(
@@ -242,3 +287,13 @@ def certificate_message(certificate: Certificate) -> EmailMultiAlternatives:
     }
     pdf = (f"certificate-{certificate.code}.pdf", certificate_pdf(certificate), "application/pdf")
     return emails.certificate(certificate.user.email, context, pdf=pdf)
+
+
+def certificate_revoked_message(certificate: Certificate) -> EmailMultiAlternatives:
+    context = {
+        "certificate": certificate,
+        "verify_url": verification_url(certificate),
+        "dashboard_url": absolute_url("completion:certificates"),
+        "site_name": issuer_name(certificate),
+    }
+    return emails.certificate_revoked(certificate.user.email, context)

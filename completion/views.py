@@ -1,10 +1,14 @@
 """Pages: completing a course, the learner's certificates, public verification."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
 
 from accounts.types import AuthedHttpRequest
 from course.access import courses_visible_to, is_editor, lessons_visible_to
@@ -14,13 +18,23 @@ from lib.limits import allow, client_ip
 from lib.timezones import local_date
 from reviews.selectors import due_queue, next_due
 
-from .certificates import ISSUER, ISSUER_NOTE, certificate_pdf, issuer_statement
+from .badges import badge_url, certificate_badge, revocation_list
+from .certificates import (
+    assessed_label,
+    assessment_statement,
+    certificate_pdf,
+    issuer_name,
+    issuer_note,
+    issuer_statement,
+)
+from .codes import LEFT_OUT
 from .forms import CpdFeedbackForm
 from .models import Certificate, CourseCompletion
 from .record import ACTIVITY_TYPE
 from .record import cpd_record_pdf as cpd_record_pdf_bytes
 from .selectors import (
     CpdRecord,
+    certificate_by_code,
     certificates_pending,
     completion_status,
     missing_details,
@@ -40,23 +54,138 @@ def _verify_allowed(request: HttpRequest) -> bool:
     )
 
 
-def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+# The credential's JSON-LD type first: a client that asks for JSON of either kind gets it.
+JSON_TYPES = ["application/ld+json", "application/json"]
+NOT_FOUND = "No certificate has this code."
+THROTTLED = "Too many look-ups from your address. Please wait a minute and try again."
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        max_length=60,
+        help_text="As printed under the verification address on the certificate, for "
+        "example 7K4M-Q9XT-2HRW-CN5P-8DFZ. Capitals, spaces and dashes do not matter.",
+    )
+
+
+def _json(data: dict, request: HttpRequest, status: int = 200) -> JsonResponse:
+    content_type = "application/ld+json" if _wants_ld(request) else "application/json"
+    response = JsonResponse(
+        data, status=status, content_type=content_type, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Access-Control-Allow-Origin"] = "*"  # public, so that badge wallets can read it
+    return response
+
+
+def _wants_ld(request: HttpRequest) -> bool:
+    """JSON-LD's own type only to a client that names it; plain JSON to everyone else (a
+    browser opening badge.json shows it)."""
+    return "application/ld+json" in request.headers.get("Accept", "") and (
+        request.get_preferred_type(JSON_TYPES) == "application/ld+json"
+    )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """A client that prefers JSON to HTML: a badge verifier, a wallet, a script."""
+    return request.get_preferred_type(["text/html", *JSON_TYPES]) in JSON_TYPES
+
+
+def _certificate_or_refusal(
+    request: HttpRequest, code: str, *, as_json: bool
+) -> Certificate | HttpResponse:
+    """The certificate the code names, or the response that says why not: too many
+    look-ups, or none has it. A code typed in another form (lower case, no dashes) is
+    sent on to the certificate's own address."""
     if not _verify_allowed(request):
+        if as_json:
+            return _json({"detail": THROTTLED}, request, status=429)
         return render(
             request, "completion/certificate_verify.html", {"throttled": True}, status=429
         )
-    certificate = Certificate.objects.filter(code=code).select_related("replaced_by").first()
-    context: dict[str, object] = {"certificate": certificate}
-    if certificate:
-        context |= {
-            "statement": issuer_statement(certificate),
-            "reissued": certificate.issued_at.date() != certificate.completed_on,
-        }
+    certificate = certificate_by_code(code)
+    if certificate is None:
+        if as_json:
+            return _json({"detail": NOT_FOUND}, request, status=404)
+        return render(
+            request,
+            "completion/certificate_verify.html",
+            {"certificate": None, "form": CodeForm(), "left_out": LEFT_OUT},
+            status=404,
+        )
+    if certificate.code != code:
+        return redirect(request.path.replace(code, certificate.code, 1))
+    return certificate
+
+
+@require_GET
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate's public record; its Open Badge to a client that asks for JSON."""
+    as_json = _wants_json(request)
+    found = _certificate_or_refusal(request, code, as_json=as_json)
+    if isinstance(found, HttpResponse):
+        response = found
+    elif as_json:
+        response = _json(certificate_badge(found), request)
+    else:
+        response = render(
+            request,
+            "completion/certificate_verify.html",
+            {
+                "certificate": found,
+                "issuer_name": issuer_name(found),
+                "statement": issuer_statement(found),
+                "assessment": assessment_statement(found),
+                "assessed": [assessed_label(item) for item in found.assessed],
+                "reissued": found.issued_at.date() != found.completed_on,
+                "badge_url": badge_url(found),
+            },
+        )
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_GET
+def certificate_badge_json(request: HttpRequest, code: str) -> HttpResponse:
+    """The Open Badge, at a plain address for people to open or save."""
+    found = _certificate_or_refusal(request, code, as_json=True)
+    if isinstance(found, HttpResponse):
+        return found
+    return _json(certificate_badge(found), request)
+
+
+@require_GET
+def certificate_status_json(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate's own 1EdTech Revocation List, which its badge points to."""
+    found = _certificate_or_refusal(request, code, as_json=True)
+    if isinstance(found, HttpResponse):
+        return found
+    return _json(revocation_list(found), request)
+
+
+@require_GET
+def certificate_check(request: HttpRequest) -> HttpResponse:
+    """Type a code, be sent to its certificate: for the code read off paper."""
+    form = CodeForm(request.GET or None)
+    context: dict[str, object] = {"form": form, "left_out": LEFT_OUT}
+    if form.is_bound and form.is_valid():
+        if not _verify_allowed(request):
+            return render(
+                request, "completion/certificate_check.html", {"throttled": True}, status=429
+            )
+        certificate = certificate_by_code(form.cleaned_data["code"].strip())
+        if certificate:
+            return redirect(certificate)
+        form.add_error(
+            "code",
+            f"{NOT_FOUND} Check that it was copied whole. Codes never contain {LEFT_OUT}: "
+            "if you read one of those, look at that character again.",
+        )
     return render(
         request,
-        "completion/certificate_verify.html",
+        "completion/certificate_check.html",
         context,
-        status=200 if certificate else 404,
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -75,7 +204,8 @@ def my_certificates(request: AuthedHttpRequest) -> HttpResponse:
             "pending": certificates_pending(request.user),
             # Before any completion, a clinician still hears which details are missing.
             "missing_details": missing_details(request.user) if request.user.is_clinician else [],
-            "issuer_note": ISSUER_NOTE,
+            "issuer_note": issuer_note(),
+            "issuer_name": settings.SITE_NAME,
         },
     )
 
@@ -178,7 +308,7 @@ def cpd_record(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "record": record,
             "activity_type": ACTIVITY_TYPE,
             "reading_share": share_in_words(),
-            "issuer": ISSUER,
+            "issuer": settings.SITE_NAME,
         },
     )
 

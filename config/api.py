@@ -4,7 +4,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ObtainToken
-from completion.api import CertificateViewSet, CompletionView, CpdFeedbackView, VerifyView
+from completion.api import (
+    BadgeView,
+    CertificateViewSet,
+    CompletionView,
+    CpdFeedbackView,
+    VerifyView,
+)
 from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, ProgressViewSet
 from me.api import DeleteView, ExportView, MeView, PauseRemindersView
 from newsletter.api import SubscribeMeView, SubscribeView
@@ -31,6 +37,7 @@ urlpatterns = [
     path("courses/<slug:slug>/completion/", CompletionView.as_view(), name="api-completion"),
     path("courses/<slug:slug>/cpd-feedback/", CpdFeedbackView.as_view(), name="api-cpd-feedback"),
     path("certificates/verify/<slug:code>/", VerifyView.as_view(), name="api-verify"),
+    path("certificates/verify/<slug:code>/badge/", BadgeView.as_view(), name="api-badge"),
     path("reviews/due/", DueView.as_view(), name="api-reviews-due"),
     path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),
     path("reviews/<int:card_id>/", ReviewView.as_view(), name="api-review"),

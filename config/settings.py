@@ -73,6 +73,10 @@ if not SITE_URL:
         )
     SITE_URL = "http://127.0.0.1:8000"
 
+# The site's name as people know it: the issuer named on certificates, their badges and
+# their emails.
+SITE_NAME = os.environ.get("SITE_NAME", "Buttock nerve pain")
+
 # How many proxies (a TLS terminator, a load balancer) stand between the clients and the
 # app. 0: clients connect directly, and X-Forwarded-For (which a client can write) is
 # ignored. Behind N proxies, the client's address is the Nth from the right in that

@@ -87,6 +87,12 @@ def certificate(to: str, ctx: Mapping[str, Any], *, pdf: Attachment) -> EmailMul
     return make_message("certificate", to, ctx, attachments=[pdf])
 
 
+def certificate_revoked(to: str, ctx: Mapping[str, Any]) -> EmailMultiAlternatives:
+    """A clinician's CPD certificate was revoked, and why. ctx: certificate, verify_url,
+    dashboard_url, site_name."""
+    return make_message("certificate_revoked", to, ctx)
+
+
 def reminder(to: str, ctx: Mapping[str, Any], *, unsubscribe_url: str) -> EmailMultiAlternatives:
     """Today's review reminder. ctx: user, count, minutes, review_url, settings_url. The
     unsubscribe link in the body and in the header are the same by construction."""

@@ -15,6 +15,7 @@ PUBLIC = {
     "LessonViewSet",  # free lessons; the rest answer 401/403 themselves
     "QuizViewSet",  # a free lesson's self-check; the rest answer 401/403 themselves
     "VerifyView",  # certificate verification by code
+    "BadgeView",  # the same certificate as an Open Badge
     "SubscribeView",  # the newsletter's double opt-in
     "ObtainToken",  # the token exchange (revoking needs the token)
 }

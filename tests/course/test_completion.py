@@ -260,21 +260,29 @@ def test_verification_valid_unknown_revoked_replaced(client, api_client, certifi
     assert "Valid." in page and "Dr Ada Lovelace" in page and "6" in page
     assert certificate.registration_number not in page and certificate.user.email not in page
     data = api_client.get(f"/api/v1/certificates/verify/{certificate.code}/").json()
+    # The certificate as printed and its status: nothing else about the person.
     assert data["status"] == "valid" and set(data) == {
+        "code",
         "status",
         "name",
         "course_title",
         "completed_on",
         "issued_at",
         "cpd_hours",
+        "issuer",
+        "assessment",
+        "assessed",
+        "outcomes",
         "revoked_at",
+        "revoked_reason",
+        "badge",
     }
     unknown = client.get("/certificates/not-a-real-code/")
     assert unknown.status_code == 404 and "Not found." in unknown.content.decode()
     new = certificate_reissue(certificate=certificate)
     assert "Replaced." in client.get(f"/certificates/{certificate.code}/").content.decode()
     assert "Valid." in client.get(f"/certificates/{new.code}/").content.decode()
-    certificate_revoke(certificate=new, reason="Registration lapsed")
+    certificate_revoke(certificate=new, reason="Registration lapsed", by=None)
     assert "Revoked</strong> on" in client.get(f"/certificates/{new.code}/").content.decode()
 
 
@@ -313,8 +321,15 @@ def test_admin_exports_completions_as_csv(client, certificate):
         "registration_number"
     )
     assert certificate.code in lines[1] and "dr@example.org" in lines[1]
+    # Revoking asks for the reason first (tests/completion/test_revocation.py).
     client.post(
-        "/admin/completion/certificate/", {"action": "revoke", "_selected_action": [certificate.pk]}
+        "/admin/completion/certificate/",
+        {
+            "action": "revoke",
+            "_selected_action": [certificate.pk],
+            "apply": "1",
+            "reason": "Issued in error",
+        },
     )
     certificate.refresh_from_db()
     assert certificate.status == "revoked"
@@ -328,7 +343,7 @@ def test_only_the_current_certificate_is_reissued(certificate):
         (1, "replaced"),
         (2, "valid"),
     ]
-    certificate_revoke(certificate=new, reason="Registration lapsed")
+    certificate_revoke(certificate=new, reason="Registration lapsed", by=None)
     newest = certificate_reissue(certificate=new)
     assert (newest.number, newest.status) == (3, "valid")
 

@@ -14,7 +14,7 @@ from django.contrib.sites.models import Site
 from django.core import mail
 
 from completion.models import Certificate
-from completion.services import certificate_message
+from completion.services import certificate_message, certificate_revoked_message
 from lib.urls import absolute_url
 from newsletter.models import Issue, Subscriber
 from newsletter.services import confirmation_message, issue_message
@@ -59,19 +59,30 @@ def issue(*, test=False):
     return issue_message(issue, subscriber)
 
 
-def certificate():
+def _certificate(**fields) -> Certificate:
     user = ClinicianFactory(email="dr@example.org")
-    return certificate_message(
-        Certificate(
-            user=user,
-            code="abc123",
-            name="Dr Ada Lovelace",
-            profession="Physiotherapist",
-            registration_number="PHY0000001",
-            course_title="Telling buttock nerve pain sources apart",
-            cpd_hours=Decimal("6.0"),
-            completed_on=date(2026, 3, 4),
-            issued_at=datetime(2026, 3, 4, 12, tzinfo=UTC),
+    return Certificate(
+        user=user,
+        code="abc123",
+        name="Dr Ada Lovelace",
+        profession="Physiotherapist",
+        registration_number="PHY0000001",
+        course_title="Telling buttock nerve pain sources apart",
+        cpd_hours=Decimal("6.0"),
+        completed_on=date(2026, 3, 4),
+        issued_at=datetime(2026, 3, 4, 12, tzinfo=UTC),
+        **fields,
+    )
+
+
+def certificate():
+    return certificate_message(_certificate())
+
+
+def certificate_revoked():
+    return certificate_revoked_message(
+        _certificate(
+            revoked_at=datetime(2026, 5, 6, 9, tzinfo=UTC), revoked_reason="Issued in error"
         )
     )
 
@@ -93,6 +104,11 @@ KINDS = {
         certificate,
         "Your CPD certificate: Telling buttock nerve pain sources apart",
         "<strong>Telling buttock nerve pain sources apart</strong>",
+    ),
+    "certificate_revoked": (
+        certificate_revoked,
+        "Your CPD certificate was revoked: Telling buttock nerve pain sources apart",
+        "<p>The reason: Issued in error</p>",
     ),
 }
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('completion', '0002_certificate_outcomes_and_lead'),
+        ('completion', '0003_certificate_issuer_assessed_revocation'),
     ]
 
     operations = [
