@@ -5,10 +5,11 @@ import pypdfium2
 import pytest
 from playwright.sync_api import expect
 
-from completion.models import Certificate
+from completion.models import Certificate, Evaluation
 from course.services import enrollment_create
 from tests.e2e.nav import expect_signed_in
 from tests.factories import (
+    CPD_FEEDBACK,
     ClinicianFactory,
     CourseFactory,
     LessonFactory,
@@ -47,7 +48,14 @@ def test_last_lesson_to_verified_certificate(live_server, page, screenshot, sett
     page.goto(live_server.url + "/courses/cpd/last/")
     page.get_by_role("button", name="Mark as done").click()
     expect(page.get_by_text("Completed on")).to_be_visible()
-    page.get_by_role("link", name="Your certificate").click()
+    # The certificate waits for the reflection and evaluation, linked from the course page.
+    page.get_by_role("link", name="A reflection: what you will change in practice").click()
+    page.get_by_label("What will you change in your practice?").fill(CPD_FEEDBACK.change)
+    for name in Evaluation.STATEMENTS:
+        page.locator(f"input[name='{name}'][value='5']").check()
+    page.get_by_role("button", name="Save and get my certificate").click()
+    expect(page.get_by_text("Your CPD certificate is ready")).to_be_visible()
+    page.goto(live_server.url + "/certificates/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your certificates")
     screenshot("11-certificates")
 
