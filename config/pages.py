@@ -1,7 +1,7 @@
 """The pages that say who stands behind the site: about, contact, privacy and terms.
 
-Plain server-rendered pages with no data of their own beyond two settings: where to
-write to us, and when the pages last changed.
+Plain server-rendered pages with no data of their own beyond a few settings: where to
+write to us, when the pages last changed, and the rules they describe.
 """
 
 from collections.abc import Callable
@@ -11,6 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+
+from course.engagement import share_in_words
 
 # When the wording of these pages last changed: shown on each, in one place, so that the
 # date cannot disagree between them. Change it with the pages.
@@ -26,6 +28,7 @@ def _page(template: str) -> Callable[[HttpRequest], HttpResponse]:
                 "contact_email": settings.CONTACT_EMAIL,
                 "last_updated": LAST_UPDATED,
                 "api_token_days": settings.API_TOKEN_TTL_DAYS,
+                "reading_share": share_in_words(),
             },
         )
 
