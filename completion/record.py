@@ -57,6 +57,7 @@ def _style(
 BODY = _style("body")
 SMALL = _style("small", size=9, color=MUTED)
 LABEL = _style("label", SANS_SEMIBOLD, 9.5, color=MUTED)
+OUTCOME = _style("outcome", size=9.5, after=1.5)
 H1 = _style("h1", SERIF, 20, after=2 * mm)
 H2 = _style("h2", SERIF, 13, color=BRAND, before=5 * mm, after=2 * mm)
 
@@ -134,7 +135,7 @@ def cpd_record_pdf(record: CpdRecord, *, time_zone: str, generated_on: str) -> b
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=MARGIN + 12 * mm,
+        topMargin=MARGIN + 16 * mm,
         bottomMargin=MARGIN,
         title=f"CPD record: {record.course.title}",
         author=settings.SITE_NAME,
@@ -169,34 +170,9 @@ def cpd_record_pdf(record: CpdRecord, *, time_zone: str, generated_on: str) -> b
         ),
         Spacer(0, 4 * mm),
         _details(record, time_zone),
-    ]
-    if record.course.outcomes:
-        story += [
-            Paragraph("Learning outcomes", H2),
-            ListFlowable(
-                [
-                    ListItem(_para(o), leftIndent=6 * mm)  # type: ignore[misc]
-                    for o in record.course.outcomes
-                ],
-                bulletType="1",
-                bulletFontName=SANS_SEMIBOLD,
-                bulletColor=BRAND,
-                leftIndent=6 * mm,
-            ),
-        ]
-    story += [
-        Paragraph("What was assessed", H2),
-        _para(
-            f"Completion required every lesson read for at least {share_in_words()} its stated "
-            "reading time (timed by the platform) or its self-check answered, and every "
-            "module quiz passed at its pass mark. Each quiz sitting draws its cases from a "
-            "pool of near-miss pairs.",
-        ),
-        Spacer(0, 2 * mm),
-        _modules(record),
+        Paragraph("Reflection", H2),
     ]
     reflection = record.reflection
-    story.append(Paragraph("Reflection", H2))
     if reflection is None:
         story.append(_para("Not written yet.", SMALL))
     else:
@@ -209,6 +185,40 @@ def cpd_record_pdf(record: CpdRecord, *, time_zone: str, generated_on: str) -> b
         story.append(
             KeepTogether(
                 [Paragraph("What I will change in my practice", LABEL), _para(reflection.change)]
+            )
+        )
+    story.append(
+        KeepTogether(
+            [
+                Paragraph("What was assessed", H2),
+                _para(
+                    f"Completion required every lesson read for at least {share_in_words()} "
+                    "its stated reading time (timed by the platform) or its self-check "
+                    "answered, and every module quiz passed at its pass mark. Each quiz "
+                    "sitting draws its cases from a pool of near-miss pairs."
+                ),
+                Spacer(0, 2 * mm),
+                _modules(record),
+            ]
+        )
+    )
+    if record.course.outcomes:
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph("Learning outcomes", H2),
+                    ListFlowable(
+                        [
+                            ListItem(_para(o, OUTCOME), leftIndent=6 * mm)  # type: ignore[misc]
+                            for o in record.course.outcomes
+                        ],
+                        bulletType="1",
+                        bulletFontName=SANS_SEMIBOLD,
+                        bulletFontSize=9.5,
+                        bulletColor=BRAND,
+                        leftIndent=6 * mm,
+                    ),
+                ]
             )
         )
     doc.build(story, onFirstPage=page, onLaterPages=page)
