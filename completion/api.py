@@ -28,6 +28,7 @@ from .selectors import (
     REFLECTION_MIN_WORDS,
     certificate_by_code,
     completion_status,
+    completion_with_feedback,
     requirements_for,
 )
 from .services import CpdFeedback, cpd_feedback_save
@@ -195,11 +196,7 @@ class CpdFeedbackView(APIView):
         course = get_object_or_404(
             courses_visible_to(request.user), slug=slug, audience=Course.Audience.CLINICIAN
         )
-        completion = (
-            CourseCompletion.objects.filter(user=request.user, course=course)
-            .select_related("reflection", "evaluation")
-            .first()
-        )
+        completion = completion_with_feedback(request.user, course)
         if completion is None:
             raise AppError(
                 "The reflection and evaluation open when you finish the course.",

@@ -193,6 +193,18 @@ def _facts(
     )
 
 
+def completion_with_feedback(user: AnyUser, course: Course) -> CourseCompletion | None:
+    """The learner's completion of a course with its reflection and evaluation, if
+    they have completed it (one query)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        CourseCompletion.objects.filter(user=user, course=course)
+        .select_related("reflection", "evaluation")
+        .first()
+    )
+
+
 def requirements_for(user: AnyUser, course: Course) -> list[Requirement]:
     """`certificate_requirements` for a signed-in learner (two queries at most)."""
     if not user.is_authenticated or course.audience != Course.Audience.CLINICIAN:

@@ -37,6 +37,7 @@ from .selectors import (
     certificate_by_code,
     certificates_pending,
     completion_status,
+    completion_with_feedback,
     missing_details,
     requirements_for,
 )
@@ -261,11 +262,7 @@ def reflect(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(
         courses_visible_to(request.user), slug=slug, audience=Course.Audience.CLINICIAN
     )
-    completion = (
-        CourseCompletion.objects.filter(user=request.user, course=course)
-        .select_related("reflection", "evaluation")
-        .first()
-    )
+    completion = completion_with_feedback(request.user, course)
     if completion is None:
         messages.info(request, "The reflection and evaluation open when you finish the course.")
         return redirect(course.get_absolute_url())
