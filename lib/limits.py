@@ -3,10 +3,12 @@ public forms (newsletter sign-up, certificate look-up). DRF's throttles and alla
 limits read the address the same way, from the same setting (TRUSTED_PROXY_COUNT)."""
 
 import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -23,16 +25,24 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def allow(scope: str, who: str, *, limit: int, per_seconds: int) -> bool:
+def allow(
+    scope: str, who: str, *, limit: int, per_seconds: int, now: datetime | None = None
+) -> bool:
     """Count one more request from `who` in `scope`; False once `limit` is passed within
-    the window. The key is hashed, so any value (a long header) makes a valid key."""
-    key = "limit:" + hashlib.sha256(f"{scope}:{who}".encode()).hexdigest()
+    the current window of `per_seconds` (fixed windows, counted from the epoch). The
+    window is part of the key, so a client refused now is allowed again when the next
+    window starts however often it keeps asking: the cache's `incr` rewrites the counter
+    with the default timeout, and a counter whose expiry moved with each request would
+    hold a persistent client off for good. The key is hashed, so any value (a long
+    header) makes a valid key."""
+    window = int((now or timezone.now()).timestamp() // per_seconds)
+    key = "limit:" + hashlib.sha256(f"{scope}:{who}:{window}".encode()).hexdigest()
     if cache.add(key, 1, timeout=per_seconds):
         return True
     try:
         count = cache.incr(key)
     except ValueError:
-        # The counter expired between add and incr: this is the first of a new window.
+        # The counter expired between add and incr: count this request afresh.
         cache.add(key, 1, timeout=per_seconds)
         return True
     return count <= limit

@@ -2,7 +2,10 @@
 limits, password guessing through the API meets the sign-in page's limits, and strange
 values (NUL bytes, superscript digits, over-long addresses) get a 4xx, never a 500."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.test import RequestFactory
 
 from lib.limits import allow, client_ip
@@ -21,6 +24,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
 
+# A moment well inside a minute, so that a fixed window of the limits does not turn over
+# while a test counts.
+MID_MINUTE = datetime(2027, 1, 4, 9, 0, 10, tzinfo=UTC)
+
 
 # --- who is asking -------------------------------------------------------------------------
 
@@ -35,12 +42,14 @@ def test_client_address_ignores_forwarded_for_unless_behind_a_proxy(settings):
     assert client_ip(request) == "203.0.113.9"  # what our proxy saw; 1.2.3.4 is a claim
 
 
+@time_machine.travel(MID_MINUTE, tick=False)  # inside one window of the limits
 def test_a_limit_key_of_any_length_works():
     who = "1" * 5000
     assert all(allow("test", who, limit=3, per_seconds=60) for _ in range(3))
     assert not allow("test", who, limit=3, per_seconds=60)
 
 
+@time_machine.travel(MID_MINUTE, tick=False)  # inside one window of the limits
 def test_rotating_forwarded_for_does_not_get_round_the_newsletter_limit(client, settings):
     settings.NEWSLETTER_SIGNUPS_PER_IP = 3
     for i in range(6):
@@ -52,6 +61,7 @@ def test_rotating_forwarded_for_does_not_get_round_the_newsletter_limit(client, 
     assert Subscriber.objects.count() == 3
 
 
+@time_machine.travel(MID_MINUTE, tick=False)  # inside one window of the limits
 def test_rotating_forwarded_for_does_not_get_round_the_verification_limit(client):
     statuses = [
         client.get(f"/certificates/guess{i}/", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code
