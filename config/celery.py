@@ -32,6 +32,11 @@ app.conf.beat_schedule = {
         "task": "newsletter.tasks.expire_pending_subscribers",
         "schedule": 3600.0,
     },
+    "accounts-clear-expired-sessions": {
+        # Expired sign-in sessions are removed once a day.
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": 86400.0,
+    },
     "outbox-sweep": {
         # Re-enqueue mail that was recorded but never sent (the broker was down, a worker
         # died). The database, not the queue, knows what is owed.
