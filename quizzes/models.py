@@ -113,6 +113,14 @@ class Question(models.Model):
         return False
 
 
+class Confidence(models.IntegerChoices):
+    """How sure the learner was of an answer (certainty-based marking, as in Moodle)."""
+
+    GUESSING = 1, "Guessing"
+    FAIRLY_SURE = 2, "Fairly sure"
+    SURE = 3, "Sure"
+
+
 class Choice(models.Model):
     """An option. A pain-map option is a region of the diagram; every option explains
     itself after the answer: why it is right, or what argues against it."""
@@ -126,6 +134,12 @@ class Choice(models.Model):
     retired = models.BooleanField(
         default=False,
         help_text="No longer offered or scored; kept for the learners who chose it.",
+    )
+    source = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The source of pain this option stands for (a key of sources.yaml); "
+        "empty when it names none (a statement, a test, a step).",
     )
 
     class Meta:
@@ -208,6 +222,12 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choices = models.ManyToManyField(Choice, related_name="answers")
     score = models.DecimalField(max_digits=5, decimal_places=4, help_text="0 to 1.")
+    confidence = models.PositiveSmallIntegerField(
+        choices=Confidence.choices,
+        null=True,
+        blank=True,
+        help_text="How sure the learner said they were; empty when not given.",
+    )
 
     class Meta:
         constraints = [

@@ -165,7 +165,12 @@ def attempt_submit(
                 sender=Attempt,
                 attempt=attempt,
                 now=attempt.submitted_at,
-                results=[(q, s == 1) for q, _, s in scored],
+                results=[
+                    signals.AnsweredQuestion(
+                        question=q, answer=row, score=s, confidence=None, chosen=frozenset(chosen)
+                    )
+                    for row, (q, chosen, s) in zip(rows, scored, strict=True)
+                ],
             )
     except IntegrityError:
         # The same submission arrived twice at once; the other request recorded it.

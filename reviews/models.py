@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from course.models import Course, Lesson, Module
-from quizzes.models import Question
+from quizzes.models import Attempt, Confidence, Question
 
 
 class State(models.IntegerChoices):
@@ -30,6 +30,7 @@ class Card(models.Model):
     class Kind(models.TextChoices):
         QUESTION = "question", "Quiz question"
         KEY_POINT = "key_point", "Key point"
+        CONTRAST = "contrast", "Contrast pair"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards"
@@ -64,6 +65,17 @@ class Card(models.Model):
     failures = models.PositiveIntegerField(default=0, help_text="Times rated Again.")
     is_leech = models.BooleanField(default=False)
     suspended = models.BooleanField(default=False, help_text="Out of the daily queue.")
+    buried_until = models.DateTimeField(
+        null=True, blank=True, help_text="Buried: out of the queue until then (the next day)."
+    )
+    contrast = models.OneToOneField(
+        "ContrastPair",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="card",
+        help_text="Contrast cards: the pair of near-miss cases it reviews.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -122,6 +134,27 @@ class ReviewLog(models.Model):
     made_leech = models.BooleanField(
         default=False, help_text="This review was the card's eighth forgetting: it left the queue."
     )
+    confidence = models.PositiveSmallIntegerField(
+        choices=Confidence.choices, null=True, blank=True, help_text="How sure the learner was."
+    )
+    in_quiz = models.BooleanField(
+        default=False,
+        help_text="Made by answering the question in a quiz, not in a review session: it "
+        "schedules the new card but is not one of the day's reviews.",
+    )
+    question = models.ForeignKey(
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The case answered (for a contrast card, the side that was asked).",
+    )
+    # The card as it was before this review, so that the last review can be undone.
+    step_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability_before = models.FloatField(null=True, blank=True)
+    difficulty_before = models.FloatField(null=True, blank=True)
+    last_review_before = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time_idx")]
@@ -134,3 +167,119 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class Confusion(models.Model):
+    """One wrong answer that took one source of pain for another: the case's answer was
+    `answer_source` and the learner chose `chosen_source` (keys of sources.yaml). Made
+    from a quiz answer (`attempt`) or a review (`review_log`); goes with either."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="confusions"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
+    answer_source = models.CharField(max_length=40)
+    chosen_source = models.CharField(max_length=40)
+    at = models.DateTimeField()
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    review_log = models.ForeignKey(
+        ReviewLog, null=True, blank=True, on_delete=models.CASCADE, related_name="confusions"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "at"], name="confusion_user_at_idx"),
+            models.Index(
+                fields=["module", "answer_source", "chosen_source"], name="confusion_module_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attempt__isnull=False, review_log__isnull=True)
+                | Q(attempt__isnull=True, review_log__isnull=False),
+                name="confusion_from_attempt_or_review",
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer_source=F("chosen_source")), name="confusion_two_sources"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_source} taken for {self.chosen_source}"
+
+
+class ContrastPair(models.Model):
+    """Two near-miss twin cases a learner mixed up, reviewed as one contrast card until
+    they can tell them apart: each side answered right on two separate days. Stored with
+    `case_a` the lower id, so a pair is one row whichever side was missed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contrast_pairs"
+    )
+    case_a = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    case_b = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    missed = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The side the learner got wrong, which made the pair.",
+    )
+    a_right_days = models.PositiveSmallIntegerField(default=0)
+    a_last_right = models.DateField(null=True, blank=True, help_text="Learner's local date.")
+    b_right_days = models.PositiveSmallIntegerField(default=0)
+    b_last_right = models.DateField(null=True, blank=True, help_text="Learner's local date.")
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="Told apart: both sides right on two separate days."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "case_a", "case_b"], name="one_contrast_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(case_a__lt=F("case_b")), name="contrast_case_a_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"contrast {self.case_a_id}/{self.case_b_id}"
+
+
+class CardFlag(models.Model):
+    """A learner's report that a card is wrong, for the editors. One open flag a card."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_flag_per_card",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"flag on card {self.card_id}"

@@ -12,7 +12,7 @@ from course.hooks import home_page
 from course.models import Lesson
 from course.signals import lesson_first_done
 from quizzes.models import Attempt
-from quizzes.signals import attempt_recorded
+from quizzes.signals import AnsweredQuestion, attempt_recorded
 
 from .selectors import due_queue, review_minutes
 from .services import cards_from_attempt, cards_from_lesson, key_point_cards_refresh
@@ -25,7 +25,7 @@ def lesson_first_done_cards(*, user: Any, lesson: Lesson, now: datetime, **kwarg
 
 @receiver(attempt_recorded, dispatch_uid="reviews-attempt-cards")
 def attempt_cards(
-    *, attempt: Attempt, now: datetime, results: list[tuple[Any, bool]], **kwargs: Any
+    *, attempt: Attempt, now: datetime, results: list[AnsweredQuestion], **kwargs: Any
 ) -> None:
     cards_from_attempt(attempt=attempt, now=now, results=results)
 

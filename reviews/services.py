@@ -12,7 +12,8 @@ from accounts.models import User
 from course.models import Lesson
 from lib.errors import AppError, ErrorKind
 from quizzes.display import shuffled_options
-from quizzes.models import Attempt, Choice, Question, offered_choices
+from quizzes.models import Attempt, Choice, offered_choices
+from quizzes.signals import AnsweredQuestion
 
 from . import scheduler as srs
 from .models import Card, Rating, ReviewLog, State
@@ -26,19 +27,17 @@ LEECH_FAILURES = 8
 # --- making cards ------------------------------------------------------------------------
 
 
-def cards_from_attempt(
-    *, attempt: Attempt, results: list[tuple[Question, bool]], now: datetime
-) -> int:
+def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now: datetime) -> int:
     """Make a card of every question answered for the first time in this attempt,
     reviewed at once: Good when the answer was right, Again when it was not.
-    `results` holds (question, right: bool). Four queries whatever the quiz size."""
+    Four queries whatever the quiz size."""
     user = attempt.user
     have = set(
         Card.objects.filter(
-            user=user, kind=Card.Kind.QUESTION, question__in=[q for q, _ in results]
+            user=user, kind=Card.Kind.QUESTION, question__in=[r.question for r in results]
         ).values_list("question_id", flat=True)
     )
-    fresh = [(q, right) for q, right in results if q.pk not in have]
+    fresh = [(r.question, r.right) for r in results if r.question.pk not in have]
     if not fresh:
         return 0
     quiz = attempt.quiz
