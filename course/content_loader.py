@@ -27,7 +27,7 @@ from lib.content import (
 )
 
 from .figures import FigureError, check_svg
-from .markdown import figure_names, learning_outcomes
+from .markdown import figure_names, learning_outcomes, render_markdown
 from .models import Course, Lesson, Module, Publishable, Reference
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -305,6 +305,11 @@ def _load_lesson(
         raise ContentError(path, f"slug {slug!r} is already used by {seen[slug]}")
     seen[slug] = path
     values["module"] = module
+    # The stored HTML is compared too, so a change in how lessons are rendered (heading
+    # ids, say) reaches lessons whose text did not change.
+    values["body_html"] = render_markdown(
+        values["body_md"], figures=values["figures"], heading_ids=True
+    )
     return save_content(
         Lesson,
         {"course": course, "slug": slug},

@@ -8,10 +8,12 @@ that checked copy is placed here.
 """
 
 import re
-from html import escape
+from dataclasses import dataclass
+from html import escape, unescape
 
 import markdown as md
 import nh3
+from django.utils.text import slugify
 
 ALLOWED_TAGS = {
     "p",
@@ -81,7 +83,58 @@ def _figure_html(number: int, figure: dict) -> str:
     )
 
 
-def render_markdown(source: str, *, figures: list[dict] | None = None) -> str:
+# A heading as nh3 leaves it (no attributes are allowed on headings), and as it is after
+# it has been given its id.
+BARE_HEADING = re.compile(r"<h([234])>(.*?)</h\1>", re.DOTALL)
+HEADING = re.compile(r'<h([234]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # plain text, as a reader sees it
+    anchor: str  # the id: a link to the passage ends with #anchor
+
+
+def heading_text(html: str) -> str:
+    """The plain text of a heading's inner HTML."""
+    return " ".join(unescape(TAG.sub("", html)).split())
+
+
+def _with_heading_ids(html: str) -> str:
+    """Give every h2-h4 a stable id, the slug of its text ("Where it hurts" becomes
+    where-it-hurts), numbered from -2 when a lesson repeats a heading, so that a link can
+    point at a passage. The ids are added after nh3 has cleaned the HTML: an author
+    cannot write one."""
+    used: set[str] = set()
+
+    def add(match: re.Match) -> str:
+        level, inner = match.group(1), match.group(2)
+        base = slugify(heading_text(inner)) or "section"
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        return f'<h{level} id="{anchor}">{inner}</h{level}>'
+
+    return BARE_HEADING.sub(add, html)
+
+
+def headings(html: str) -> list[Heading]:
+    """The headings of rendered HTML with their ids, in order."""
+    return [
+        Heading(int(level), heading_text(inner), anchor)
+        for level, anchor, inner in HEADING.findall(html)
+    ]
+
+
+def render_markdown(
+    source: str, *, figures: list[dict] | None = None, heading_ids: bool = False
+) -> str:
+    """Markdown to clean HTML. `heading_ids` gives each heading an id (lessons: a link can
+    point at a passage)."""
     by_name = {f["name"]: f for f in figures or []}
     placed: list[str] = []
 
@@ -93,6 +146,8 @@ def render_markdown(source: str, *, figures: list[dict] | None = None) -> str:
         return "\n" + FIGURE_SLOT.format(len(placed) - 1) + "\n"
 
     html = _clean(_to_html(FIGURE_LINE.sub(slot, source)))
+    if heading_ids:
+        html = _with_heading_ids(html)
     for i, name in enumerate(placed):
         html = html.replace(
             f"<p>{FIGURE_SLOT.format(i)}</p>", _figure_html(i + 1, by_name[name]), 1
@@ -142,7 +197,8 @@ def learning_outcomes(source: str) -> list[str]:
 
 
 OUTCOMES_SECTION = re.compile(
-    r"<h([23])>\s*learning outcomes\s*</h\1>.*?(?=<h[23][ >]|\Z)", re.IGNORECASE | re.DOTALL
+    r"<h([23])(?:\s[^>]*)?>\s*learning outcomes\s*</h\1>.*?(?=<h[23][ >]|\Z)",
+    re.IGNORECASE | re.DOTALL,
 )
 
 

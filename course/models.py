@@ -200,7 +200,7 @@ class Lesson(Publishable):
         return reverse("course:lesson", args=[self.course.slug, self.slug])
 
     def render_markdown_field(self, source: str) -> str:
-        return render_markdown(getattr(self, source), figures=self.figures)
+        return render_markdown(getattr(self, source), figures=self.figures, heading_ids=True)
 
 
 class Reference(models.Model):

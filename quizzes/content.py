@@ -18,6 +18,7 @@ from lib.content import ORDERED, ContentError, LoadReport, Where, attempt, save_
 from .models import Choice, Question, Quiz
 from .painmap import BY_KEY
 from .quality import bend_problems
+from .sources import NONE
 
 KINDS = {k.value for k in Question.Kind}
 MAX_HOURS = 24 * 365  # a cool-down of up to a year
@@ -29,7 +30,13 @@ def unwrap(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def parse_quiz(path: Path, lesson_slugs: set[str]) -> dict:
+def parse_quiz(
+    path: Path, lesson_slugs: set[str], source_keys: frozenset[str] | None = None
+) -> dict:
+    """A quiz file, checked whole. `source_keys` are the keys of the content's
+    sources.yaml: with them, every option of a module quiz must say which source of pain
+    it stands for (`source: <key>` or `source: none`); a lesson's self-check may. Without
+    a sources.yaml no option may name one."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -54,7 +61,9 @@ def parse_quiz(path: Path, lesson_slugs: set[str]) -> dict:
         f.fail("'questions' must be a list of at least one question")
     quiz["questions"], seen = [], set()
     for number, raw in enumerate(questions, start=1):
-        question = _parse_question(path, raw, number, lesson_slugs)
+        question = _parse_question(
+            path, raw, number, lesson_slugs, source_keys, sources_required=not beside_lesson
+        )
         if question["slug"] in seen:
             f.fail(f"question slug {question['slug']!r} is used twice")
         seen.add(question["slug"])
@@ -99,7 +108,15 @@ def _twin_pairs(
     return pairs
 
 
-def _parse_question(path: Path, raw: Any, number: int, lesson_slugs: set[str]) -> dict[str, Any]:
+def _parse_question(
+    path: Path,
+    raw: Any,
+    number: int,
+    lesson_slugs: set[str],
+    source_keys: frozenset[str] | None,
+    *,
+    sources_required: bool,
+) -> dict[str, Any]:
     slug = raw.get("slug", f"#{number}") if isinstance(raw, dict) else f"#{number}"
     q = Where(
         path,
@@ -130,7 +147,14 @@ def _parse_question(path: Path, raw: Any, number: int, lesson_slugs: set[str]) -
         o = Where(
             path,
             option,
-            {"region" if pain_map else "text", "formerly", "correct", "explanation", "retired"},
+            {
+                "region" if pain_map else "text",
+                "formerly",
+                "correct",
+                "explanation",
+                "retired",
+                "source",
+            },
             f"question {slug}, option {i}: ",
         )
         if pain_map:
@@ -148,6 +172,7 @@ def _parse_question(path: Path, raw: Any, number: int, lesson_slugs: set[str]) -
             "retired": o.boolean("retired", False),
             "formerly": [] if pain_map else o.text_list("formerly"),
             "order": i,
+            "source": _source(o, key, source_keys, required=sources_required),
         }
         parsed.append(value)
     offered = [o for o in parsed if not o["retired"]]
@@ -169,6 +194,27 @@ def _parse_question(path: Path, raw: Any, number: int, lesson_slugs: set[str]) -
     return question
 
 
+def _source(o: Where, option: str, source_keys: frozenset[str] | None, *, required: bool) -> str:
+    """The option's `source:` as stored on the choice: a key of sources.yaml, or "" for
+    'none' (and for an option of a self-check that does not say)."""
+    value = o.meta.get("source")
+    if value is None:
+        if required and source_keys is not None:
+            o.fail(
+                f"{option!r} has no 'source': say which source of pain it stands for "
+                f"(a key of sources.yaml) or 'source: none'"
+            )
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        o.fail("'source' must be a key of sources.yaml or 'none'")
+    value = value.strip()
+    if source_keys is None:
+        o.fail("'source' needs a sources.yaml in the content folder to name its keys")
+    if value != NONE and value not in source_keys:
+        o.fail(f"'source' {value!r} of {option!r} is not a key of sources.yaml (nor 'none')")
+    return "" if value == NONE else value
+
+
 def load_quizzes(root: Path, report: LoadReport, loaded: dict[str, Any]) -> None:
     """The quizzes app's loader, after the course loader: each module folder's quiz files.
     Quizzes come after the lessons because their questions link to lessons anywhere in the
@@ -176,12 +222,32 @@ def load_quizzes(root: Path, report: LoadReport, loaded: dict[str, Any]) -> None
     for entry in loaded.get("courses", []):
         for module, module_dir in entry.modules:
             for quiz_path in sorted(module_dir.glob("*.yaml")):
-                attempt(report, load_quiz, entry.course, module, quiz_path, report)
+                if loaded.get("sources_error"):
+                    # Its tags cannot be checked; the error in sources.yaml is reported.
+                    report.errors.append(
+                        ContentError(quiz_path, "not loaded: sources.yaml has errors")
+                    )
+                    continue
+                attempt(
+                    report,
+                    load_quiz,
+                    entry.course,
+                    module,
+                    quiz_path,
+                    report,
+                    loaded.get("source_keys"),
+                )
 
 
-def load_quiz(course: Course, module: Module, path: Path, report: LoadReport) -> Quiz:
+def load_quiz(
+    course: Course,
+    module: Module,
+    path: Path,
+    report: LoadReport,
+    source_keys: frozenset[str] | None = None,
+) -> Quiz:
     lessons = {lesson.slug: lesson for lesson in Lesson.objects.filter(course=course)}
-    data = parse_quiz(path, set(lessons))
+    data = parse_quiz(path, set(lessons), source_keys)
     lesson = None
     if "lesson" in data:
         lesson = lessons.get(data["lesson"])
@@ -257,7 +323,7 @@ def _save_choices(
     kept = []
     for option in options:
         lookup = {"question": question, "text": option["text"], "region": option["region"]}
-        values = {k: option[k] for k in ("is_correct", "explanation", "order", "retired")}
+        values = {k: option[k] for k in ("is_correct", "explanation", "order", "retired", "source")}
         # A reworded option is found by its earlier wording and renamed, so the answers
         # that chose it (and the item statistics built on them) stay with it.
         formerly = option["formerly"]

@@ -61,7 +61,10 @@ def test_loads_courses_modules_and_lessons_published_and_sanitised(content):
     assert len(report.created) == 5  # the reference, the course, the module, two lessons
     one = Lesson.objects.get(slug="one")
     assert one.is_live() and one.module.slug == "first" and one.course.slug == "demo"
-    assert "<h2>A heading</h2>" in one.body_html and "<strong>body</strong>" in one.body_html
+    assert (
+        '<h2 id="a-heading">A heading</h2>' in one.body_html
+        and "<strong>body</strong>" in one.body_html
+    )
     assert "<script>" not in one.body_html
     assert one.key_points == [{"front": "A question?", "back": "An answer."}]
     assert [x.slug for x in Lesson.objects.order_by("order")] == ["one", "two"]
@@ -81,7 +84,7 @@ def test_editing_a_file_updates_only_that_lesson(content):
     path = content / "demo" / "01-first" / "02-two.md"
     path.write_text(path.read_text().replace("Some **body** text.", "New text."))
     report = load_content(content)
-    assert report.updated == ["lesson demo/two (body_md)"]
+    assert report.updated == ["lesson demo/two (body_md, body_html)"]
     assert "New text." in Lesson.objects.get(slug="two").body_html
     assert "Some" in Lesson.objects.get(slug="one").body_html
 
