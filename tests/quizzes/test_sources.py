@@ -1,0 +1,216 @@
+"""The shipped list of sources, the tags of the case bank, and the passages that separate
+two sources."""
+
+import re
+import shutil
+from itertools import product
+
+import pytest
+from django.urls import reverse
+
+from course.content_loader import CONTENT_DIR, load_content
+from course.markdown import headings
+from course.models import Lesson
+from quizzes.models import Question, Quiz
+from quizzes.quality import sources_named
+from quizzes.sources import (
+    SOURCE_LIST,
+    SOURCES,
+    Passage,
+    passage_for,
+    passage_of,
+    source_name,
+)
+
+# What the issue asks the case bank to name, and the mimics its options use.
+REQUIRED = {
+    "superior-cluneal",
+    "middle-cluneal",
+    "inferior-cluneal",
+    "posterior-femoral-cutaneous",
+    "sciatic-deep-gluteal",
+    "sciatic-ischial-tunnel",
+    "superior-gluteal",
+    "inferior-gluteal",
+    "hamstring-tendinopathy",
+    "gluteal-tendinopathy",
+    "sacroiliac-joint",
+    "facet-joints",
+    "lumbar-radicular",
+    "pudendal-neuralgia",
+    "cauda-equina",
+    "ischiofemoral-impingement",
+    "hip-joint",
+    "coccydynia",
+    "sacral-insufficiency-fracture",
+    "sacral-metastasis",
+    "buttock-claudication",
+}
+# The distractor pairs the cases set against each other most often.
+COMMON_PAIRS = [
+    ("superior-cluneal", "sacroiliac-joint"),
+    ("superior-cluneal", "facet-joints"),
+    ("middle-cluneal", "sacroiliac-joint"),
+    ("inferior-cluneal", "posterior-femoral-cutaneous"),
+    ("posterior-femoral-cutaneous", "sciatic-ischial-tunnel"),
+    ("sciatic-deep-gluteal", "lumbar-radicular"),
+    ("hamstring-tendinopathy", "sciatic-ischial-tunnel"),
+    ("superior-gluteal", "gluteal-tendinopathy"),
+]
+# A source's name in the words quizzes.quality recognises, so that a tag never says
+# something other than what the option's words name.
+QUALITY_NAMES = {
+    "superior-cluneal": "SCN",
+    "middle-cluneal": "MCN",
+    "inferior-cluneal": "ICN",
+    "posterior-femoral-cutaneous": "PFCN",
+    "superior-gluteal": "SGN",
+    "inferior-gluteal": "IGN",
+    "sciatic-deep-gluteal": "deep gluteal",
+    "sciatic-ischial-tunnel": "ischial tunnel",
+    "sacroiliac-joint": "SI joint",
+    "facet-joints": "facet",
+    "lumbar-radicular": "lumbar radicular",
+    "lumbar-spinal-stenosis": "lumbar radicular",  # "Lumbar radicular pain (spinal stenosis)"
+    "gluteal-tendinopathy": "trochanteric",
+    "hamstring-tendinopathy": "hamstring tendinopathy",
+    "hamstring-strain": "hamstring muscle",
+    "gluteus-maximus-strain": "gluteal muscle",
+    "abductor-tendon-tear": "abductor tear",
+    "pudendal-neuralgia": "pudendal",
+    "ischiofemoral-impingement": "ischiofemoral",
+    "hip-joint": "hip joint",
+    "coccydynia": "coccydynia",
+    "sacral-insufficiency-fracture": "sacral fracture",
+    "buttock-claudication": "vascular",
+    "cauda-equina": "cauda equina",
+    "sacral-metastasis": "malignancy",
+}
+
+
+def test_the_list_names_every_source_the_issue_asks_for():
+    assert set(SOURCES) >= REQUIRED
+    assert set(QUALITY_NAMES) == set(SOURCES)
+    assert all(s.name and s.short and len(s.short) <= 20 for s in SOURCES.values())
+    assert source_name("middle-cluneal") == "Middle cluneal nerve"
+    assert source_name("") == ""
+    assert source_name("no-longer-listed") == "no-longer-listed"
+
+
+def test_common_distractor_pairs_have_a_passage_of_their_own():
+    for a, b in COMMON_PAIRS:
+        assert frozenset((a, b)) in SOURCE_LIST.contrasts, (a, b)
+
+
+def test_a_passage_is_found_in_either_order_and_links_to_its_heading():
+    passage = passage_for("superior-cluneal", "sacroiliac-joint")
+    assert passage == passage_for("sacroiliac-joint", "superior-cluneal")
+    assert passage == Passage(
+        url="/courses/telling-buttock-nerve-pain-apart/mimics-and-radicular-pain/"
+        "#what-separates-x-from-y",
+        title="What separates X from Y",
+        lesson_title="Mimics: the sacroiliac joint, facets, the trochanter and radicular pain",
+        lesson="mimics-and-radicular-pain",
+        anchor="what-separates-x-from-y",
+    )
+
+
+def test_an_unlisted_pair_falls_back_to_the_passage_that_teaches_the_first():
+    a, b = "coccydynia", "superior-gluteal"
+    assert frozenset((a, b)) not in SOURCE_LIST.contrasts
+    passage = passage_for(a, b)
+    assert passage == passage_of(a)
+    assert passage is not None
+    assert passage.url.endswith("/further-mimics/#coccydynia")
+    assert passage.title == "Coccydynia"
+    assert passage_for(b, a) == passage_of(b)
+
+
+def test_unknown_keys_have_no_passage():
+    assert passage_for("superior-cluneal", "") is None
+    assert passage_for("made-up", "superior-cluneal") is None
+    assert passage_of("made-up") is None
+
+
+@pytest.mark.django_db
+def test_passages_are_found_without_the_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        for a, b in product(SOURCES, repeat=2):
+            passage = passage_for(a, b)
+            assert passage is not None and passage.anchor, (a, b)
+            assert source_name(a)
+
+
+# --- the shipped case bank ----------------------------------------------------------------
+
+
+@pytest.fixture
+def shipped(tmp_path, db):
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    report = load_content(tmp_path / "content")
+    assert report.ok, [str(e) for e in report.errors]
+
+
+def module_questions():
+    return Question.objects.filter(quiz__course__audience="clinician").prefetch_related(
+        "choices", "twins"
+    )
+
+
+def keys_of(question) -> set[str]:
+    return {c.source for c in question.choices.all() if c.is_correct and not c.retired} - {""}
+
+
+def test_every_passage_links_to_a_heading_of_the_loaded_lesson(shipped):
+    html = dict(
+        Lesson.objects.filter(course__slug=SOURCE_LIST.course).values_list("slug", "body_html")
+    )
+    for a, b in product(SOURCES, repeat=2):
+        passage = passage_for(a, b)
+        assert passage is not None
+        anchors = {h.anchor: h.text for h in headings(html[passage.lesson])}
+        assert anchors.get(passage.anchor) == passage.title, (a, b, passage)
+        lesson_url = reverse("course:lesson", args=[SOURCE_LIST.course, passage.lesson])
+        assert passage.url == f"{lesson_url}#{passage.anchor}"
+
+
+def test_the_key_of_a_question_that_asks_for_a_source_names_one(shipped):
+    asked = [q for q in module_questions() if re.search(r"\bsources?\b", q.prompt, re.I)]
+    assert len(asked) >= 40
+    for question in asked:
+        for choice in question.choices.all():
+            if choice.is_correct and not choice.retired:
+                assert choice.source, (question.slug, choice.text or choice.region)
+
+
+def test_a_tag_never_says_other_than_the_option_names(shipped):
+    for question in module_questions():
+        for choice in question.choices.all():
+            named = sources_named(choice.text)
+            if choice.source and named:
+                assert QUALITY_NAMES[choice.source] in named, (question.slug, choice.text)
+            if question.kind == "pain_map":
+                assert choice.source, (question.slug, choice.region)
+
+
+def test_each_twin_pair_has_the_passage_that_separates_its_keys(shipped):
+    seen = 0
+    for question in module_questions():
+        for twin in question.twins.all():
+            if twin.pk < question.pk:
+                continue
+            ka, kb = keys_of(question), keys_of(twin)
+            pairs = {frozenset((a, b)) for a in ka - kb for b in kb} | {
+                frozenset((a, b)) for a in ka for b in kb - ka
+            }
+            for pair in pairs:
+                if len(pair) == 2:
+                    seen += 1
+                    assert pair in SOURCE_LIST.contrasts, (question.slug, twin.slug, set(pair))
+    assert seen >= 30
+
+
+def test_self_checks_tag_only_some_options(shipped):
+    checks = Quiz.objects.filter(course__audience="patient")
+    tagged = Question.objects.filter(quiz__in=checks, choices__source__gt="").distinct()
+    assert tagged.count() >= 5
