@@ -3,6 +3,7 @@ two sources."""
 
 import re
 import shutil
+from collections import Counter
 from itertools import product
 
 import pytest
@@ -213,3 +214,17 @@ def test_self_checks_tag_only_some_options(shipped):
     checks = Quiz.objects.filter(course__audience="patient")
     tagged = Question.objects.filter(quiz__in=checks, choices__source__gt="").distinct()
     assert tagged.count() >= 5
+
+
+def test_pairs_the_distractors_often_set_up_have_a_passage(shipped):
+    """A pair of a key and a distractor that recurs across the case bank is one a learner
+    is likely to mix up: it has a passage of its own, not the fallback."""
+    pairs: Counter[frozenset[str]] = Counter()
+    for question in module_questions():
+        offered = [c for c in question.choices.all() if not c.retired and c.source]
+        for choice in offered:
+            if not choice.is_correct:
+                pairs.update(frozenset((k, choice.source)) for k in keys_of(question))
+    common = {pair for pair, n in pairs.items() if n >= 3 and len(pair) == 2}
+    assert len(common) >= 40
+    assert common <= set(SOURCE_LIST.contrasts), common - set(SOURCE_LIST.contrasts)
