@@ -237,7 +237,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         average = services.certainty_of(self._feedback(attempt)).average
         return None if average is None else f"{average:.2f}"
 
-    @extend_schema(responses=QuestionFeedbackSerializer(many=True))
+    @extend_schema_field(QuestionFeedbackSerializer(many=True))
     def get_feedback(self, attempt: Attempt) -> list[dict[str, Any]]:
         feedback = self._feedback(attempt)
         visible = feedback_lessons(attempt.user, feedback)
