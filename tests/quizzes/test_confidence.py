@@ -124,7 +124,7 @@ def test_a_missing_answer_and_a_missing_confidence_are_both_said(client, quiz, l
     page = _compact(response)
     assert response.status_code == 400
     assert "1 question needs an answer, and 2 how sure you are, before the quiz" in page
-    assert "Question 1: Choose an answer." in page and "Question 1: Say how sure you are." in page
+    assert "Question 1: Choose an answer. Say how sure you are.</a>" in page
     assert "Question 2: Say how sure you are." in page
     assert "Question 3: Say how sure you are." not in page
 
@@ -205,7 +205,7 @@ def test_results_show_the_certainty_mark_its_table_and_what_to_study_first(clien
     # −6 (sure, wrong) + 0 (fairly sure, half: 2·½ − 2·½) + 3 (sure, right) = −3 over 3.
     assert "Certainty-based mark: <strong>−1</strong> per question, from −6 to +3." in page
     table = page[page.index("<table") : page.index("</table>")]
-    assert '<th scope="col">Partly right</th>' in table
+    assert '<th scope="col" class="num">Partly right</th>' in table
     assert '<th scope="row">Guessing</th><td>0</td><td>0</td><td>0</td>' in table
     assert '<th scope="row">Fairly sure</th><td>0</td><td>1</td><td>0</td>' in table
     assert '<th scope="row">Sure</th><td>1</td><td>0</td><td>1</td>' in table
