@@ -169,6 +169,7 @@ def _cooling_down(
         "opens_at": held.opens_at,
         "opens_at_text": opening_time(held.opens_at, getattr(request.user, "time_zone", "")),
         "study_first": study_first(feedback, visible),
+        "confidently_wrong": sum(1 for f in feedback if f.confidently_wrong),
     }
     return render(request, "quizzes/not_yet.html", context)
 

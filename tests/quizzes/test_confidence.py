@@ -225,6 +225,22 @@ def test_results_show_the_certainty_mark_its_table_and_what_to_study_first(clien
     assert "You said: Sure · certainty-based mark +3" in page
 
 
+def test_while_a_failed_quiz_cools_down_the_confident_mistakes_come_first(client, quiz, learner):
+    quiz.retake_after_hours = 24
+    quiz.save()
+    q = _by_slug(quiz)
+    answers = _right(quiz) | {q["single"].pk: _ids(q["single"], 0), q["map"].pk: _ids(q["map"], 1)}
+    attempt = _sit(quiz, learner, answers, dict.fromkeys(answers, FAIRLY_SURE))
+    assert not attempt.passed
+    client.force_login(learner)
+    page = _compact(client.get(quiz.get_absolute_url()))
+    assert "You can retake this quiz from" in page
+    assert (
+        "Start with the 2 answers you felt sure of that were not right: "
+        f'<a href="{attempt.get_absolute_url()}#study-these-first">study these first</a>.'
+    ) in page
+
+
 def test_a_guess_that_was_wrong_is_not_called_out(client, quiz, learner):
     q = _by_slug(quiz)
     answers = _right(quiz) | {q["single"].pk: _ids(q["single"], 0)}
