@@ -54,8 +54,8 @@ NO_CONFIDENCE = "Say how sure you are."
 
 
 def _incomplete_message(answers: int, confidences: int) -> str:
-    """ "2 questions need an answer, and 3 how sure you are, before the quiz can be
-    marked.", said in as few words as what is missing allows."""
+    """What is missing, in as few words as it allows: for example, 2 questions need an
+    answer, and 3 how sure you are, before the quiz can be marked."""
 
     def questions(n: int) -> str:
         return f"{n} question{'s' if n != 1 else ''}"
@@ -123,12 +123,12 @@ def attempt_submit(
     question needs one.
 
     Raises AppError: INVALID for an answer that does not fit the quiz (AnswersIncomplete
-    when questions lack a fitting answer), SIGN_IN, NOT_FOUND or NOT_ALLOWED when the
-    user may not take it, AlreadySubmitted for a submission recorded before, RetakeNotYet
-    while a failed module quiz cools down. A module quiz is answered for the questions of
-    the learner's open sitting, exactly (one is drawn if none is open); an answer to a
-    question of the pool that was not drawn is INVALID. Nothing but that sitting is saved
-    unless everything is valid.
+    when questions lack a fitting answer, or a required confidence), SIGN_IN, NOT_FOUND
+    or NOT_ALLOWED when the user may not take it, AlreadySubmitted for a submission
+    recorded before, RetakeNotYet while a failed module quiz cools down. A module quiz
+    is answered for the questions of the learner's open sitting, exactly (one is drawn
+    if none is open); an answer to a question of the pool that was not drawn is INVALID.
+    Nothing but that sitting is saved unless everything is valid.
     """
     user = check_may_take(user, quiz, now)
     if submission_key is not None:
