@@ -22,7 +22,7 @@ from lib.errors import AppError
 
 from . import services
 from .access import quiz_access, quizzes_visible_to
-from .models import Attempt, Question, Quiz
+from .models import Attempt, Confidence, Question, Quiz
 from .selectors import feedback_lessons
 
 
@@ -130,10 +130,26 @@ COOLING_DOWN = OpenApiResponse(
 ID: dict[str, Any] = {"min_value": 1, "max_value": 2**63 - 1}
 
 
+CONFIDENCE_HELP = (
+    "How sure the learner was: 1 guessing, 2 fairly sure, 3 sure. Sets the answer's "
+    "certainty-based mark (right +1/+2/+3, wrong 0/−2/−6); left out or null: none given."
+)
+
+
 class AnswerInSerializer(serializers.Serializer):
     question = serializers.IntegerField(**ID)
     choices = serializers.ListField(
         child=serializers.IntegerField(**ID), allow_empty=True, max_length=50
+    )
+    confidence = serializers.ChoiceField(
+        choices=Confidence.choices,
+        required=False,
+        allow_null=True,
+        help_text=CONFIDENCE_HELP,
+        error_messages={
+            "invalid_choice": "Confidence is 1 (guessing), 2 (fairly sure) or 3 (sure), "
+            "not {input}."
+        },
     )
 
 
@@ -163,6 +179,17 @@ class QuestionFeedbackSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="question.pk")
     prompt = serializers.CharField(source="question.prompt")
     score = serializers.FloatField()
+    confidence = serializers.ChoiceField(
+        choices=Confidence.choices,
+        allow_null=True,
+        help_text="How sure the learner said they were (1 guessing, 2 fairly sure, 3 sure); "
+        "null when not given.",
+    )
+    cbm_mark = serializers.FloatField(
+        allow_null=True,
+        help_text="Certainty-based mark, −6 to +3: right +1/+2/+3, wrong 0/−2/−6 by "
+        "confidence, a partly right answer in between; null without a confidence.",
+    )
     lesson = serializers.SerializerMethodField()
     options = OptionFeedbackSerializer(many=True)
 
@@ -176,15 +203,43 @@ class QuestionFeedbackSerializer(serializers.Serializer):
 
 class AttemptSerializer(serializers.ModelSerializer):
     quiz = serializers.IntegerField(source="quiz_id")
+    cbm = serializers.SerializerMethodField(
+        help_text="The mean certainty-based mark per question, −6 to +3, over the answers "
+        "given with a confidence; null when none was. Kept apart from `score` (plain "
+        "accuracy), which alone decides `passed`."
+    )
     feedback = serializers.SerializerMethodField()
 
     class Meta:
         model = Attempt
-        fields = ["id", "quiz", "submission_key", "submitted_at", "score", "passed", "feedback"]
+        fields = [
+            "id",
+            "quiz",
+            "submission_key",
+            "submitted_at",
+            "score",
+            "passed",
+            "cbm",
+            "feedback",
+        ]
 
-    @extend_schema(responses=QuestionFeedbackSerializer(many=True))
+    def _feedback(self, attempt: Attempt) -> list[services.QuestionFeedback]:
+        # Read once for `cbm` and `feedback` alike.
+        cache: dict[int, list[services.QuestionFeedback]] = self.__dict__.setdefault(
+            "_feedback_of", {}
+        )
+        if attempt.pk not in cache:
+            cache[attempt.pk] = services.attempt_feedback(attempt)
+        return cache[attempt.pk]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True))
+    def get_cbm(self, attempt: Attempt) -> str | None:
+        average = services.certainty_of(self._feedback(attempt)).average
+        return None if average is None else f"{average:.2f}"
+
+    @extend_schema_field(QuestionFeedbackSerializer(many=True))
     def get_feedback(self, attempt: Attempt) -> list[dict[str, Any]]:
-        feedback = services.attempt_feedback(attempt)
+        feedback = self._feedback(attempt)
         visible = feedback_lessons(attempt.user, feedback)
         data = QuestionFeedbackSerializer(
             feedback, many=True, context={"visible_lessons": visible}
@@ -267,11 +322,17 @@ class QuizViewSet(viewsets.GenericViewSet):
         body = SubmissionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         answers = {a["question"]: a["choices"] for a in body.validated_data["answers"]}
+        confidences = {
+            a["question"]: a["confidence"]
+            for a in body.validated_data["answers"]
+            if a.get("confidence") is not None
+        }
         # A retry of a recorded submission answers 409 with the attempt it became.
         attempt = services.attempt_submit(
             user=request.user,
             quiz=quiz,
             answers=answers,
+            confidences=confidences,
             submission_key=body.validated_data.get("submission_key"),
         )
         return Response(AttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)

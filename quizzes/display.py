@@ -4,7 +4,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .models import Choice, Question
+from .models import Choice, Confidence, Question
 from .painmap import BY_KEY, REGIONS, Region
 
 REGION_ORDER = [r.key for r in REGIONS]
@@ -38,6 +38,13 @@ class Option:
         return self.checked
 
 
+@dataclass(frozen=True)
+class ConfidenceOption:
+    value: int
+    label: str
+    checked: bool
+
+
 @dataclass
 class QuestionForm:
     question: Question
@@ -45,15 +52,36 @@ class QuestionForm:
     options: list[Option] = field(default_factory=list)
     error: str = ""
     field_name: str = ""
+    confidence: int | None = None  # the confidence chosen, kept when the form comes back
+    confidence_error: str = ""
 
     @property
     def name(self) -> str:
         return self.field_name or f"q{self.question.pk}"
 
     @property
+    def confidence_name(self) -> str:
+        """The field of "How sure are you?" (`q12-confidence`): not a question's
+        field, whose names are `q` and digits only."""
+        return f"{self.name}-confidence"
+
+    @property
+    def confidence_options(self) -> list[ConfidenceOption]:
+        return [
+            ConfidenceOption(value=c.value, label=c.label, checked=c.value == self.confidence)
+            for c in Confidence
+        ]
+
+    @property
     def many(self) -> bool:
         """Check boxes rather than radio buttons (the templates ask this)."""
         return self.question.expects_many
+
+
+def form_confidence(value: str | None) -> int | None:
+    """A Confidence value from a form field, or None for anything else."""
+    number = form_int(value)
+    return number if number in Confidence.values else None
 
 
 def shuffled_options(choices: Iterable[Choice], seed: str) -> list[Choice]:

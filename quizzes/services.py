@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,17 +13,58 @@ from accounts.types import AnyUser
 from lib.errors import AppError, ErrorKind
 
 from . import signals
-from .models import Answer, Attempt, Choice, Question, Quiz, Sitting, offered_choices
-from .scoring import ZERO, answer_score, percent
+from .models import (
+    Answer,
+    Attempt,
+    Choice,
+    Confidence,
+    Question,
+    Quiz,
+    Sitting,
+    offered_choices,
+)
+from .scoring import (
+    ZERO,
+    CertaintySummary,
+    answer_score,
+    cbm_mark,
+    certainty_summary,
+    percent,
+    signed,
+)
 from .sittings import check_may_take, open_or_draw, sitting_open, sitting_questions
 
 
 class AnswersIncomplete(AppError):
-    """Some questions lack a fitting answer; `problems` says what is wrong, by question."""
+    """Some questions lack a fitting answer (`problems`, by question) or, where it is
+    asked for, how sure the learner is (`unsure`, by question)."""
 
-    def __init__(self, message: str, *, problems: dict[int, str]):
-        super().__init__(message, extra={"questions": {str(k): v for k, v in problems.items()}})
+    def __init__(
+        self, message: str, *, problems: dict[int, str], unsure: dict[int, str] | None = None
+    ):
+        extra: dict[str, object] = {"questions": {str(k): v for k, v in problems.items()}}
+        if unsure:
+            extra["confidence"] = {str(k): v for k, v in unsure.items()}
+        super().__init__(message, extra=extra)
         self.problems = problems  # question id → what is wrong with its answer
+        self.unsure = unsure or {}  # question id → what is wrong with its confidence
+
+
+NO_CONFIDENCE = "Say how sure you are."
+
+
+def _incomplete_message(answers: int, confidences: int) -> str:
+    """What is missing, in as few words as it allows: for example, 2 questions need an
+    answer, and 3 how sure you are, before the quiz can be marked."""
+
+    def questions(n: int) -> str:
+        return f"{n} question{'s' if n != 1 else ''}"
+
+    if not answers:
+        return f"Say how sure you are for {questions(confidences)} before the quiz can be marked."
+    need = "needs" if answers == 1 else "need"
+    also = f", and {confidences} how sure you are," if confidences else ""
+    return f"{questions(answers)} {need} an answer{also} before the quiz can be marked."
 
 
 class AlreadySubmitted(AppError):
@@ -70,18 +112,23 @@ def attempt_submit(
     user: AnyUser,
     quiz: Quiz,
     answers: dict[int, list[int]],
+    confidences: dict[int, int] | None = None,
+    confidence_required: bool = False,
     submission_key: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> Attempt:
-    """Record a scored attempt. `answers` maps question id → chosen choice ids.
+    """Record a scored attempt. `answers` maps question id → chosen choice ids;
+    `confidences` question id → how sure the learner was (a Confidence value), for
+    the questions where they said so; with `confidence_required` (the quiz page) every
+    question needs one.
 
     Raises AppError: INVALID for an answer that does not fit the quiz (AnswersIncomplete
-    when questions lack a fitting answer), SIGN_IN, NOT_FOUND or NOT_ALLOWED when the
-    user may not take it, AlreadySubmitted for a submission recorded before, RetakeNotYet
-    while a failed module quiz cools down. A module quiz is answered for the questions of
-    the learner's open sitting, exactly (one is drawn if none is open); an answer to a
-    question of the pool that was not drawn is INVALID. Nothing but that sitting is saved
-    unless everything is valid.
+    when questions lack a fitting answer, or a required confidence), SIGN_IN, NOT_FOUND
+    or NOT_ALLOWED when the user may not take it, AlreadySubmitted for a submission
+    recorded before, RetakeNotYet while a failed module quiz cools down. A module quiz
+    is answered for the questions of the learner's open sitting, exactly (one is drawn
+    if none is open); an answer to a question of the pool that was not drawn is INVALID.
+    Nothing but that sitting is saved unless everything is valid.
     """
     user = check_may_take(user, quiz, now)
     if submission_key is not None:
@@ -93,8 +140,10 @@ def attempt_submit(
 
     sitting, questions = _checked_questions_to_take(user, quiz, now)
     by_id = {q.pk: q for q in questions}
+    confidences = confidences or {}
     problems: dict[int, str] = {}
-    for question_id in answers:
+    unsure: dict[int, str] = {}
+    for question_id in [*answers, *(k for k in confidences if k not in answers)]:
         if question_id in by_id:
             continue
         if sitting is not None and quiz.questions.filter(pk=question_id).exists():
@@ -114,12 +163,17 @@ def attempt_submit(
             raise AppError(f"Option {not_here[0]} does not belong to question {question.pk}.")
         elif len(chosen) > 1 and not question.expects_many:
             problems[question.pk] = "Choose one answer."
-    if problems:
-        count = len(problems)
+        confidence = confidences.get(question.pk)
+        if confidence is not None and confidence not in Confidence.values:
+            raise AppError(
+                f"Confidence {confidence} for question {question.pk} is not one of 1 "
+                "(guessing), 2 (fairly sure) or 3 (sure)."
+            )
+        if confidence is None and confidence_required:
+            unsure[question.pk] = NO_CONFIDENCE
+    if problems or unsure:
         raise AnswersIncomplete(
-            f"{count} question{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
-            "an answer before the quiz can be marked.",
-            problems=problems,
+            _incomplete_message(len(problems), len(unsure)), problems=problems, unsure=unsure
         )
 
     scored = []
@@ -153,7 +207,8 @@ def attempt_submit(
                 if not closed:
                     raise AlreadySubmitted(Attempt.objects.filter(sitting__pk=sitting.pk).first())
             rows = Answer.objects.bulk_create(
-                Answer(attempt=attempt, question=q, score=s) for q, _, s in scored
+                Answer(attempt=attempt, question=q, score=s, confidence=confidences.get(q.pk))
+                for q, _, s in scored
             )
             Answer.choices.through.objects.bulk_create(
                 Answer.choices.through(answer_id=row.pk, choice_id=choice_id)
@@ -167,7 +222,11 @@ def attempt_submit(
                 now=attempt.submitted_at,
                 results=[
                     signals.AnsweredQuestion(
-                        question=q, answer=row, score=s, confidence=None, chosen=frozenset(chosen)
+                        question=q,
+                        answer=row,
+                        score=s,
+                        confidence=row.confidence,
+                        chosen=frozenset(chosen),
                     )
                     for row, (q, chosen, s) in zip(rows, scored, strict=True)
                 ],
@@ -195,10 +254,33 @@ class QuestionFeedback:
     question: Question
     score: float
     options: list[OptionFeedback]
+    number: int = 0  # its place in the attempt, from 1
+    confidence: int | None = None  # how sure the learner said they were, if they did
+    fraction: Decimal = ZERO  # the score as stored, for the certainty-based mark
 
     @property
     def missed(self) -> bool:
         return self.score < 1
+
+    @property
+    def cbm_mark(self) -> Decimal | None:
+        """The certainty-based mark (−6 to +3), or None when no confidence was given."""
+        return None if self.confidence is None else cbm_mark(self.fraction, self.confidence)
+
+    @property
+    def cbm_text(self) -> str:
+        mark = self.cbm_mark
+        return "" if mark is None else signed(mark)
+
+    @property
+    def confidence_label(self) -> str:
+        return "" if self.confidence is None else Confidence(self.confidence).label
+
+    @property
+    def confidently_wrong(self) -> bool:
+        """Missed, though the learner said they were fairly sure or sure: a belief held
+        wrongly, the first thing to study."""
+        return self.missed and (self.confidence or 0) >= Confidence.FAIRLY_SURE
 
 
 def attempt_feedback(attempt: Attempt) -> list[QuestionFeedback]:
@@ -214,13 +296,16 @@ def attempt_feedback(attempt: Attempt) -> list[QuestionFeedback]:
         found = {q.pk: q for q in every.filter(pk__in=drawn)}
         questions = [found[int(i)] for i in drawn if int(i) in found]
     feedback = []
-    for question in questions:
+    for number, question in enumerate(questions, start=1):
         answer = answers.get(question.pk)
         chosen = {c.pk for c in answer.choices.all()} if answer else set()
         feedback.append(
             QuestionFeedback(
                 question=question,
+                number=number,
                 score=float(answer.score) if answer else 0.0,
+                fraction=answer.score if answer else ZERO,
+                confidence=answer.confidence if answer else None,
                 # A retired option is shown only to the learners who chose it.
                 options=[
                     OptionFeedback(choice=c, chosen=c.pk in chosen)
@@ -230,3 +315,12 @@ def attempt_feedback(attempt: Attempt) -> list[QuestionFeedback]:
             )
         )
     return feedback
+
+
+def certainty_of(feedback: list[QuestionFeedback]) -> CertaintySummary:
+    """The attempt's certainty-based mark and its table, over the answers given with a
+    confidence (no queries: the feedback carries them)."""
+    return certainty_summary(
+        [(item.fraction, item.confidence) for item in feedback if item.confidence is not None],
+        questions=len(feedback),
+    )

@@ -18,6 +18,7 @@ from .access import quiz_access, quizzes_visible_to
 from .display import (
     Option,
     QuestionForm,
+    form_confidence,
     form_ids,
     form_int,
     ordered_options,
@@ -34,7 +35,10 @@ def _forms(
     selected: dict[int, set[int]],
     problems: dict[int, str],
     key: uuid.UUID,
+    confidences: dict[int, int] | None = None,
+    unsure: dict[int, str] | None = None,
 ) -> list[QuestionForm]:
+    confidences, unsure = confidences or {}, unsure or {}
     forms = []
     for number, question in enumerate(questions, start=1):
         # Options in an order of their own for each sitting (the same while the page is
@@ -49,6 +53,8 @@ def _forms(
                 number=number,
                 options=[Option(choice=c, checked=c.pk in chosen) for c in choices],
                 error=problems.get(question.pk, ""),
+                confidence=confidences.get(question.pk),
+                confidence_error=unsure.get(question.pk, ""),
             )
         )
     return forms
@@ -62,6 +68,22 @@ def _chosen(request: HttpRequest) -> dict[int, list[int]]:
         if name.startswith("q") and (question_id := form_int(name[1:])) is not None:
             answers[question_id] = form_ids(request.POST.getlist(name))
     return answers
+
+
+CONFIDENCE_SUFFIX = "-confidence"  # as QuestionForm.confidence_name
+
+
+def _confidences(request: HttpRequest) -> dict[int, int]:
+    """How sure the learner said they were, by question id (fields `q<id>-confidence`);
+    a value that is not a confidence counts as none given."""
+    confidences = {}
+    for name in request.POST:
+        if name.startswith("q") and name.endswith(CONFIDENCE_SUFFIX):
+            question_id = form_int(name[1 : -len(CONFIDENCE_SUFFIX)])
+            confidence = form_confidence(request.POST.get(name))
+            if question_id is not None and confidence is not None:
+                confidences[question_id] = confidence
+    return confidences
 
 
 def take(request: HttpRequest, pk: int) -> HttpResponse:
@@ -81,15 +103,23 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     key = uuid.uuid4()
     selected: dict[int, set[int]] = {}
     problems: dict[int, str] = {}
+    confidences: dict[int, int] = {}
+    unsure: dict[int, str] = {}
     error = ""
     status = 200
     if request.method == "POST":
         with contextlib.suppress(ValueError):  # a new key, as for a first visit
             key = uuid.UUID(request.POST.get("submission_key", ""))
         answers = _chosen(request)
+        confidences = _confidences(request)
         try:
             attempt = services.attempt_submit(
-                user=request.user, quiz=quiz, answers=answers, submission_key=key
+                user=request.user,
+                quiz=quiz,
+                answers=answers,
+                confidences=confidences,
+                confidence_required=True,
+                submission_key=key,
             )
         except RetakeNotYet as held:
             return _cooling_down(request, context, held)
@@ -97,7 +127,8 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
             if isinstance(exc, services.AlreadySubmitted) and exc.attempt is not None:
                 return redirect(exc.attempt)  # a double click: show the first one's result
             selected = {q: set(c) for q, c in answers.items()}
-            problems = exc.problems if isinstance(exc, services.AnswersIncomplete) else {}
+            if isinstance(exc, services.AnswersIncomplete):
+                problems, unsure = exc.problems, exc.unsure
             error, status = exc.message, 400
         else:
             return redirect(attempt)
@@ -107,7 +138,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         return _cooling_down(request, context, held)
     pool = quiz.questions.count() if sitting is not None else len(questions)
     context |= {
-        "forms": _forms(questions, selected, problems, key),
+        "forms": _forms(questions, selected, problems, key, confidences, unsure),
         "error": error,
         "submission_key": key,
         "sitting": sitting,
@@ -138,6 +169,7 @@ def _cooling_down(
         "opens_at": held.opens_at,
         "opens_at_text": opening_time(held.opens_at, getattr(request.user, "time_zone", "")),
         "study_first": study_first(feedback, visible),
+        "confidently_wrong": sum(1 for f in feedback if f.confidently_wrong),
     }
     return render(request, "quizzes/not_yet.html", context)
 
@@ -184,6 +216,11 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "right": len(feedback) - len(missed),
             "visible_lessons": visible,
             "study_first": study_first(feedback, visible),
+            "certainty": services.certainty_of(feedback),
+            # Wrong though fairly sure or sure: called out first, the surest first.
+            "confidently_wrong": sorted(
+                (f for f in feedback if f.confidently_wrong), key=lambda f: -(f.confidence or 0)
+            ),
             "go_on": go_on,
             "retake_at": retake_at,
         },

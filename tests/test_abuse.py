@@ -119,11 +119,14 @@ def test_odd_numbers_in_quiz_and_review_forms_are_not_a_server_error(
     client, learner_with_quiz, value
 ):
     user, quiz, question = learner_with_quiz
-    response = client.post(f"/quizzes/{quiz.pk}/", {f"q{question.pk}": value})
+    response = client.post(
+        f"/quizzes/{quiz.pk}/", {f"q{question.pk}": value, f"q{question.pk}-confidence": value}
+    )
     assert response.status_code == 400 and not Attempt.objects.exists()
     # Make a card to answer: a first attempt, then review it with odd values.
     first = question.choices.order_by("order").first().pk
-    assert client.post(f"/quizzes/{quiz.pk}/", {f"q{question.pk}": first}).status_code == 302
+    answer = {f"q{question.pk}": first, f"q{question.pk}-confidence": 3}
+    assert client.post(f"/quizzes/{quiz.pk}/", answer).status_code == 302
     card = Card.objects.get(user=user)
     for field in ("choices", "rating", "reps"):
         response = client.post(f"/review/{card.pk}/", {field: value, "shown_at": "nan"})

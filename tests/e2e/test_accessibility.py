@@ -30,7 +30,7 @@ from course.content_loader import load_content
 from course.models import Course, Lesson, Module
 from course.services import enrollment_create
 from newsletter import services as newsletter
-from quizzes.models import Quiz
+from quizzes.models import Confidence, Quiz
 from quizzes.painmap import REGIONS
 from quizzes.services import attempt_submit, questions_to_take
 from reminders.services import unsubscribe_token
@@ -387,7 +387,7 @@ PAGES: list[Visit] = [
         status=400,
         shows="need an answer",
     ),
-    Visit("quiz result with feedback", "clinician", "{w.attempt}"),
+    Visit("quiz result with feedback", "clinician", "{w.attempt}", shows="Study these first"),
     Visit(
         "a failed module quiz, cooling down",
         "clinician",
@@ -462,9 +462,15 @@ def _world() -> World:
     module_quiz, fresh_quiz = Quiz.objects.filter(course=cpd_course, lesson__isnull=True).order_by(
         "module__order"
     )[:2]
-    # A sitting of the pool with a question missed: failed, so the quiz cools down.
+    # A sitting of the pool with a question missed: failed, so the quiz cools down. Said
+    # to be sure of every answer: the result has its certainty-based mark and the
+    # confidently wrong answers to study first.
+    answers = _answers(clinician, module_quiz, wrong=3)
     attempt = attempt_submit(
-        user=clinician, quiz=module_quiz, answers=_answers(clinician, module_quiz, wrong=3)
+        user=clinician,
+        quiz=module_quiz,
+        answers=answers,
+        confidences=dict.fromkeys(answers, Confidence.SURE.value),
     )
     assert not attempt.passed
 

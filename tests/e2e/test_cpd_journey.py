@@ -58,6 +58,7 @@ def _answer(page: Page, question_ids: list[int], *, right: bool) -> None:
     for question in Question.objects.filter(pk__in=question_ids):
         choice = Choice.objects.filter(question=question, is_correct=right).first()
         page.locator(f"input[name='q{question.pk}'][value='{choice.pk}']").check()
+        page.locator(f"#q{question.pk}-confidence-3").check()  # Sure
     page.get_by_role("button", name="Submit answers").click()
 
 

@@ -80,6 +80,7 @@ def test_a_region_is_picked_on_either_side_by_mouse_and_by_keyboard(live_server,
 
     page.locator(".pm-legend label", has_text=BY_KEY["sacroiliac"].name).click()
     expect(page.get_by_role("radio", name=BY_KEY["sacroiliac"].name, exact=True)).to_be_checked()
+    page.get_by_role("radio", name="Fairly sure", exact=True).check()
     page.get_by_role("button", name="Submit answers").click()
     result = page.locator("figure.pm-result")
     expect(result).to_contain_text(f"Correct answer: {REGIONS[0].name}")
@@ -131,6 +132,7 @@ def test_without_javascript_a_click_on_the_left_side_answers_the_question(
         left = next(s for s in sacroiliac.back_spots if s.side == "left")
         _click(page, back, left.x, left.y, BACK_W)
         expect(page.get_by_role("radio", name=sacroiliac.name, exact=True)).to_be_checked()
+        page.get_by_role("radio", name="Guessing", exact=True).check()
         page.get_by_role("button", name="Submit answers").click()
         result = page.locator("figure.pm-result")
         expect(result).to_contain_text(f"Correct answer: {REGIONS[0].name}")

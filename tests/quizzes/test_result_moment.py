@@ -45,6 +45,7 @@ def take(client, quiz, questions, wrong: set[str]) -> str:
     for q in questions:
         right, other = list(q.choices.order_by("order"))[:2]
         data[f"q{q.pk}"] = [str((other if q.slug in wrong else right).pk)]
+        data[f"q{q.pk}-confidence"] = "1"
     response = client.post(quiz.get_absolute_url(), data)
     assert response.status_code == 302
     return client.get(response.url).content.decode()

@@ -61,8 +61,10 @@ def _all_right(quiz):
     }
 
 
-def _form(answers, key=None):
+def _form(answers, key=None, confidence=2):
+    """The form as the page sends it: each answer with how sure the learner is."""
     data = {f"q{qid}": [str(c) for c in cids] for qid, cids in answers.items()}
+    data |= {f"q{qid}-confidence": str(confidence) for qid in answers}
     data["submission_key"] = str(key or uuid.uuid4())
     return data
 
