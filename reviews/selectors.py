@@ -74,7 +74,11 @@ def due_reviews(user: User, now: datetime) -> QuerySet[Card]:
     """Cards in review whose time has come (new cards aside), for one learner."""
     # `__in=[False]` rather than `=False`: Django writes the latter as NOT "column" on
     # SQLite, which SQLite cannot match to the (user, suspended, is_new, due) index.
-    return visible_cards(user, now).filter(suspended__in=[False], is_new__in=[False], due__lte=now)
+    return (
+        visible_cards(user, now)
+        .filter(suspended__in=[False], is_new__in=[False], due__lte=now)
+        .exclude(buried_until__gt=now)  # buried: "not today"
+    )
 
 
 def due_queue(user: User, now: datetime | None = None) -> Queue:
@@ -92,7 +96,11 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
     )
     allowance = max(0, user.new_cards_per_day - done["new"])
     due = due_reviews(user, now)
-    new = visible_cards(user, now).filter(suspended__in=[False], is_new__in=[True])
+    new = (
+        visible_cards(user, now)
+        .filter(suspended__in=[False], is_new__in=[True])
+        .exclude(buried_until__gt=now)  # buried: "not today"
+    )
     reviews_due = due.count()
     new_available = min(allowance, new.count()) if allowance else 0
     card = None
@@ -229,4 +237,14 @@ def leeches(user: User) -> list[Card]:
         Card.objects.filter(user=user, is_leech=True)
         .select_related("lesson__course", "question")
         .order_by("due")
+    )
+
+
+def suspended_cards(user: User) -> list[Card]:
+    """The learner's cards out of the queue, leeches and those they suspended, for the
+    progress page (one query; `is_leech` tells the two apart)."""
+    return list(
+        Card.objects.filter(user=user, suspended=True)
+        .select_related("lesson__course", "question")
+        .order_by("-is_leech", "due", "pk")
     )
