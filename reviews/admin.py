@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from accounts.types import AuthedHttpRequest
 from quizzes.admin import QuestionAdmin
@@ -79,25 +80,30 @@ class CardFlagAdmin(admin.ModelAdmin):
     """Learners' reports that a card is wrong. Who reported it is not shown: an editor
     needs the card and the note, not the learner."""
 
-    list_display = ["flagged_card", "question", "lesson", "note_text", "created_at", "is_open"]
+    list_display = ["kind", "about", "lesson", "note_text", "created_at", "is_open"]
+    list_display_links = ["kind", "about"]
     list_filter = [FlagStatusFilter, "lesson__course"]
-    list_select_related = ["card", "question__quiz", "lesson"]
+    list_select_related = ["card", "question", "lesson"]
     search_fields = ["note", "question__slug", "question__prompt", "card__front"]
     date_hierarchy = "created_at"
-    fields = ["flagged_card", "question", "lesson", "note", "created_at", "resolved_at"]
-    readonly_fields = ["flagged_card", "question", "lesson", "note", "created_at", "resolved_at"]
+    fields = ["kind", "about", "question", "lesson", "note", "created_at", "resolved_at"]
+    readonly_fields = ["kind", "about", "question", "lesson", "note", "created_at", "resolved_at"]
     actions = ["mark_resolved"]
 
     @admin.display(description="card")
-    def flagged_card(self, flag: CardFlag) -> str:
-        card = flag.card
-        if card.kind == Card.Kind.KEY_POINT:
-            return f"Key point: {card.front}"
-        return card.get_kind_display()
+    def kind(self, flag: CardFlag) -> str:
+        return flag.card.get_kind_display()
+
+    @admin.display(description="question or key point")
+    def about(self, flag: CardFlag) -> str:
+        if flag.question is not None:
+            return f"{flag.question.slug}: {Truncator(flag.question.prompt).chars(90)}"
+        return Truncator(flag.card.front).chars(90)
 
     @admin.display(description="learner's note")
     def note_text(self, flag: CardFlag) -> str:
-        return flag.note or "—"  # escaped by the admin, as every value it shows
+        # Escaped by the admin, as every value it shows; in full on the flag's page.
+        return Truncator(flag.note).chars(200) if flag.note else "—"
 
     @admin.display(description="open", boolean=True)
     def is_open(self, flag: CardFlag) -> bool:
