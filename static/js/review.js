@@ -36,7 +36,7 @@
       target = document.querySelector('[data-rating="' + event.key + '"]');
     } else if (event.key === "u") {
       target = document.querySelector('[data-key="u"]');  // undo the last answer
-    } else if (event.key === " " && tag !== "input" && tag !== "button" && tag !== "a") {
+    } else if (event.key === " " && ["input", "button", "a", "summary"].indexOf(tag) < 0) {
       target = document.querySelector('[data-key=" "]');
     }
     if (target) {
