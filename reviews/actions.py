@@ -14,7 +14,7 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from lib.errors import AppError, ErrorKind
 
-from .models import Card, CardFlag, Rating, ReviewLog
+from .models import Card, CardFlag, ContrastPair, Rating, ReviewLog
 from .selectors import local_day_start, visible_cards
 
 FLAG_NOTE_MAX = 1000  # CardFlag.note's max_length: the form and the API say so too
@@ -160,6 +160,14 @@ def card_flag(*, user: User, card_id: int, note: str, now: datetime) -> tuple[Ca
     if len(note) > FLAG_NOTE_MAX:
         raise AppError(f"Keep the note to {FLAG_NOTE_MAX} characters or fewer.")
     card = _own_card(user, card_id, now)
+    # The case it is about: a quiz card's question; a contrast card's side that was missed.
+    question_id = card.question_id
+    if question_id is None and card.contrast_id is not None:
+        question_id = (
+            ContrastPair.objects.filter(pk=card.contrast_id)
+            .values_list("missed_id", flat=True)
+            .first()
+        )
     open_flags = CardFlag.objects.filter(card=card, resolved_at__isnull=True)
     if (flag := open_flags.first()) is not None:
         return flag, False
@@ -168,7 +176,7 @@ def card_flag(*, user: User, card_id: int, note: str, now: datetime) -> tuple[Ca
             flag = CardFlag.objects.create(
                 card=card,
                 user=user,
-                question_id=card.question_id,
+                question_id=question_id,
                 lesson_id=card.lesson_id,
                 note=note,
                 created_at=now,

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
@@ -123,8 +123,10 @@ def next_due(user: User, now: datetime | None = None) -> datetime | None:
     return (
         visible_cards(user, now)
         .filter(suspended=False, is_new=False)
-        .order_by("due")
-        .values_list("due", flat=True)
+        # A buried card comes back when its burial ends, not when it fell due.
+        .annotate(back_at=Greatest("due", Coalesce("buried_until", "due")))
+        .order_by("back_at")
+        .values_list("back_at", flat=True)
         .first()
     )
 
@@ -146,6 +148,7 @@ def coming_up(user: User, now: datetime | None = None) -> ComingUp | None:
     count = (
         visible_cards(user, now)
         .filter(suspended__in=[False], is_new__in=[False], due__lt=day_end)
+        .exclude(buried_until__gte=day_end)
         .count()
     )
     return ComingUp(due=first, on_that_day=count)

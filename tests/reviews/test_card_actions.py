@@ -9,7 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from lib.errors import AppError, ErrorKind
 from reviews import actions, selectors
-from reviews.models import Card, CardFlag
+from reviews.models import Card, CardFlag, ContrastPair
 from tests.factories import (
     EnrollmentFactory,
     LessonFactory,
@@ -131,6 +131,18 @@ def test_bury_from_the_session_page(client, learner, lesson):
         assert done.context["queue"].reviews_due == 0
 
 
+def test_burying_the_last_card_says_when_it_comes_back(client, learner, lesson):
+    card = make_card(learner, lesson)
+    with time_machine.travel(NOON, tick=False):
+        client.force_login(learner)
+        page = client.post(f"/review/{card.pk}/bury/", follow=True)
+    assert "Nothing more to review today" in page.content.decode()
+    coming = page.context["coming_up"]
+    # Not "due 0 minutes from now": when its burial ends, midnight in Chicago.
+    assert coming.due == datetime(2027, 1, 13, 6, 0, tzinfo=UTC)
+    assert coming.on_that_day == 1
+
+
 # --- flag ---------------------------------------------------------------------------
 
 
@@ -147,6 +159,23 @@ def test_one_open_flag_a_card_and_a_repeat_changes_nothing(learner, lesson):
     actions.flags_resolve(flag_ids=[flag.pk], editor=StaffFactory(), now=NOON)
     _, made = actions.card_flag(user=learner, card_id=card.pk, note="", now=NOON)
     assert made and CardFlag.objects.filter(resolved_at__isnull=True).count() == 1
+
+
+def test_a_flag_on_a_contrast_card_names_the_case_that_was_missed(learner, lesson):
+    quiz = QuizFactory(module=lesson.module)
+    one, two = question_with(quiz, slug="one"), question_with(quiz, slug="two")
+    pair = ContrastPair.objects.create(user=learner, case_a=one, case_b=two, missed=two)
+    card = Card.objects.create(
+        user=learner,
+        kind=Card.Kind.CONTRAST,
+        contrast=pair,
+        lesson=lesson,
+        course_id=lesson.course_id,
+        module_id=lesson.module_id,
+        due=NOON,
+    )
+    flag, _ = actions.card_flag(user=learner, card_id=card.pk, note="", now=NOON)
+    assert flag.question == two and flag.lesson == lesson
 
 
 def test_a_note_over_the_limit_is_refused(learner, lesson):
