@@ -10,12 +10,24 @@ from playwright.sync_api import expect
 from reviews.models import Card, CardFlag
 from reviews.services import cards_from_lesson
 from tests.e2e.nav import expect_signed_in
+from tests.e2e.test_accessibility import ALL_RULES, AXE, AXE_RUN
 from tests.factories import EnrollmentFactory, LessonFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def _axe(page, where):
+    """axe's violations on the page as it is now, in both schemes."""
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        found += [(where, scheme, v["id"], v["nodes"]) for v in page.evaluate(AXE_RUN, ALL_RULES)]
+    page.emulate_media(color_scheme="light")
+    return found
+
+
 def test_undo_report_and_bury_by_keyboard(live_server, page, screenshot):
+    page.add_init_script(path=AXE)
     user = UserFactory(email="tools@example.org")
     lesson = LessonFactory(
         title="The cluneal nerves",
@@ -57,6 +69,7 @@ def test_undo_report_and_bury_by_keyboard(live_server, page, screenshot):
     expect(page.get_by_text("Say or think the answer, then look.")).to_be_visible()
     note = page.get_by_label("Tell the editors what is wrong")
     expect(note).to_be_visible()
+    violations = _axe(page, "the card's menu, open")
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(f"card-menu-{width}")
@@ -77,3 +90,16 @@ def test_undo_report_and_bury_by_keyboard(live_server, page, screenshot):
     expect(page.get_by_text("Which nerve runs under the long ligament?")).to_be_visible()
     first.refresh_from_db()
     assert first.buried_until is not None and first.buried_until > timezone.now()
+
+    # The card stopped from the menu is listed on the progress page, to bring back.
+    more.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Stop showing me this card").click()
+    expect(page.get_by_role("status")).to_contain_text("will not be shown again")
+    page.goto(live_server.url + "/review/progress/")
+    stopped = page.get_by_role("region", name="Cards you stopped").or_(
+        page.locator("section[aria-labelledby=suspended-heading]")
+    )
+    expect(stopped.get_by_text("Which nerve runs under the long ligament?")).to_be_visible()
+    violations += _axe(page, "progress, a card stopped")
+    assert not violations, violations
