@@ -111,7 +111,8 @@ def undo_last_review(
         # review at the same moment finds the count moved and stops here.
         if not Card.objects.filter(pk=log.card_id, reps=log.reps + 1).update(**changes):
             raise AppError(
-                "This card has changed since that answer, so it cannot be taken back.",
+                "That answer was taken back already, or its card has changed since, so it "
+                "cannot be taken back.",
                 ErrorKind.STALE,
             )
         log.delete()

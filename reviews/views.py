@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.types import AuthedHttpRequest
 from lib.charts import Day, column_chart
-from lib.errors import AppError
+from lib.errors import AppError, ErrorKind
 from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
 
 from . import actions, selectors, services
@@ -278,10 +278,14 @@ def undo(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _card_action(request: AuthedHttpRequest, card_id: int, act: Callable[..., Any]) -> Any:
+    """Do `act` to one of the learner's cards; another's, or none, is a 404. Any other
+    refusal is raised for the view to say."""
     try:
         return act(user=request.user, card_id=card_id, now=timezone.now())
     except AppError as exc:
-        raise Http404(exc.message) from exc
+        if exc.kind is ErrorKind.NOT_FOUND:
+            raise Http404(exc.message) from exc
+        raise
 
 
 @login_required
@@ -310,11 +314,13 @@ def card_flag(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors["note"]))
         return redirect("reviews:session")
-    flag, made = _card_action(
-        request,
-        card_id,
-        partial(actions.card_flag, note=form.cleaned_data["note"]),
-    )
+    try:
+        flag, made = _card_action(
+            request, card_id, partial(actions.card_flag, note=form.cleaned_data["note"])
+        )
+    except AppError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:session")
     said = f" Your note: “{flag.note}”" if flag.note else ""
     if made:
         messages.success(request, f"Thank you: the editors will check this card.{said}")
