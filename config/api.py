@@ -15,6 +15,7 @@ from course.api import CourseViewSet, EnrollmentViewSet, LessonViewSet, Progress
 from me.api import DeleteView, ExportView, MeView, PauseRemindersView
 from newsletter.api import SubscribeMeView, SubscribeView
 from quizzes.api import AttemptViewSet, QuizViewSet
+from reviews import api as reviews_api
 from reviews.api import BringBackView, DueView, ReviewView, StatsView
 
 router = DefaultRouter()
@@ -42,5 +43,6 @@ urlpatterns = [
     path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),
     path("reviews/<int:card_id>/", ReviewView.as_view(), name="api-review"),
     path("reviews/<int:card_id>/bring-back/", BringBackView.as_view(), name="api-bring-back"),
+    path("reviews/", include(reviews_api.card_tool_urls)),  # undo, suspend, bury, flag
     path("", include(router.urls)),
 ]

@@ -1,7 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from .models import Card, ReviewLog
+from accounts.types import AuthedHttpRequest
+from quizzes.admin import QuestionAdmin
+from quizzes.models import Question
+
+from . import actions
+from .models import Card, CardFlag, ReviewLog
 
 
 @admin.register(Card)
@@ -48,3 +58,88 @@ class ReviewLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: ReviewLog | None = None) -> bool:
         return False
+
+
+class FlagStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("open", "Open"), ("resolved", "Resolved")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[CardFlag]) -> QuerySet[CardFlag]:
+        if self.value() == "open":
+            return queryset.filter(resolved_at__isnull=True)
+        if self.value() == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+@admin.register(CardFlag)
+class CardFlagAdmin(admin.ModelAdmin):
+    """Learners' reports that a card is wrong. Who reported it is not shown: an editor
+    needs the card and the note, not the learner."""
+
+    list_display = ["kind", "about", "lesson", "note_text", "created_at", "is_open"]
+    list_display_links = ["kind", "about"]
+    list_filter = [FlagStatusFilter, "lesson__course"]
+    list_select_related = ["card", "question", "lesson"]
+    search_fields = ["note", "question__slug", "question__prompt", "card__front"]
+    date_hierarchy = "created_at"
+    fields = ["kind", "about", "question", "lesson", "note", "created_at", "resolved_at"]
+    readonly_fields = ["kind", "about", "question", "lesson", "note", "created_at", "resolved_at"]
+    actions = ["mark_resolved"]
+
+    @admin.display(description="card")
+    def kind(self, flag: CardFlag) -> str:
+        return flag.card.get_kind_display()
+
+    @admin.display(description="question or key point")
+    def about(self, flag: CardFlag) -> str:
+        if flag.question is not None:
+            return f"{flag.question.slug}: {Truncator(flag.question.prompt).chars(90)}"
+        return Truncator(flag.card.front).chars(90)
+
+    @admin.display(description="learner's note")
+    def note_text(self, flag: CardFlag) -> str:
+        # Escaped by the admin, as every value it shows; in full on the flag's page.
+        return Truncator(flag.note).chars(200) if flag.note else "—"
+
+    @admin.display(description="open", boolean=True)
+    def is_open(self, flag: CardFlag) -> bool:
+        return flag.resolved_at is None
+
+    @admin.action(description="Mark the selected flags resolved")
+    def mark_resolved(self, request: AuthedHttpRequest, queryset: QuerySet[CardFlag]) -> None:
+        done = actions.flags_resolve(
+            flag_ids=queryset.values_list("pk", flat=True), editor=request.user, now=timezone.now()
+        )
+        messages.success(request, f"Marked {done} flag(s) resolved.")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+# The question's admin page (quizzes) counts its open flags, with a link to them. Added
+# here, by the app that owns the flags, so that quizzes knows nothing of reviews.
+admin.site.unregister(Question)
+
+
+@admin.register(Question)
+class QuestionWithFlagsAdmin(QuestionAdmin):
+    fields = [*QuestionAdmin.fields, "open_flags"]
+    readonly_fields = [*QuestionAdmin.readonly_fields, "open_flags"]
+
+    @admin.display(description="flagged by learners")
+    def open_flags(self, question: Question) -> str:
+        count = CardFlag.objects.filter(question=question, resolved_at__isnull=True).count()
+        if not count:
+            return "No open flags"
+        url = reverse("admin:reviews_cardflag_changelist")
+        return format_html(
+            '<a href="{}?question__id__exact={}&amp;status=open">{} open flag{}</a>',
+            url,
+            question.pk,
+            count,
+            "" if count == 1 else "s",
+        )

@@ -1,5 +1,7 @@
 """API v1 for reviews: the due queue, answering or rating a card, and statistics."""
 
+from django.urls import path
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -8,8 +10,8 @@ from rest_framework.views import APIView
 
 from accounts.types import AuthedRequest
 
-from . import selectors, services
-from .models import Card, Rating
+from . import actions, selectors, services
+from .models import Card, CardFlag, Rating
 
 
 class CardSerializer(serializers.ModelSerializer):
@@ -242,3 +244,168 @@ class BringBackView(APIView):
             user=request.user, card_id=card_id, reps=body.validated_data["reps"]
         )
         return Response(CardSerializer(card).data)
+
+
+# --- undo, suspend, bury, flag -----------------------------------------------------------
+
+
+class CardStateSerializer(CardSerializer):
+    """A card with whether it is in the queue: after undo, suspend, unsuspend or bury."""
+
+    class Meta(CardSerializer.Meta):
+        fields = [*CardSerializer.Meta.fields, "suspended", "is_leech", "buried_until"]
+
+
+class UndoInSerializer(serializers.Serializer):
+    card = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The card of the review to take back. With `reps`, the request's key: "
+        "sent twice, the second is refused (409) instead of taking back the review before.",
+    )
+    reps = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=services.MAX_REPS,
+        help_text="The card's `reps` after that review, as the review's answer gave it.",
+    )
+
+    def validate(self, data: dict) -> dict:
+        if ("card" in data) != ("reps" in data):
+            raise serializers.ValidationError("Send both card and reps, or neither.")
+        return data
+
+
+class UndoView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=UndoInSerializer,
+        responses={
+            200: CardStateSerializer,
+            400: OpenApiResponse(
+                description="A bad body, or a review recorded before reviews could be undone."
+            ),
+            409: OpenApiResponse(
+                description="Nothing to undo today, that review was undone already, or the "
+                "card has been reviewed since."
+            ),
+        },
+    )
+    def post(self, request: AuthedRequest) -> Response:
+        """Take back your last rating of today (not a quiz answer): the card is as it was
+        before it, ready to be reviewed again."""
+        body = UndoInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        card = actions.undo_last_review(
+            user=request.user,
+            now=timezone.now(),
+            card_id=body.validated_data.get("card"),
+            reps=body.validated_data.get("reps"),
+        )
+        return Response(CardStateSerializer(card).data)
+
+
+NOT_YOURS = OpenApiResponse(description="Not your card, or one you may no longer see.")
+
+
+class SuspendView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: CardStateSerializer, 404: NOT_YOURS})
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
+        """Stop showing this card, until you bring it back (`unsuspend`). A repeat changes
+        nothing."""
+        card = actions.card_suspend(user=request.user, card_id=card_id, now=timezone.now())
+        return Response(CardStateSerializer(card).data)
+
+
+class UnsuspendView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=BringBackSerializer,
+        responses={
+            200: CardStateSerializer,
+            400: OpenApiResponse(description="`reps` missing or not a count."),
+            404: NOT_YOURS,
+            409: OpenApiResponse(
+                StaleSerializer, description="Stale: the card was reviewed since you saw it."
+            ),
+        },
+    )
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
+        """Bring a card you stopped (or a leech) back into your reviews. `reps` is the
+        card's as you saw it; sent again, nothing more changes."""
+        body = BringBackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        card = services.card_bring_back(
+            user=request.user, card_id=card_id, reps=body.validated_data["reps"]
+        )
+        return Response(CardStateSerializer(card).data)
+
+
+class BuryView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: CardStateSerializer, 404: NOT_YOURS})
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
+        """Not today: the card leaves today's queue until your next day begins (midnight
+        in your time zone, `buried_until`)."""
+        card = actions.card_bury(user=request.user, card_id=card_id, now=timezone.now())
+        return Response(CardStateSerializer(card).data)
+
+
+class FlagInSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=actions.FLAG_NOTE_MAX,
+        help_text="What is wrong with the card, in plain text (optional).",
+    )
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    card = serializers.IntegerField(source="card_id")
+
+    class Meta:
+        model = CardFlag
+        fields = ["id", "card", "note", "created_at", "resolved_at"]
+
+
+class FlagView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=FlagInSerializer,
+        responses={
+            201: FlagSerializer,
+            200: OpenApiResponse(
+                FlagSerializer, description="This card is flagged already: that open flag."
+            ),
+            400: OpenApiResponse(description="A note over 1000 characters."),
+            404: NOT_YOURS,
+        },
+    )
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
+        """Tell the editors this card is wrong. One open flag a card: a repeat returns the
+        open flag (200) and changes nothing."""
+        body = FlagInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        flag, made = actions.card_flag(
+            user=request.user,
+            card_id=card_id,
+            note=body.validated_data.get("note", ""),
+            now=timezone.now(),
+        )
+        return Response(FlagSerializer(flag).data, status=201 if made else 200)
+
+
+# Under /api/v1/reviews/ (config/api.py includes them).
+card_tool_urls = [
+    path("undo/", UndoView.as_view(), name="api-review-undo"),
+    path("cards/<int:card_id>/suspend/", SuspendView.as_view(), name="api-card-suspend"),
+    path("cards/<int:card_id>/unsuspend/", UnsuspendView.as_view(), name="api-card-unsuspend"),
+    path("cards/<int:card_id>/bury/", BuryView.as_view(), name="api-card-bury"),
+    path("cards/<int:card_id>/flag/", FlagView.as_view(), name="api-card-flag"),
+]

@@ -6,6 +6,7 @@ from django import forms
 from accounts.models import User
 from lib.timezones import validate_time_zone, zone_choices
 
+from .actions import FLAG_NOTE_MAX
 from .services import ReviewSettings
 
 WEEKDAYS = [
@@ -80,3 +81,16 @@ class ReviewSettingsForm(forms.ModelForm):
             reminder_hour=data["reminder_hour"],
             weekdays=tuple(sorted(int(d) for d in data["weekdays"])),
         )
+
+
+class CardFlagForm(forms.Form):
+    note = forms.CharField(
+        label="What is wrong? (optional)",
+        required=False,
+        max_length=FLAG_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"Keep the note to {FLAG_NOTE_MAX} characters or fewer "
+            "(it has %(show_value)d)."
+        },
+    )

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
@@ -74,7 +74,11 @@ def due_reviews(user: User, now: datetime) -> QuerySet[Card]:
     """Cards in review whose time has come (new cards aside), for one learner."""
     # `__in=[False]` rather than `=False`: Django writes the latter as NOT "column" on
     # SQLite, which SQLite cannot match to the (user, suspended, is_new, due) index.
-    return visible_cards(user, now).filter(suspended__in=[False], is_new__in=[False], due__lte=now)
+    return (
+        visible_cards(user, now)
+        .filter(suspended__in=[False], is_new__in=[False], due__lte=now)
+        .exclude(buried_until__gt=now)  # buried: "not today"
+    )
 
 
 def due_queue(user: User, now: datetime | None = None) -> Queue:
@@ -92,7 +96,11 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
     )
     allowance = max(0, user.new_cards_per_day - done["new"])
     due = due_reviews(user, now)
-    new = visible_cards(user, now).filter(suspended__in=[False], is_new__in=[True])
+    new = (
+        visible_cards(user, now)
+        .filter(suspended__in=[False], is_new__in=[True])
+        .exclude(buried_until__gt=now)  # buried: "not today"
+    )
     reviews_due = due.count()
     new_available = min(allowance, new.count()) if allowance else 0
     card = None
@@ -115,8 +123,10 @@ def next_due(user: User, now: datetime | None = None) -> datetime | None:
     return (
         visible_cards(user, now)
         .filter(suspended=False, is_new=False)
-        .order_by("due")
-        .values_list("due", flat=True)
+        # A buried card comes back when its burial ends, not when it fell due.
+        .annotate(back_at=Greatest("due", Coalesce("buried_until", "due")))
+        .order_by("back_at")
+        .values_list("back_at", flat=True)
         .first()
     )
 
@@ -138,6 +148,7 @@ def coming_up(user: User, now: datetime | None = None) -> ComingUp | None:
     count = (
         visible_cards(user, now)
         .filter(suspended__in=[False], is_new__in=[False], due__lt=day_end)
+        .exclude(buried_until__gte=day_end)
         .count()
     )
     return ComingUp(due=first, on_that_day=count)
@@ -229,4 +240,14 @@ def leeches(user: User) -> list[Card]:
         Card.objects.filter(user=user, is_leech=True)
         .select_related("lesson__course", "question")
         .order_by("due")
+    )
+
+
+def suspended_cards(user: User) -> list[Card]:
+    """The learner's cards out of the queue, leeches and those they suspended, for the
+    progress page (one query; `is_leech` tells the two apart)."""
+    return list(
+        Card.objects.filter(user=user, suspended=True)
+        .select_related("lesson__course", "question")
+        .order_by("-is_leech", "due", "pk")
     )

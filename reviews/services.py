@@ -285,9 +285,11 @@ def shuffled_choices(card: Card, reps: int | None = None) -> list[Choice]:
 
 
 def card_bring_back(*, user: User, card_id: int, reps: int) -> Card:
-    """Put a leech back in the daily reviews, due now. `reps` is the card's review count
-    as the learner saw it: a repeat (a double click) changes nothing more and gets the
-    card as the first left it; a card reviewed since is stale (StaleReview)."""
+    """Put a card out of the queue back in the daily reviews: a leech due now, with its
+    failures forgiven; a card the learner suspended themselves on its schedule as it was.
+    `reps` is the card's review count as the learner saw it: a repeat (a double click)
+    changes nothing more and gets the card as the first left it; a card reviewed since is
+    stale (StaleReview)."""
     card = Card.objects.filter(user=user, pk=card_id).first()
     if card is None:
         raise AppError("No such card.", ErrorKind.NOT_FOUND)
@@ -298,9 +300,13 @@ def card_bring_back(*, user: User, card_id: int, reps: int) -> Card:
             reps=card.reps,
         )
     # Only a card out of the queue, at the count seen: a repeat finds it back already.
-    Card.objects.filter(pk=card.pk, reps=reps, suspended=True).update(
-        suspended=False, is_leech=False, failures=0, due=timezone.now()
-    )
+    out = Card.objects.filter(pk=card.pk, reps=reps, suspended=True)
+    if card.is_leech:
+        out.filter(is_leech=True).update(
+            suspended=False, is_leech=False, failures=0, due=timezone.now()
+        )
+    else:
+        out.filter(is_leech=False).update(suspended=False)
     card.refresh_from_db()
     return card
 
@@ -392,6 +398,11 @@ def _log(
         state_before=card.state,
         state_after=outcome.state,
         due_before=card.due,
+        # The rest of the card as it was, so that this review can be undone exactly.
+        step_before=card.step,
+        stability_before=card.stability,
+        difficulty_before=card.difficulty,
+        last_review_before=card.last_review,
         due_after=outcome.due,
         stability_after=outcome.stability,
         difficulty_after=outcome.difficulty,

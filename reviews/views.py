@@ -1,7 +1,8 @@
 import math
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -13,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.types import AuthedHttpRequest
 from lib.charts import Day, column_chart
-from lib.errors import AppError
+from lib.errors import AppError, ErrorKind
 from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
 
+from . import actions, selectors, services
 from . import scheduler as srs
-from . import selectors, services
+from .forms import CardFlagForm
 from .models import Card, Rating
 
 
@@ -224,6 +226,7 @@ def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpRespons
     days = selectors.forecast(user, now)
     per_day = selectors.reviews_per_day(user, now)
     today = selectors.local_day_start(user, now).date()
+    out_of_queue = selectors.suspended_cards(user)
     recent = [
         (day, per_day.get(day, 0)) for day in (today - timedelta(days=i) for i in range(13, -1, -1))
     ]
@@ -243,9 +246,84 @@ def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpRespons
             ),
             "streak": selectors.streak(per_day, today),
             "retention": selectors.retention_by_module(user),
-            "leeches": selectors.leeches(user),
+            "leeches": [card for card in out_of_queue if card.is_leech],
+            "suspended": [card for card in out_of_queue if not card.is_leech],
             "leech_failures": services.LEECH_FAILURES,
             "total_cards": Card.objects.filter(user=user).count(),
         },
         status=status,
     )
+
+
+# --- the card's menu: undo, suspend, bury, flag ------------------------------------------
+
+
+@login_required
+@require_POST
+def undo(request: AuthedHttpRequest) -> HttpResponse:
+    """Take back the last rating and show its card again, as it was before it."""
+    now = timezone.now()
+    card_id = form_int(request.POST.get("card"))
+    reps = _form_reps(request)
+    if card_id is None or reps is None:
+        messages.error(request, "This form was sent without the answer to take back.")
+        return redirect("reviews:session")
+    try:
+        card = actions.undo_last_review(user=request.user, now=now, card_id=card_id, reps=reps)
+    except AppError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:session")
+    messages.success(request, "Answer taken back: here is the card again.")
+    return _session_page(request, now, card=card)
+
+
+def _card_action(request: AuthedHttpRequest, card_id: int, act: Callable[..., Any]) -> Any:
+    """Do `act` to one of the learner's cards; another's, or none, is a 404. Any other
+    refusal is raised for the view to say."""
+    try:
+        return act(user=request.user, card_id=card_id, now=timezone.now())
+    except AppError as exc:
+        if exc.kind is ErrorKind.NOT_FOUND:
+            raise Http404(exc.message) from exc
+        raise
+
+
+@login_required
+@require_POST
+def card_suspend(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
+    _card_action(request, card_id, actions.card_suspend)
+    messages.success(
+        request,
+        "This card will not be shown again. You can bring it back from your progress page.",
+    )
+    return redirect("reviews:session")
+
+
+@login_required
+@require_POST
+def card_bury(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
+    _card_action(request, card_id, actions.card_bury)
+    messages.success(request, "Not today: this card comes back tomorrow.")
+    return redirect("reviews:session")
+
+
+@login_required
+@require_POST
+def card_flag(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
+    form = CardFlagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["note"]))
+        return redirect("reviews:session")
+    try:
+        flag, made = _card_action(
+            request, card_id, partial(actions.card_flag, note=form.cleaned_data["note"])
+        )
+    except AppError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:session")
+    said = f" Your note: “{flag.note}”" if flag.note else ""
+    if made:
+        messages.success(request, f"Thank you: the editors will check this card.{said}")
+    else:
+        messages.info(request, f"You have told the editors about this card already.{said}")
+    return redirect("reviews:session")

@@ -1,5 +1,6 @@
 // Keyboard shortcuts for the review session: 1-4 rate, space shows the answer or moves
-// on. Everything works without this file; it only presses the buttons for you.
+// on, u undoes the last answer. Everything works without this file; it only presses the
+// buttons for you.
 // The shortcuts act only when focus is not in a form field (typing an email address in
 // the footer must never rate a card), and a learner can turn them off (WCAG 2.1.4).
 (function () {
@@ -33,7 +34,9 @@
     var target = null;
     if (/^[1-4]$/.test(event.key)) {
       target = document.querySelector('[data-rating="' + event.key + '"]');
-    } else if (event.key === " " && tag !== "input" && tag !== "button" && tag !== "a") {
+    } else if (event.key === "u") {
+      target = document.querySelector('[data-key="u"]');  // undo the last answer
+    } else if (event.key === " " && ["input", "button", "a", "summary"].indexOf(tag) < 0) {
       target = document.querySelector('[data-key=" "]');
     }
     if (target) {

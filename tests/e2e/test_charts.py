@@ -76,8 +76,11 @@ def _sign_in(page, base, email):
     expect_signed_in(page)
 
 
-def test_progress_charts_fit_from_phone_to_desktop(live_server, page, screenshot):
-    user = UserFactory(email="charts@example.org")
+def _learner_with_a_fortnight(email, *, due_today=0):
+    """A learner with cards due over the coming fortnight and a fortnight of reviews, from
+    none to a few hundred a day; today: `due_today` cards due and 12 reviews, small beside
+    the busiest day's 250 (a thin bar, which must still show)."""
+    user = UserFactory(email=email)
     lesson = LessonFactory(title="The cluneal nerves")
     EnrollmentFactory(user=user, course=lesson.course)
     quiz = QuizFactory(module=lesson.module)
@@ -88,21 +91,23 @@ def test_progress_charts_fit_from_phone_to_desktop(live_server, page, screenshot
         answers={q.pk: [q.choices.order_by("order").first().pk] for q in questions},
     )
     now = timezone.now()
-    # Cards due over the coming fortnight (none today: today's bar is still marked).
-    for card, days in zip(
-        Card.objects.filter(user=user), [1, 1, 2, 3, 3, 3, 5, 8, 8, 13, 14, 14], strict=True
-    ):
-        Card.objects.filter(pk=card.pk).update(is_new=False, due=now + timedelta(days=days))
-    # Reviews done over the last fortnight, from none to a few hundred a day.
+    # Cards due over the coming fortnight (none today unless asked: today's bar is still
+    # marked).
+    days = [0] * due_today + [1, 1, 2, 3, 3, 3, 5, 8, 8, 13, 14, 14][due_today:]
+    for card, day in zip(Card.objects.filter(user=user), days, strict=True):
+        due = now + timedelta(days=day) if day else now - timedelta(minutes=1)
+        Card.objects.filter(pk=card.pk).update(is_new=False, due=due)
+    # Reviews done over the last fortnight, from none to a few hundred a day, and today
+    # a few (besides the quiz's).
     log = ReviewLog.objects.filter(user=user).first()
-    counts = [12, 48, 130, 7, 0, 0, 250, 96, 3, 1, 66, 140, 9, 1]
+    counts = [12, 48, 130, 7, 0, 0, 250, 96, 3, 1, 66, 140, 9, 1, 3]
     ReviewLog.objects.bulk_create(
         ReviewLog(
             card=log.card,
             user=user,
             module=log.module,
             rating=log.rating,
-            reviewed_at=now - timedelta(days=14 - day, minutes=k),
+            reviewed_at=now - timedelta(days=14 - day, minutes=k + 1),
             state_before=log.state_before,
             state_after=log.state_after,
             due_before=log.due_before,
@@ -112,6 +117,11 @@ def test_progress_charts_fit_from_phone_to_desktop(live_server, page, screenshot
         for day, n in enumerate(counts)
         for k in range(n)
     )
+    return user
+
+
+def test_progress_charts_fit_from_phone_to_desktop(live_server, page, screenshot):
+    _learner_with_a_fortnight("charts@example.org")
 
     _sign_in(page, live_server.url, "charts@example.org")
     measured = _check(page, live_server.url + "/review/progress/", charts=2)
@@ -163,3 +173,71 @@ def test_facility_chart_fits_from_phone_to_desktop(live_server, page, screenshot
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto(url)
     screenshot("charts-statistics-390")
+
+
+# Today's bar and the chart's frame, as drawn: the bar's rendered height and its colour
+# against what is behind it (the band marking today, the chart's own background), and
+# every chart inside its frame and the page.
+TODAY = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = c => {
+    const [r, g, b] = rgb(c).map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  return [...document.querySelectorAll('.plot')].map(plot => {
+    const frame = plot.getBoundingClientRect();
+    const svg = plot.querySelector('svg').getBoundingClientRect();
+    const bar = plot.querySelector('.plot-bar.is-marked');
+    const band = plot.querySelector('.plot-band');
+    const background = getComputedStyle(plot).backgroundColor;
+    const out = {
+      caption: plot.querySelector('figcaption').textContent,
+      svg_in_frame: svg.left >= frame.left - 0.5 && svg.right <= frame.right + 0.5,
+      frame_in_page: frame.left >= -0.5 && frame.right <= window.innerWidth + 0.5,
+      bar: null,
+    };
+    if (bar) {
+      const fill = getComputedStyle(bar).fill;
+      out.bar = {
+        height: bar.getBoundingClientRect().height,
+        width: bar.getBoundingClientRect().width,
+        on_band: band ? contrast(fill, getComputedStyle(band).fill) : null,
+        on_background: contrast(fill, background),
+      };
+    }
+    return out;
+  });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_todays_bar_shows_and_charts_fit_a_phone(live_server, page, screenshot, scheme):
+    _learner_with_a_fortnight("today@example.org", due_today=2)
+    page.emulate_media(color_scheme=scheme)
+    _sign_in(page, live_server.url, "today@example.org")
+    for width in (320, 390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + "/review/progress/")
+        charts = page.evaluate(TODAY)
+        assert len(charts) == 2, charts
+        for chart in charts:
+            assert chart["svg_in_frame"] and chart["frame_in_page"], (scheme, width, chart)
+            bar = chart["bar"]
+            # Today has cards due and reviews done: its bar is drawn, visibly.
+            assert bar is not None, (scheme, width, chart)
+            assert bar["height"] >= 2 and bar["width"] >= 4, (scheme, width, chart)
+            # WCAG's 3:1 for graphics, against the band and the chart's background.
+            assert bar["on_band"] >= 3 and bar["on_background"] >= 3, (scheme, width, chart)
+        result = page.evaluate(MEASURE)
+        assert result["scrollWidth"] <= result["innerWidth"], (scheme, width, result)
+        for chart in result["charts"]:
+            assert not chart["outside"] and not chart["overlaps"], (scheme, width, chart)
+            assert "Today" in chart["texts"], (scheme, width, chart)
+        screenshot(f"charts-today-{scheme}-{width}")
