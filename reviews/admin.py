@@ -96,6 +96,6 @@ class ConfusionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "module": module,
             "matrix": matrix,
-            "quizzes": list(module.quizzes.filter(lesson__isnull=True)),
+            "quizzes": list(module.quizzes.order_by("lesson__order", "order")),
         }
         return TemplateResponse(request, "admin/reviews/confusion_matrix.html", context)

@@ -163,7 +163,8 @@ def review_record(
 ) -> ReviewResult:
     """Record one review in one short transaction with a fixed number of queries.
 
-    A quiz card is graded from `choices`: wrong is Again whatever was asked; right is
+    A quiz card (or a contrast card, which asks one of its two cases) is graded from
+    `choices`: wrong is Again whatever was asked; right is
     `rating` (Hard, Good or Easy; Good if not given). A key-point card needs `rating`.
 
     `reps` is the card's review count as the learner was shown it, and the review's key:

@@ -15,6 +15,7 @@ from reviews.confusions import (
     cohort_matrix,
     confused_sources,
     confused_sources_in,
+    question_keys,
     top_confusions,
 )
 from reviews.models import Card, Confusion
@@ -148,6 +149,7 @@ def test_top_confusions_count_both_ways_together_most_first(quiz, learner):
     assert top[0].last == now - timedelta(days=1)
     assert top[0].names == ("Sacroiliac joint", "Superior cluneal")
     assert confused_sources(learner) == {(SCN, SIJ), (SIJ, SCN), (SCN, FACET)}
+    assert question_keys([question.pk]) == {question.pk: {SCN}}
 
 
 def test_progress_page_lists_the_pairs_in_a_table_in_fixed_queries(
