@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quizzes.services import attempt_submit
@@ -277,3 +279,28 @@ def test_the_api_queue_and_result_carry_both_cases(api_client, quiz, learner, pa
     assert cases[0]["right_days"] == 1
     assert [p["id"] for p in confusions["open_contrast_pairs"]] == [nxt["contrast"]["id"]]
     assert timezone.is_aware(START)
+
+
+def test_answering_a_contrast_card_takes_the_same_queries_however_long_its_history(
+    client, quiz, learner, pair_cases
+):
+    positive, negative, _ = pair_cases
+    _miss(learner, quiz, positive, SIJ, START)
+    Card.objects.filter(user=learner, kind=Card.Kind.QUESTION).delete()
+    counts = []
+    for hour in range(1, 4):
+        card = _contrast_card(learner)
+        wrong = next(
+            s for s in (SCN, SIJ) if s != card.question.choices.get(is_correct=True).source
+        )
+        with time_machine.travel(START + timedelta(hours=hour), tick=False):
+            client.force_login(learner)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.post(
+                    f"/review/{card.pk}/",
+                    {"reps": card.reps, "choices": [option(card.question, wrong)]},
+                )
+        assert "The twin cases side by side" in response.content.decode()
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] == counts[2]
+    assert learner.confusions.filter(review_log__isnull=False).count() == 3
