@@ -23,6 +23,7 @@ run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py load_content
 	DEBUG=true $(BIN)/python manage.py ensure_demo_admin
 	DEBUG=true $(BIN)/python manage.py ensure_demo_learner
+	DEBUG=true $(BIN)/python manage.py ensure_demo_clinician
 	DEBUG=true bin/dev
 
 ## Lint, type-check, check migrations, and run the whole suite (browser tests included) against

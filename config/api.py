@@ -16,7 +16,7 @@ from me.api import DeleteView, ExportView, MeView, PauseRemindersView
 from newsletter.api import SubscribeMeView, SubscribeView
 from quizzes.api import AttemptViewSet, QuizViewSet
 from reviews import api as reviews_api
-from reviews.api import BringBackView, DueView, ReviewView, StatsView
+from reviews.api import BringBackView, ConfusionsView, DueView, ReviewView, StatsView
 
 router = DefaultRouter()
 router.register("courses", CourseViewSet, basename="course")
@@ -41,6 +41,7 @@ urlpatterns = [
     path("certificates/verify/<slug:code>/badge/", BadgeView.as_view(), name="api-badge"),
     path("reviews/due/", DueView.as_view(), name="api-reviews-due"),
     path("reviews/stats/", StatsView.as_view(), name="api-reviews-stats"),
+    path("reviews/confusions/", ConfusionsView.as_view(), name="api-reviews-confusions"),
     path("reviews/<int:card_id>/", ReviewView.as_view(), name="api-review"),
     path("reviews/<int:card_id>/bring-back/", BringBackView.as_view(), name="api-bring-back"),
     path("reviews/", include(reviews_api.card_tool_urls)),  # undo, suspend, bury, flag

@@ -1,17 +1,22 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from accounts.types import AuthedHttpRequest
+from course.models import Module
 from quizzes.admin import QuestionAdmin
 from quizzes.models import Question
 
 from . import actions
-from .models import Card, CardFlag, ReviewLog
+from .confusions import cohort_matrix
+from .models import Card, CardFlag, Confusion, ReviewLog
 
 
 @admin.register(Card)
@@ -118,6 +123,50 @@ class CardFlagAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(Confusion)
+class ConfusionAdmin(admin.ModelAdmin):
+    """Learners' wrong answers that took one source for another; per module, the
+    cohort's confusion matrix (linked from the quiz's item statistics)."""
+
+    list_display = ["at", "user", "question", "answer_source", "chosen_source", "module"]
+    list_filter = ["module__course", "module", "answer_source", "chosen_source"]
+    list_select_related = ["user", "question", "module"]
+    search_fields = ["user__email", "question__slug"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in Confusion._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Confusion | None = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "module/<int:module_id>/matrix/",
+                self.admin_site.admin_view(self.matrix),
+                name="reviews_confusion_matrix",
+            ),
+            *super().get_urls(),
+        ]
+
+    def matrix(self, request: HttpRequest, module_id: int) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        module = get_object_or_404(Module.objects.select_related("course"), pk=module_id)
+        matrix = cohort_matrix(module)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Confusion matrix: {module.title}",
+            "opts": self.model._meta,
+            "module": module,
+            "matrix": matrix,
+            "quizzes": list(module.quizzes.order_by("lesson__order", "order")),
+        }
+        return TemplateResponse(request, "admin/reviews/confusion_matrix.html", context)
 
 
 # The question's admin page (quizzes) counts its open flags, with a link to them. Added

@@ -2,7 +2,12 @@
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -11,7 +16,91 @@ from rest_framework.views import APIView
 from accounts.types import AuthedRequest
 
 from . import actions, selectors, services
-from .models import Card, CardFlag, Rating
+from .confusions import top_confusions
+from .contrast import contrast_view, open_contrast_pairs
+from .models import Card, CardFlag, ContrastPair, Rating
+
+# --- contrast cards and confusions -------------------------------------------------------
+
+
+class ContrastPairSerializer(serializers.ModelSerializer):
+    """A pair of near-miss twin cases in contrast review, and how far each side has come."""
+
+    class Meta:
+        model = ContrastPair
+        fields = [
+            "id",
+            "case_a",
+            "case_b",
+            "missed",
+            "a_right_days",
+            "a_last_right",
+            "b_right_days",
+            "b_last_right",
+            "created_at",
+            "retired_at",
+        ]
+
+
+class SegmentSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    marked = serializers.BooleanField(help_text="Differs from the twin's vignette.")
+
+
+class PassageSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="The lesson passage, with its #anchor.")
+    title = serializers.CharField()
+
+
+class ContrastCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="question.pk")
+    slug = serializers.CharField(source="question.slug")
+    vignette = serializers.CharField(source="question.vignette")
+    prompt = serializers.CharField(source="question.prompt")
+    key = serializers.ListField(child=serializers.CharField(), help_text="The right answer.")
+    sources = serializers.ListField(child=serializers.CharField(), help_text="Its source keys.")
+    asked = serializers.BooleanField(help_text="The case this review asked.")
+    right_days = serializers.IntegerField(help_text="Separate days answered right (2 retire).")
+    highlighted = SegmentSerializer(
+        source="segments", many=True, help_text="The vignette in runs, the finding marked."
+    )
+
+
+class ContrastResultSerializer(serializers.Serializer):
+    """After answering a contrast card: both cases side by side, the asked one first."""
+
+    pair = serializers.IntegerField(source="pair.pk")
+    cases = ContrastCaseSerializer(source="sides", many=True)
+    passage = PassageSerializer(allow_null=True)
+    source_names = serializers.ListField(child=serializers.CharField())
+    retired = serializers.BooleanField(help_text="Told apart: the pair leaves the reviews.")
+
+
+class ConfusedPairSerializer(serializers.Serializer):
+    sources = serializers.ListField(child=serializers.CharField(), help_text="Two source keys.")
+    names = serializers.ListField(child=serializers.CharField())
+    count = serializers.IntegerField(help_text="Times taken for each other, either way.")
+    last = serializers.DateTimeField()
+    passage = PassageSerializer(allow_null=True, help_text="The passage that separates them.")
+
+
+class ConfusionsSerializer(serializers.Serializer):
+    pairs = ConfusedPairSerializer(many=True)
+    open_contrast_pairs = ContrastPairSerializer(many=True)
+
+
+class ConfusionsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ConfusionsSerializer)
+    def get(self, request: AuthedRequest) -> Response:
+        """The sources you mix up most (top 8, both ways counted together) and your
+        pairs of twin cases still in contrast review."""
+        data = {
+            "pairs": top_confusions(request.user),
+            "open_contrast_pairs": open_contrast_pairs(request.user),
+        }
+        return Response(ConfusionsSerializer(data).data)
 
 
 class CardSerializer(serializers.ModelSerializer):
@@ -20,14 +109,20 @@ class CardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Card
-        fields = ["id", "kind", "due", "state", "reps", "front", "lesson", "question"]
+        fields = ["id", "kind", "due", "state", "reps", "front", "lesson", "question", "contrast"]
+
+    contrast = ContrastPairSerializer(
+        allow_null=True,
+        read_only=True,
+        help_text="Contrast cards: the pair; `question` is the side asked.",
+    )
 
     def get_lesson(self, card: Card) -> str | None:
         return card.lesson.get_absolute_url() if card.lesson is not None else None
 
     def get_question(self, card: Card) -> dict | None:
         """A quiz card's question with its options in a new order, without answers."""
-        if card.kind != Card.Kind.QUESTION:
+        if card.kind not in (Card.Kind.QUESTION, Card.Kind.CONTRAST):
             return None
         question = card.question
         assert question is not None  # a quiz card has its question
@@ -106,6 +201,15 @@ class ReviewOutSerializer(serializers.Serializer):
     next_due = serializers.DateTimeField()
     reps = serializers.IntegerField(help_text="The card's `reps` after this review.")
     leech = serializers.BooleanField(help_text="This review took the card out of the queue.")
+    contrast = serializers.SerializerMethodField()
+
+    @extend_schema_field(ContrastResultSerializer(allow_null=True))
+    def get_contrast(self, result: services.ReviewResult) -> dict | None:
+        """Contrast cards: both cases side by side, the one just answered first."""
+        if result.card.kind != Card.Kind.CONTRAST:
+            return None
+        view = contrast_view(result.card, asked=result.log.question_id)
+        return ContrastResultSerializer(view).data
 
 
 class StaleSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from course.signals import lesson_first_done
 from quizzes.models import Attempt
 from quizzes.signals import AnsweredQuestion, attempt_recorded
 
+from .confusions import confusions_from_attempt
 from .selectors import due_queue, review_minutes
 from .services import cards_from_attempt, cards_from_lesson, key_point_cards_refresh
 
@@ -28,6 +29,14 @@ def attempt_cards(
     *, attempt: Attempt, now: datetime, results: list[AnsweredQuestion], **kwargs: Any
 ) -> None:
     cards_from_attempt(attempt=attempt, now=now, results=results)
+
+
+@receiver(attempt_recorded, dispatch_uid="reviews-attempt-confusions")
+def attempt_confusions(
+    *, attempt: Attempt, now: datetime, results: list[AnsweredQuestion], **kwargs: Any
+) -> None:
+    # "The answer was X, they chose Y", and the contrast pairs those call for.
+    confusions_from_attempt(attempt=attempt, now=now, results=results)
 
 
 @receiver(post_save, sender=Lesson, dispatch_uid="reviews-key-points")

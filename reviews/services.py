@@ -16,6 +16,7 @@ from quizzes.models import Attempt, Choice, offered_choices
 from quizzes.signals import AnsweredQuestion
 
 from . import scheduler as srs
+from .confusions import review_recorded
 from .models import Card, Rating, ReviewLog, State
 from .selectors import visible_cards
 
@@ -129,7 +130,7 @@ class ReviewResult:
     @property
     def correct(self) -> bool | None:
         """For quiz cards, was the answer right (a wrong one is always rated Again)."""
-        if self.card.kind != Card.Kind.QUESTION:
+        if self.card.kind not in (Card.Kind.QUESTION, Card.Kind.CONTRAST):
             return None
         return self.log.rating != Rating.AGAIN
 
@@ -162,7 +163,8 @@ def review_record(
 ) -> ReviewResult:
     """Record one review in one short transaction with a fixed number of queries.
 
-    A quiz card is graded from `choices`: wrong is Again whatever was asked; right is
+    A quiz card (or a contrast card, which asks one of its two cases) is graded from
+    `choices`: wrong is Again whatever was asked; right is
     `rating` (Hard, Good or Easy; Good if not given). A key-point card needs `rating`.
 
     `reps` is the card's review count as the learner was shown it, and the review's key:
@@ -218,6 +220,7 @@ def review_record(
             )
             if updated == 1:
                 log.save()
+                review_recorded(card=card, log=log, choices=choices, now=now)
     except IntegrityError:
         updated = 0  # the database holds a review at this reps already
     if updated != 1:
@@ -232,7 +235,7 @@ def review_record(
 
 def _rating_for(card: Card, rating: int | None, choices: list[int] | None) -> int:
     """The rating a review records: a quiz card's from its graded answer."""
-    if card.kind == Card.Kind.QUESTION:
+    if card.kind in (Card.Kind.QUESTION, Card.Kind.CONTRAST):
         if not grade(card, choices):
             if rating not in (None, Rating.AGAIN):
                 raise AppError("A wrong answer is rated Again.")
@@ -390,6 +393,7 @@ def _log(
         card=card if card.pk else None,
         user=user,
         reps=card.reps,
+        question_id=card.question_id,
         module_id=card.module_id,
         rating=rating,
         reviewed_at=now,

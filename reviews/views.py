@@ -19,8 +19,12 @@ from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_op
 
 from . import actions, selectors, services
 from . import scheduler as srs
+from .confusions import top_confusions
+from .contrast import contrast_view
 from .forms import CardFlagForm
 from .models import Card, Rating
+
+CASE_KINDS = (Card.Kind.QUESTION, Card.Kind.CONTRAST)  # cards that ask a case, graded
 
 
 def _ratings(user, card, now, allowed=Rating.values):
@@ -81,7 +85,7 @@ def _session_page(
     }
     if card is None:
         context["coming_up"] = selectors.coming_up(request.user, now)
-    elif card.kind == Card.Kind.QUESTION:
+    elif card.kind in CASE_KINDS:
         context["form"] = _question_form(card)
     elif request.GET.get("show") == str(card.pk):
         context["flipped"] = True
@@ -123,7 +127,7 @@ def answer(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
         messages.error(request, MISSING_REPS)
         return _session_page(request, now, status=400)
 
-    if card.kind == Card.Kind.QUESTION and rating is None:
+    if card.kind in CASE_KINDS and rating is None:
         # First step: check the answer. Wrong is recorded at once (Again); right is
         # shown with Hard / Good / Easy to choose from, carrying the same key.
         try:
@@ -143,6 +147,7 @@ def answer(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
                 "choice_ids": choices,
                 "ratings": _ratings(request.user, card, now, allowed=[2, 3, 4]),
                 "shown_at": request.POST.get("shown_at", ""),
+                "contrast": contrast_view(card) if card.contrast_id else None,
             },
         )
     return _record(request, card, rating=rating, choices=choices, reps=reps, now=now)
@@ -177,7 +182,7 @@ def _record(request, card, *, rating, choices, reps, now):
             "the daily reviews for now. Read its lesson again, then bring it back "
             "from your progress page.",
         )
-    if card.kind == Card.Kind.QUESTION and result.correct is False:
+    if card.kind in CASE_KINDS and result.correct is False:
         return render(
             request,
             "reviews/feedback.html",
@@ -186,6 +191,7 @@ def _record(request, card, *, rating, choices, reps, now):
                 "right": False,
                 "form": _question_form(card, set(choices), reps),
                 "back_in": back,
+                "contrast": contrast_view(card) if card.contrast_id else None,
             },
         )
     messages.success(request, f"{label}: back in {back}.")
@@ -250,6 +256,7 @@ def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpRespons
             "suspended": [card for card in out_of_queue if not card.is_leech],
             "leech_failures": services.LEECH_FAILURES,
             "total_cards": Card.objects.filter(user=user).count(),
+            "confusions": top_confusions(user),
         },
         status=status,
     )

@@ -1,0 +1,125 @@
+"""Quick start only: a clinician who, yesterday, took the superior cluneal nerve for the
+sacroiliac joint on a module quiz case, so that today's review session brings the case
+and its near-miss twin as a contrast pair, and their confusions start with that pair."""
+
+import os
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import ClinicianProfile, User
+from course.models import Course, Enrollment
+from course.services import enrollment_create
+from quizzes.models import Attempt, Question, Sitting
+from quizzes.services import attempt_submit, questions_to_take
+from reviews.models import Card, Confusion, ContrastPair, ReviewLog
+
+from .ensure_demo_learner import DAYTIME_ZONES
+
+CASE = "marathon-runner-crest-block-positive"  # keyed: the superior cluneal nerve
+CHOSEN = "Sacroiliac joint"  # the wrong option the clinician chose, by its text
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo clinician (confused two sources on a quiz case yesterday) "
+        "and print its login."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo clinician is for the quick start only (DEBUG=true).")
+        email = os.environ.get("DEMO_CLINICIAN_EMAIL", "clinician@example.com")
+        password = os.environ.get("DEMO_CLINICIAN_PASSWORD", "change-me-clinician")
+        if not User.objects.filter(email=email).exists():
+            self._create(email, password)
+            self.stdout.write(self.style.SUCCESS("Created the demo clinician."))
+        self.stdout.write(
+            f"Clinician: http://127.0.0.1:8000/review/  email {email}  "
+            f"password {password} (unless you changed it)"
+        )
+
+    def _case(self) -> tuple[Question, int, int]:
+        """The case, its right option and the option to choose instead, which must
+        name two different sources (the content's `source:` tags)."""
+        case = (
+            Question.objects.select_related("quiz")
+            .filter(slug=CASE, quiz__course__audience="clinician", quiz__lesson__isnull=True)
+            .first()
+        )
+        if case is None:
+            raise CommandError(f"No module quiz case {CASE!r}: run load_content first.")
+        options = list(case.choices.filter(retired=False))
+        right = next(c for c in options if c.is_correct)
+        chosen = next((c for c in options if c.text == CHOSEN), None)
+        if chosen is None or not right.source or not chosen.source or right.source == chosen.source:
+            raise CommandError(
+                f"The options of {CASE!r} must name their sources (`source:` in quiz.yaml) "
+                "for the demo clinician's confusion: load content with the sources tagged."
+            )
+        return case, right.pk, chosen.pk
+
+    @transaction.atomic
+    def _create(self, email: str, password: str) -> None:
+        case, _, chosen = self._case()
+        quiz = case.quiz
+        # A zone where it is day now: "yesterday" is plainly the learner's yesterday.
+        now = timezone.now()
+        zone = next(z for z in DAYTIME_ZONES if 8 <= now.astimezone(ZoneInfo(z)).hour <= 20)
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            name="Demo clinician",
+            role=User.Role.CLINICIAN,
+            time_zone=zone,
+            reminders_enabled=False,
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        ClinicianProfile.objects.create(
+            user=user,
+            profession="Physiotherapist",
+            registration_number="DEMO-0002",
+            certificate_name="Demo Clinician",
+        )
+        for course in Course.objects.filter(status="published", audience="clinician"):
+            enrollment_create(user=user, course=course)
+        sitting, questions = questions_to_take(user=user, quiz=quiz)
+        assert sitting is not None  # a module quiz is taken in sittings
+        if case.pk not in sitting.question_ids:
+            # The draw took its twin (one case of each twin group): sit this one instead.
+            twins = set(case.twins.values_list("pk", flat=True))
+            ids = sitting.question_ids
+            at = next((i for i, pk in enumerate(ids) if pk in twins), 0)
+            sitting.question_ids = [*ids[:at], case.pk, *ids[at + 1 :]]
+            sitting.save(update_fields=["question_ids"])
+            _, questions = questions_to_take(user=user, quiz=quiz)
+        answers = {
+            q.pk: [c.pk for c in q.choices.all() if c.is_correct] for q in questions
+        }  # every other case right
+        answers[case.pk] = [chosen]
+        attempt_submit(user=user, quiz=quiz, answers=answers)
+        self._move_back_a_day(user)
+
+    def _move_back_a_day(self, user: User) -> None:
+        """As if it had all happened yesterday: move the clinician's data, not the clock."""
+        day = timedelta(days=1)
+        Enrollment.objects.filter(user=user).update(created_at=F("created_at") - day)
+        Attempt.objects.filter(user=user).update(submitted_at=F("submitted_at") - day)
+        Sitting.objects.filter(user=user).update(started_at=F("started_at") - day)
+        Card.objects.filter(user=user).update(due=F("due") - day, created_at=F("created_at") - day)
+        Card.objects.filter(user=user, last_review__isnull=False).update(
+            last_review=F("last_review") - day
+        )
+        ReviewLog.objects.filter(user=user).update(
+            reviewed_at=F("reviewed_at") - day,
+            due_before=F("due_before") - day,
+            due_after=F("due_after") - day,
+        )
+        Confusion.objects.filter(user=user).update(at=F("at") - day)
+        ContrastPair.objects.filter(user=user).update(created_at=F("created_at") - day)
