@@ -36,6 +36,8 @@ from . import scheduler as srs
 from .models import Card, Rating, ReviewLog, State
 from .selectors import MAX_DURATION_MS, local_day_start, visible_cards
 
+MIN_DURATION_MS = 1_000  # a quiz answer measured as quicker than this was not measured
+
 # Times forgotten (rated Again) before a card is a leech, out of the daily reviews until
 # the learner brings it back. The one number: pages, API and this module all read it here.
 LEECH_FAILURES = 8
@@ -94,7 +96,9 @@ def _quiz_answer_ms(attempt: Attempt, questions: int) -> int | None:
     if started is None or not questions:
         return None
     ms = (attempt.submitted_at - started).total_seconds() * 1000 / questions
-    return int(min(max(ms, 0), MAX_DURATION_MS))
+    if ms < MIN_DURATION_MS:
+        return None  # too quick to be a reading (a clock out of step, made-up data)
+    return int(min(ms, MAX_DURATION_MS))
 
 
 def cards_from_lesson(*, user: User, lesson: Lesson, now: datetime) -> int:

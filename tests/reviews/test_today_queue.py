@@ -292,10 +292,11 @@ def test_the_session_home_progress_pages_and_the_api_agree(client, api_client, q
         forecast = selectors.forecast(learner)
     # q0 due now, q3 later today, three new key points; q1 buried, q2 days away.
     assert (counts.due_now, counts.due_later, counts.new_available) == (1, 1, 3)
-    to_go = f'<span data-count="to-go">{counts.to_go}</span>'
+    to_go = f'<span data-count="to-go">{counts.to_go}</span> to go'
     assert counts.to_go == 5
-    for page in (session, home, progress):
+    for page in (session, progress):
         assert to_go in page
+    assert f"Today's review: {counts.to_go} cards</a>" in home
     assert f"about {counts.minutes} min" in session and f"about {counts.minutes} minute" in home
     assert (due["to_go"], due["reviews_due"], due["due_later_today"], due["new_available"]) == (
         5,
