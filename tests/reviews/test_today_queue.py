@@ -297,7 +297,7 @@ def test_the_session_home_progress_pages_and_the_api_agree(client, api_client, q
     for page in (session, progress):
         assert to_go in page
     assert f"Today's review: {counts.to_go} cards</a>" in home
-    assert f"about {counts.minutes} min" in session and f"about {counts.minutes} minute" in home
+    assert f"about {counts.minutes} min" in session and f"About {counts.minutes} minute" in home
     assert (due["to_go"], due["reviews_due"], due["due_later_today"], due["new_available"]) == (
         5,
         1,
