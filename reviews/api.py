@@ -116,7 +116,11 @@ class ReviewInSerializer(serializers.Serializer):
         max_length=50,
         help_text="Quiz cards: the chosen option ids.",
     )
-    early = serializers.BooleanField(default=False, help_text="Review a card not yet due.")
+    early = serializers.BooleanField(
+        default=False,
+        help_text="Review a card not due today. Cards due later today (learning steps) are "
+        "in today's queue and need no `early`.",
+    )
     duration_ms = serializers.IntegerField(required=False, min_value=0, max_value=3_600_000)
 
     def validate_confidence(self, value: int) -> int:
