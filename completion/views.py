@@ -16,7 +16,7 @@ from course.engagement import share_in_words
 from course.models import Course
 from lib.limits import allow, client_ip
 from lib.timezones import local_date
-from reviews.selectors import due_queue, next_due
+from reviews.selectors import next_due, today
 
 from .badges import badge_url, certificate_badge, revocation_list
 from .certificates import (
@@ -250,7 +250,7 @@ def course_complete(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "unmet": unmet if status.certificate is None else [],
             # Reviews go on after the course: what is waiting today (reviews due and new
             # cards), or when the next review falls due.
-            "reviews_due": due_queue(request.user, now).remaining,
+            "reviews_due": today(request.user, now).to_go,
             "next_due": next_due(request.user, now),
         },
     )

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.types import AuthedRequest
+from quizzes.models import Confidence
 
 from . import actions, selectors, services
 from .confusions import top_confusions
@@ -139,10 +140,35 @@ class CardSerializer(serializers.ModelSerializer):
 
 
 class QueueSerializer(serializers.Serializer):
-    reviews_due = serializers.IntegerField()
-    new_available = serializers.IntegerField()
-    reviewed_today = serializers.IntegerField()
-    next = CardSerializer(source="card", allow_null=True)
+    """The day's counts, the same as the review pages' (selectors.today)."""
+
+    reviews_due = serializers.IntegerField(
+        source="today.due_now", help_text="Cards in review due now."
+    )
+    due_later_today = serializers.IntegerField(
+        source="today.due_later",
+        help_text="Cards due later in your local day (learning steps): part of today's queue.",
+    )
+    new_available = serializers.IntegerField(
+        source="today.new_available", help_text="New cards left within today's limit."
+    )
+    to_go = serializers.IntegerField(
+        source="today.to_go", help_text="Due now + new within the limit + due later today."
+    )
+    minutes = serializers.IntegerField(
+        source="today.minutes",
+        help_text="About how long the cards to go take, from each card's own answer times.",
+    )
+    reviewed_today = serializers.IntegerField(
+        source="today.done",
+        help_text="Reviews done today (the quiz answers that made cards are not counted).",
+    )
+    next = CardSerializer(
+        source="card",
+        allow_null=True,
+        help_text="The next card to review: due now first, then new, then due later today "
+        "(review it without `early`); null when nothing is left before the end of the day.",
+    )
 
 
 REPS_HELP = (
@@ -172,7 +198,14 @@ class ReviewInSerializer(serializers.Serializer):
     rating = serializers.IntegerField(
         required=False,
         help_text="1 Again, 2 Hard, 3 Good, 4 Easy. Key points: required. "
-        "Quiz cards: optional when the answer is right (default Good).",
+        "Quiz cards: optional; set by `confidence` when it is sent (a rating that "
+        "contradicts it is a 400), else Good for a right answer.",
+    )
+    confidence = serializers.IntegerField(
+        required=False,
+        help_text="Quiz cards: how sure you were, 1 Guessing, 2 Fairly sure, 3 Sure. With "
+        "`choices` it sets the rating: wrong → 1 Again; right and guessing → 2 Hard; "
+        "fairly sure → 3 Good; sure → 4 Easy. Saved with the review.",
     )
     choices = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
@@ -180,8 +213,19 @@ class ReviewInSerializer(serializers.Serializer):
         max_length=50,
         help_text="Quiz cards: the chosen option ids.",
     )
-    early = serializers.BooleanField(default=False, help_text="Review a card not yet due.")
+    early = serializers.BooleanField(
+        default=False,
+        help_text="Review a card not due today. Cards due later today (learning steps) are "
+        "in today's queue and need no `early`.",
+    )
     duration_ms = serializers.IntegerField(required=False, min_value=0, max_value=3_600_000)
+
+    def validate_confidence(self, value: int) -> int:
+        if value not in Confidence.values:
+            raise serializers.ValidationError(
+                "The confidence must be 1 (Guessing), 2 (Fairly sure) or 3 (Sure)."
+            )
+        return value
 
     def validate_rating(self, value: int) -> int:
         if value not in Rating.values:
@@ -197,6 +241,7 @@ class ReviewOutSerializer(serializers.Serializer):
     card = serializers.IntegerField(source="card.pk")
     rating = serializers.IntegerField(source="log.rating")
     correct = serializers.BooleanField(allow_null=True)
+    confidence = serializers.IntegerField(allow_null=True, help_text="As sent, if it was.")
     state = serializers.IntegerField(source="log.state_after")
     next_due = serializers.DateTimeField()
     reps = serializers.IntegerField(help_text="The card's `reps` after this review.")
@@ -274,6 +319,7 @@ class ReviewView(APIView):
             choices=data.get("choices"),
             early=data["early"],
             duration_ms=data.get("duration_ms"),
+            confidence=data.get("confidence"),
         )
         response = Response(ReviewOutSerializer(result).data)
         if result.replayed:

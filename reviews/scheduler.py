@@ -1,4 +1,5 @@
-"""The bridge to the fsrs package (FSRS-6): our Card rows in, fsrs cards out."""
+"""The bridge to the fsrs package (FSRS-6): our Card rows in, fsrs cards out; and the one
+rule that turns an answer and how sure the learner was into a rating."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,15 +8,64 @@ import fsrs
 from django.conf import settings
 
 from accounts.models import User
+from quizzes.models import Confidence
 
 from .models import Card, Rating
 
 
-def scheduler_for(user: User) -> fsrs.Scheduler:
+def rating_for_answer(right: bool, confidence: int | None) -> int:
+    """The rating an answer to a case earns, from whether it was right and how sure the
+    learner said they were: wrong is Again whatever the confidence; right and guessing
+    is Hard, fairly sure Good, sure Easy; right with no confidence given is Good."""
+    if not right:
+        return Rating.AGAIN
+    return {
+        Confidence.GUESSING: Rating.HARD,
+        Confidence.FAIRLY_SURE: Rating.GOOD,
+        Confidence.SURE: Rating.EASY,
+    }.get(confidence, Rating.GOOD)  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class RatingRule:
+    answer: str
+    confidence: str
+    rating: int
+
+    @property
+    def rating_label(self) -> str:
+        return Rating(self.rating).label
+
+
+def rating_table() -> list[RatingRule]:
+    """The mapping, for the review page's table (read from rating_for_answer itself)."""
+    rows = [RatingRule("Wrong", "Any", rating_for_answer(False, Confidence.SURE))]
+    rows += [
+        RatingRule("Right", label, rating_for_answer(True, value))
+        for value, label in Confidence.choices
+    ]
+    return rows
+
+
+def scheduler_for(user: User, *, learning_steps: bool = True) -> fsrs.Scheduler:
+    """The learner's scheduler. Without learning steps, a new card rated Good or Easy goes
+    straight into review, days away: used for a right, sure first answer in a quiz."""
+    if learning_steps:
+        return fsrs.Scheduler(
+            desired_retention=float(user.desired_retention),
+            enable_fuzzing=settings.SRS_FUZZING,
+        )
     return fsrs.Scheduler(
         desired_retention=float(user.desired_retention),
+        learning_steps=(),
         enable_fuzzing=settings.SRS_FUZZING,
     )
+
+
+def first_answer_scheduler(user: User, rating: int) -> fsrs.Scheduler:
+    """The scheduler for a question's first answer in a quiz: Again and Hard take the
+    learning steps (due again today); Good and Easy go straight into review."""
+    return scheduler_for(user, learning_steps=rating < Rating.GOOD)
 
 
 def to_fsrs(card: Card) -> fsrs.Card:

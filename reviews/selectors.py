@@ -3,8 +3,19 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Length, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
@@ -40,89 +51,201 @@ def local_day_start(user: User, now: datetime) -> datetime:
     return datetime.combine(local.date(), time.min, tzinfo=user.zone)
 
 
-SECONDS_PER_REVIEW = 8  # a fair average for one card, for "about N minutes"
+SECONDS_PER_REVIEW = 8  # a fair average for one card, where the cards are not known
 
 
 def review_minutes(cards: int) -> int:
+    """A rough "about N minutes" for a count of cards (the reminder email); the review
+    pages use Today.minutes, from each card's own time."""
     return max(1, round(cards * SECONDS_PER_REVIEW / 60)) if cards else 0
-
-
-@dataclass
-class Queue:
-    card: Card | None
-    reviews_due: int
-    new_available: int
-    new_today: int
-    reviewed_today: int
-    remembered_today: int = 0  # of today's reviews, those not rated Again
-
-    @property
-    def forgotten_today(self) -> int:
-        return self.reviewed_today - self.remembered_today
-
-    @property
-    def remaining(self) -> int:
-        return self.reviews_due + self.new_available
-
-    @property
-    def percent_done(self) -> int:
-        total = self.reviewed_today + self.remaining
-        return round(100 * self.reviewed_today / total) if total else 100
 
 
 def due_reviews(user: User, now: datetime) -> QuerySet[Card]:
     """Cards in review whose time has come (new cards aside), for one learner."""
+    return in_queue(visible_cards(user, now), now).filter(is_new__in=[False], due__lte=now)
+
+
+# The time estimate: each card's own most recent measured answer time (a quiz answer's
+# counts), else a default by kind. Review times are capped so a forgotten tab does not
+# skew them.
+MAX_DURATION_MS = 600_000
+KEY_POINT_MS = 8_000  # read the front, think, look, rate
+CASE_BASE_MS = 10_000  # choose an option and send it
+READING_MS_PER_CHAR = 50  # 200 words a minute, about six characters a word
+
+
+def in_queue(cards: QuerySet[Card], now: datetime) -> QuerySet[Card]:
+    """Cards that may be served: not suspended (by the learner or as leeches) and not
+    buried for the rest of the day."""
     # `__in=[False]` rather than `=False`: Django writes the latter as NOT "column" on
     # SQLite, which SQLite cannot match to the (user, suspended, is_new, due) index.
-    return (
-        visible_cards(user, now)
-        .filter(suspended__in=[False], is_new__in=[False], due__lte=now)
-        .exclude(buried_until__gt=now)  # buried: "not today"
+    return cards.filter(suspended__in=[False]).exclude(buried_until__gt=now)
+
+
+def estimate_ms() -> Coalesce:
+    """A card's expected answer time, as an SQL expression: its latest measured time,
+    else 8 s for a key point, else the case's reading time (vignette and prompt at 200
+    words a minute) plus 10 s."""
+    measured = Subquery(
+        ReviewLog.objects.filter(card=OuterRef("pk"), duration_ms__isnull=False)
+        .order_by("-reviewed_at", "-pk")
+        .values("duration_ms")[:1]
     )
+    reading = (
+        Coalesce(Length("question__vignette"), 0) + Coalesce(Length("question__prompt"), 0)
+    ) * READING_MS_PER_CHAR + CASE_BASE_MS
+    by_kind = Case(
+        When(kind=Card.Kind.KEY_POINT, then=Value(KEY_POINT_MS)),
+        default=reading,
+        output_field=IntegerField(),
+    )
+    return Coalesce(measured, by_kind, output_field=IntegerField())
 
 
-def due_queue(user: User, now: datetime | None = None) -> Queue:
-    """The next card: reviews due, oldest first; then new cards, within the day's limit.
+@dataclass
+class Today:
+    """Every count of the learner's day, from one place: the session page, the home
+    page, the progress page and the API all read this.
 
-    Four queries: today's reviews (on the log index), the due and new counts and the next
-    card (each a range of the card_queue_idx index).
-    """
+    Reviews done today leave out the logs made by answering in a quiz (`in_quiz`): they
+    schedule a new card but are not reviews. To go: cards due now, new cards within the
+    day's limit, and cards due later today (learning steps, and reviews falling due
+    before the end of the learner's local day)."""
+
+    done: int  # reviews done today
+    remembered: int  # of those, not rated Again
+    new_seen: int  # new cards introduced today
+    due_now: int
+    due_later: int
+    new_available: int
+    seconds: int  # the estimate for the cards to go
+
+    @property
+    def to_go(self) -> int:
+        return self.due_now + self.new_available + self.due_later
+
+    @property
+    def due_today(self) -> int:
+        """Reviews due by the end of the day (new cards aside): the forecast's today."""
+        return self.due_now + self.due_later
+
+    @property
+    def minutes(self) -> int:
+        return max(1, round(self.seconds / 60)) if self.to_go else 0
+
+    @property
+    def forgotten(self) -> int:
+        return self.done - self.remembered
+
+    @property
+    def percent_done(self) -> int:
+        total = self.done + self.to_go
+        return round(100 * self.done / total) if total else 100
+
+
+def today(user: User, now: datetime | None = None) -> Today:
+    """The counts of the learner's (local) day and the time the rest will take. Two
+    queries: today's reviews (on the log index), and the cards (one aggregate, the
+    estimate a correlated subquery per card to go)."""
     now = now or timezone.now()
-    today = ReviewLog.objects.filter(user=user, reviewed_at__gte=local_day_start(user, now))
-    done = today.aggregate(
+    start = local_day_start(user, now)
+    end = start + timedelta(days=1)
+    done = ReviewLog.objects.filter(user=user, reviewed_at__gte=start, in_quiz=False).aggregate(
         done=Count("id"),
         new=Count("id", filter=Q(was_new=True)),
         remembered=Count("id", filter=Q(rating__gt=Rating.AGAIN)),
     )
     allowance = max(0, user.new_cards_per_day - done["new"])
-    due = due_reviews(user, now)
-    new = (
-        visible_cards(user, now)
-        .filter(suspended__in=[False], is_new__in=[True])
-        .exclude(buried_until__gt=now)  # buried: "not today"
+    queue = in_queue(visible_cards(user, now), now)
+    served = Q(is_new=False)
+    if allowance:
+        first_new = queue.filter(is_new__in=[True]).order_by("due", "pk").values("pk")
+        served |= Q(pk__in=first_new[:allowance])
+    cards = (
+        queue.filter(Q(is_new=True) | Q(due__lt=end))
+        .annotate(estimate=estimate_ms())
+        .aggregate(
+            due_now=Count("id", filter=Q(is_new=False, due__lte=now)),
+            due_later=Count("id", filter=Q(is_new=False, due__gt=now)),
+            new=Count("id", filter=Q(is_new=True)),
+            ms=Sum("estimate", filter=served),
+        )
     )
-    reviews_due = due.count()
-    new_available = min(allowance, new.count()) if allowance else 0
-    card = None
-    if reviews_due:
-        card = due.order_by("due", "pk").select_related("question", "lesson").first()
-    elif new_available:
-        card = new.order_by("due", "pk").select_related("question", "lesson").first()
-    return Queue(
-        card=card,
-        reviews_due=reviews_due,
-        new_available=new_available,
-        new_today=done["new"],
-        reviewed_today=done["done"],
-        remembered_today=done["remembered"],
+    return Today(
+        done=done["done"],
+        remembered=done["remembered"],
+        new_seen=done["new"],
+        due_now=cards["due_now"],
+        due_later=cards["due_later"],
+        new_available=min(allowance, cards["new"]),
+        seconds=round((cards["ms"] or 0) / 1000),
     )
+
+
+@dataclass
+class Queue:
+    today: Today
+    card: Card | None
+
+    # The names the queue had before Today, for callers that read them here.
+    @property
+    def reviews_due(self) -> int:
+        return self.today.due_now
+
+    @property
+    def new_available(self) -> int:
+        return self.today.new_available
+
+    @property
+    def reviewed_today(self) -> int:
+        return self.today.done
+
+    @property
+    def remaining(self) -> int:
+        return self.today.to_go
+
+
+def due_queue(user: User, now: datetime | None = None) -> Queue:
+    """Today's counts and the next card: cards due now, oldest first; then new cards,
+    within the day's limit; then the cards due later today (a learning step's "back in
+    6 min"), soonest first, so that a card comes back after the others, as in Anki. Never
+    two cards of one lesson back to back while a card of another is due now (the last
+    review's lesson goes last). Four queries: the counts (two), the last review's lesson
+    and the card.
+    """
+    now = now or timezone.now()
+    counts = today(user, now)
+    if not counts.to_go:
+        return Queue(counts, None)
+    queue = in_queue(visible_cards(user, now), now).select_related("question", "lesson")
+    if counts.due_now or counts.new_available:
+        last_lesson = (
+            ReviewLog.objects.filter(user=user, in_quiz=False)
+            .order_by("-reviewed_at", "-pk")
+            .values_list("card__lesson_id", flat=True)
+            .first()
+        )
+        apart = (
+            Case(When(lesson_id=last_lesson, then=1), default=0)
+            if last_lesson is not None
+            else Value(0)
+        )
+        if counts.due_now:
+            cards = queue.filter(is_new__in=[False], due__lte=now)
+        else:
+            cards = queue.filter(is_new__in=[True])
+        return Queue(counts, cards.order_by(apart, "due", "pk").first())
+    end = local_day_start(user, now) + timedelta(days=1)
+    later = queue.filter(is_new__in=[False], due__gt=now, due__lt=end)
+    return Queue(counts, later.order_by("due", "pk").first())
 
 
 def next_due(user: User, now: datetime | None = None) -> datetime | None:
     """When the next review falls due, once today's queue is empty."""
+    now = now or timezone.now()
     return (
         visible_cards(user, now)
-        .filter(suspended=False, is_new=False)
+        .filter(suspended__in=[False], is_new__in=[False])
         # A buried card comes back when its burial ends, not when it fell due.
         .annotate(back_at=Greatest("due", Coalesce("buried_until", "due")))
         .order_by("back_at")
@@ -167,8 +290,8 @@ def forecast(user: User, now: datetime | None = None, days: int = 14) -> list[Da
     start = local_day_start(user, now)
     end = start + timedelta(days=days + 1)
     rows = dict(
-        visible_cards(user, now)
-        .filter(suspended=False, is_new=False, due__lt=end)
+        in_queue(visible_cards(user, now), now)
+        .filter(is_new=False, due__lt=end)
         .annotate(day=TruncDate("due", tzinfo=user.zone))
         .values("day")
         .annotate(n=Count("id"))
@@ -187,7 +310,7 @@ def reviews_per_day(user: User, now: datetime | None = None, days: int = 365) ->
     now = now or timezone.now()
     since = local_day_start(user, now) - timedelta(days=days)
     return dict(
-        ReviewLog.objects.filter(user=user, reviewed_at__gte=since)
+        ReviewLog.objects.filter(user=user, reviewed_at__gte=since, in_quiz=False)
         .annotate(day=TruncDate("reviewed_at", tzinfo=user.zone))
         .values("day")
         .annotate(n=Count("id"))
@@ -220,9 +343,10 @@ class ModuleRetention:
 
 
 def retention_by_module(user: User) -> list[ModuleRetention]:
-    """Share of reviews answered right (anything but Again), by module (one query)."""
+    """Share of reviews answered right (anything but Again), by module (one query). The
+    quiz answers that made the cards are not reviews: the quiz results count those."""
     rows = (
-        ReviewLog.objects.filter(user=user)
+        ReviewLog.objects.filter(user=user, in_quiz=False)
         .values("module_id", "module__title", "module__course__title", "module__order")
         .annotate(n=Count("id"), right=Count("id", filter=Q(rating__gt=1)))
         .order_by("module__course__title", "module__order")
@@ -248,6 +372,8 @@ def suspended_cards(user: User) -> list[Card]:
     progress page (one query; `is_leech` tells the two apart)."""
     return list(
         Card.objects.filter(user=user, suspended=True)
+        # A contrast card whose pair was told apart left the queue done, not stopped.
+        .exclude(contrast__retired_at__isnull=False)
         .select_related("lesson__course", "question")
         .order_by("-is_leech", "due", "pk")
     )

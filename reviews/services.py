@@ -1,4 +1,21 @@
-"""Cards are made from quiz answers and finished lessons, and reviewed here."""
+"""Cards are made from quiz answers and finished lessons, and reviewed here.
+
+How cards are made (the policy the review page explains under "How cards are made"):
+
+- A question answered for the first time in a quiz becomes a card at once, rated from
+  the answer and how sure the learner was (`scheduler.rating_for_answer`: wrong → Again;
+  right and guessing → Hard; fairly sure → Good; sure → Easy; no confidence given →
+  Good). Wrong and guessed answers take FSRS's learning steps, so they come back later
+  the same day. A right answer given fairly sure or sure goes straight into review (a
+  scheduler without learning steps for this first rating): FSRS gives it an interval of
+  days, so it is not due today. Its log is marked `in_quiz`: it schedules the card but
+  is not one of the day's reviews, and carries the confidence, the question and the
+  time the answer took (the sitting's start to the submission, divided by the
+  questions; none for a self-check, which has no sitting). Later attempts at the same
+  question make no more cards.
+- A finished lesson's key points become new cards, introduced under the learner's daily
+  new-card limit.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,13 +29,15 @@ from accounts.models import User
 from course.models import Lesson
 from lib.errors import AppError, ErrorKind
 from quizzes.display import shuffled_options
-from quizzes.models import Attempt, Choice, offered_choices
+from quizzes.models import Attempt, Choice, Confidence, Sitting, offered_choices
 from quizzes.signals import AnsweredQuestion
 
 from . import scheduler as srs
 from .confusions import review_recorded
 from .models import Card, Rating, ReviewLog, State
-from .selectors import visible_cards
+from .selectors import MAX_DURATION_MS, local_day_start, visible_cards
+
+MIN_DURATION_MS = 1_000  # a quiz answer measured as quicker than this was not measured
 
 # Times forgotten (rated Again) before a card is a leech, out of the daily reviews until
 # the learner brings it back. The one number: pages, API and this module all read it here.
@@ -29,22 +48,23 @@ LEECH_FAILURES = 8
 
 
 def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now: datetime) -> int:
-    """Make a card of every question answered for the first time in this attempt,
-    reviewed at once: Good when the answer was right, Again when it was not.
-    Four queries whatever the quiz size."""
+    """Make a card of every question answered for the first time in this attempt, its
+    first review the quiz answer itself (see the module's policy). Five queries whatever
+    the quiz size."""
     user = attempt.user
     have = set(
         Card.objects.filter(
             user=user, kind=Card.Kind.QUESTION, question__in=[r.question for r in results]
         ).values_list("question_id", flat=True)
     )
-    fresh = [(r.question, r.right) for r in results if r.question.pk not in have]
+    fresh = [r for r in results if r.question.pk not in have]
     if not fresh:
         return 0
     quiz = attempt.quiz
-    scheduler = srs.scheduler_for(user)
+    duration_ms = _quiz_answer_ms(attempt, len(results))
     cards, logs = [], []
-    for question, right in fresh:
+    for result in fresh:
+        question = result.question
         card = Card(
             user=user,
             kind=Card.Kind.QUESTION,
@@ -55,9 +75,11 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
             due=now,
             created_at=now,
         )
-        rating = Rating.GOOD if right else Rating.AGAIN
-        outcome = srs.review(scheduler, card, rating, now)
-        logs.append(_log(card, user, rating, now, outcome, duration_ms=None, was_new=True))
+        rating = srs.rating_for_answer(result.right, result.confidence)
+        outcome = srs.review(srs.first_answer_scheduler(user, rating), card, rating, now)
+        log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=True)
+        log.in_quiz, log.confidence, log.question = True, result.confidence, question
+        logs.append(log)
         _apply(card, outcome, rating)
         cards.append(card)
     Card.objects.bulk_create(cards)
@@ -65,6 +87,19 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
         log.card = card
     ReviewLog.objects.bulk_create(logs)
     return len(cards)
+
+
+def _quiz_answer_ms(attempt: Attempt, questions: int) -> int | None:
+    """The time one answer took in a module quiz: from the sitting's start to the
+    submission, shared by the questions, capped as review times are. None without a
+    sitting (a lesson's self-check)."""
+    started = Sitting.objects.filter(attempt=attempt).values_list("started_at", flat=True).first()
+    if started is None or not questions:
+        return None
+    ms = (attempt.submitted_at - started).total_seconds() * 1000 / questions
+    if ms < MIN_DURATION_MS:
+        return None  # too quick to be a reading (a clock out of step, made-up data)
+    return int(min(ms, MAX_DURATION_MS))
 
 
 def cards_from_lesson(*, user: User, lesson: Lesson, now: datetime) -> int:
@@ -130,9 +165,13 @@ class ReviewResult:
     @property
     def correct(self) -> bool | None:
         """For quiz cards, was the answer right (a wrong one is always rated Again)."""
-        if self.card.kind not in (Card.Kind.QUESTION, Card.Kind.CONTRAST):
+        if self.card.kind == Card.Kind.KEY_POINT:
             return None
         return self.log.rating != Rating.AGAIN
+
+    @property
+    def confidence(self) -> int | None:
+        return self.log.confidence
 
     @property
     def reps(self) -> int:
@@ -159,13 +198,17 @@ def review_record(
     choices: list[int] | None = None,
     early: bool = False,
     duration_ms: int | None = None,
+    confidence: int | None = None,
     now: datetime | None = None,
 ) -> ReviewResult:
     """Record one review in one short transaction with a fixed number of queries.
 
     A quiz card (or a contrast card, which asks one of its two cases) is graded from
-    `choices`: wrong is Again whatever was asked; right is
-    `rating` (Hard, Good or Easy; Good if not given). A key-point card needs `rating`.
+    `choices` and rated from the answer and `confidence` (scheduler.rating_for_answer); a
+    `rating` sent too must agree with them. Without a confidence, a right answer is
+    `rating` (Hard, Good or Easy; Good if not given). A key-point card needs `rating`. A
+    card due later in the learner's day (a learning step) is in today's queue and may be
+    reviewed without `early`.
 
     `reps` is the card's review count as the learner was shown it, and the review's key:
     the review made at reps N is recorded once (the card row is updated only if its count
@@ -182,27 +225,30 @@ def review_record(
         raise AppError("No such card.", ErrorKind.NOT_FOUND)
     if rating is not None and rating not in Rating.values:
         raise AppError("The rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+    if confidence is not None and confidence not in Confidence.values:
+        raise AppError("The confidence must be 1 (Guessing), 2 (Fairly sure) or 3 (Sure).")
     if reps != card.reps:
         # Before the checks below: the repeat of a review that was not early, or that
         # made the card a leech, still gets its result.
-        return _replay(card, reps=reps, rating=_rating_for(card, rating, choices))
+        return _replay(card, reps=reps, rating=_rating_for(card, rating, choices, confidence))
     if card.suspended:
         raise AppError(
-            "This card is out of the queue (it kept being forgotten). "
+            "This card is out of the queue (it kept being forgotten, or you stopped it). "
             "Bring it back from your progress page first."
         )
-    if card.due > now and not early:
+    if card.due >= local_day_start(user, now) + timedelta(days=1) and not early:
         raise AppError(
             f"This card is not due until {card.due:%Y-%m-%d %H:%M} UTC. "
             "Send early=true to review it now anyway."
         )
-    rating = _rating_for(card, rating, choices)
+    rating = _rating_for(card, rating, choices, confidence)
 
     outcome = srs.review(srs.scheduler_for(user), card, rating, now)
     failures = card.failures + (rating == Rating.AGAIN)
     leech = failures >= LEECH_FAILURES
     log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=card.is_new)
     log.made_leech = leech
+    log.confidence = confidence
     try:
         with transaction.atomic():
             updated = Card.objects.filter(pk=card.pk, reps=reps).update(
@@ -233,16 +279,29 @@ def review_record(
     return ReviewResult(card=card, log=log)
 
 
-def _rating_for(card: Card, rating: int | None, choices: list[int] | None) -> int:
-    """The rating a review records: a quiz card's from its graded answer."""
-    if card.kind in (Card.Kind.QUESTION, Card.Kind.CONTRAST):
-        if not grade(card, choices):
+def _rating_for(
+    card: Card, rating: int | None, choices: list[int] | None, confidence: int | None = None
+) -> int:
+    """The rating a review records: a quiz card's from its graded answer and how sure
+    the learner was."""
+    if card.kind != Card.Kind.KEY_POINT:
+        right = grade(card, choices)
+        if not right:
             if rating not in (None, Rating.AGAIN):
                 raise AppError("A wrong answer is rated Again.")
             return Rating.AGAIN
         if rating == Rating.AGAIN:
             raise AppError("A right answer is rated 2 (Hard), 3 (Good) or 4 (Easy).")
-        return rating or Rating.GOOD
+        if confidence is None:
+            return rating or Rating.GOOD
+        earned = srs.rating_for_answer(True, confidence)
+        if rating not in (None, earned):
+            raise AppError(
+                f"A right answer given {Confidence(confidence).label.lower()} is rated "
+                f"{earned} ({Rating(earned).label}), not {rating}: send the confidence "
+                "or the rating, or both agreeing."
+            )
+        return earned
     if rating is None:
         raise AppError("Rate how well you remembered: 1 (Again) to 4 (Easy).")
     return rating

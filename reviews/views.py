@@ -16,6 +16,7 @@ from accounts.types import AuthedHttpRequest
 from lib.charts import Day, column_chart
 from lib.errors import AppError, ErrorKind
 from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
+from quizzes.models import Confidence
 
 from . import actions, selectors, services
 from . import scheduler as srs
@@ -23,8 +24,6 @@ from .confusions import top_confusions
 from .contrast import contrast_view
 from .forms import CardFlagForm
 from .models import Card, Rating
-
-CASE_KINDS = (Card.Kind.QUESTION, Card.Kind.CONTRAST)  # cards that ask a case, graded
 
 
 def _ratings(user, card, now, allowed=Rating.values):
@@ -65,31 +64,44 @@ def session(request: AuthedHttpRequest) -> HttpResponse:
     return _session_page(request, timezone.now())
 
 
+CONFIDENCE_MISSING = "Say how sure you are: Guessing, Fairly sure or Sure."
+
+
 def _session_page(
     request: AuthedHttpRequest,
     now: datetime,
     *,
     card: Card | None = None,
     error: str = "",
+    confidence_error: str = "",
+    chosen: Collection[int] = frozenset(),
+    confidence: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """Today's queue and its next card; or `card` again with what was wrong with the
-    answer given to it."""
+    answer given to it (the options and confidence chosen kept)."""
     queue = selectors.due_queue(request.user, now)
     card = card or queue.card
     context: dict[str, Any] = {
         "queue": queue,
+        "today": queue.today,
         "card": card,
         "shown_at": time.time(),
         "error": error,
+        "confidence_error": confidence_error,
+        "confidences": Confidence.choices,
+        "confidence": confidence,
+        "rating_table": srs.rating_table(),
     }
     if card is None:
         context["coming_up"] = selectors.coming_up(request.user, now)
-    elif card.kind in CASE_KINDS:
-        context["form"] = _question_form(card)
+    elif card.kind != Card.Kind.KEY_POINT:
+        context["form"] = _question_form(card, chosen)
     elif request.GET.get("show") == str(card.pk):
         context["flipped"] = True
         context["ratings"] = _ratings(request.user, card, now)
+    if card is not None and card.due > now:
+        context["early"] = card.due
     return render(request, "reviews/session.html", context, status=status)
 
 
@@ -110,7 +122,8 @@ def _form_reps(request: HttpRequest) -> int | None:
 @login_required
 @require_POST
 def answer(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
-    """Answer a quiz card (graded here) or rate a key-point card."""
+    """Answer a quiz card with how sure you are, in one step (graded and rated here), or
+    rate a key-point card."""
     now = timezone.now()
     choices = form_ids(request.POST.getlist("choices"))
     rating = form_int(request.POST.get("rating"))
@@ -127,33 +140,51 @@ def answer(request: AuthedHttpRequest, card_id: int) -> HttpResponse:
         messages.error(request, MISSING_REPS)
         return _session_page(request, now, status=400)
 
-    if card.kind in CASE_KINDS and rating is None:
-        # First step: check the answer. Wrong is recorded at once (Again); right is
-        # shown with Hard / Good / Easy to choose from, carrying the same key.
+    if card.kind != Card.Kind.KEY_POINT:
+        # The answer and its confidence set the rating (scheduler.rating_for_answer).
+        confidence = form_int(request.POST.get("confidence"))
+        if confidence not in Confidence.values:
+            confidence = None
+        error = ""
         try:
-            right = services.grade(card, choices)
+            services.grade(card, choices)
         except AppError as exc:
-            return _session_page(request, now, card=card, error=exc.message, status=400)
-        if not right:
-            return _record(request, card, rating=Rating.AGAIN, choices=choices, reps=reps, now=now)
-        return render(
-            request,
-            "reviews/feedback.html",
-            {
-                "card": card,
-                "reps": reps,
-                "right": True,
-                "form": _question_form(card, set(choices), reps),
-                "choice_ids": choices,
-                "ratings": _ratings(request.user, card, now, allowed=[2, 3, 4]),
-                "shown_at": request.POST.get("shown_at", ""),
-                "contrast": contrast_view(card) if card.contrast_id else None,
-            },
+            error = exc.message
+        if error or confidence is None:
+            return _session_page(
+                request,
+                now,
+                card=card,
+                error=error,
+                confidence_error="" if confidence else CONFIDENCE_MISSING,
+                chosen=set(choices),
+                confidence=confidence,
+                status=400,
+            )
+        return _record(
+            request, card, rating=None, choices=choices, confidence=confidence, reps=reps, now=now
         )
     return _record(request, card, rating=rating, choices=choices, reps=reps, now=now)
 
 
-def _record(request, card, *, rating, choices, reps, now):
+def _answer_said(result: services.ReviewResult, back: str) -> str:
+    """What was recorded, in words: "Right, and you were sure: Easy, back in 9 days"."""
+    label = Rating(result.log.rating).label
+    sure = result.confidence
+    if result.correct:
+        head = "Right"
+        if sure == Confidence.GUESSING:
+            head += ", but you were guessing"
+        elif sure is not None:
+            head += f", and you were {Confidence(sure).label.lower()}"
+    else:
+        head = "Not quite"
+        if sure is not None and sure != Confidence.GUESSING:
+            head += f", and you were {Confidence(sure).label.lower()}"
+    return f"{head}: {label}, back in {back}."
+
+
+def _record(request, card, *, rating, choices, reps, now, confidence=None):
     """Record the review and show its outcome; a repeat of a recorded review shows that
     review's outcome, the same as the first time."""
     try:
@@ -163,6 +194,7 @@ def _record(request, card, *, rating, choices, reps, now):
             reps=reps,
             rating=rating,
             choices=choices or None,
+            confidence=confidence,
             duration_ms=_duration_ms(request),
             now=now,
             early=True,  # the session only shows due cards; a page left open may be early
@@ -182,13 +214,16 @@ def _record(request, card, *, rating, choices, reps, now):
             "the daily reviews for now. Read its lesson again, then bring it back "
             "from your progress page.",
         )
-    if card.kind in CASE_KINDS and result.correct is False:
+    if card.kind != Card.Kind.KEY_POINT:
         return render(
             request,
             "reviews/feedback.html",
             {
                 "card": card,
-                "right": False,
+                "right": result.correct,
+                "confidently_wrong": not result.correct
+                and result.confidence in (Confidence.FAIRLY_SURE, Confidence.SURE),
+                "said": _answer_said(result, back),
                 "form": _question_form(card, set(choices), reps),
                 "back_in": back,
                 "contrast": contrast_view(card) if card.contrast_id else None,
@@ -257,6 +292,7 @@ def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpRespons
             "leech_failures": services.LEECH_FAILURES,
             "total_cards": Card.objects.filter(user=user).count(),
             "confusions": top_confusions(user),
+            "today": selectors.today(user, now),
         },
         status=status,
     )

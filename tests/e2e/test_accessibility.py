@@ -189,13 +189,22 @@ def _password_reset_link(page: Page, world: World, base: str) -> Response | None
     return page.goto(base + link.group(1))
 
 
-def _answer_card_right(page: Page, world: World, base: str) -> Response | None:
-    """Choose the right options of the quiz card on the page, and check the answer."""
+def _answer_card_right(
+    page: Page, world: World, base: str, sure: str = "Fairly sure"
+) -> Response | None:
+    """Choose the right options of the quiz card on the page, say how sure (unless
+    `sure` is empty), and check the answer."""
     card = Card.objects.filter(user=world.patient, kind="question").order_by("due", "pk").first()
     assert card and card.question
     for choice in card.question.choices.filter(is_correct=True, retired=False):
         page.locator(f"input[name=choices][value='{choice.pk}']").set_checked(True, force=True)
+    if sure:
+        page.get_by_label(sure, exact=True).check()
     return _click("Check my answer")(page, world, base)
+
+
+def _answer_card_unsure(page: Page, world: World, base: str) -> Response | None:
+    return _answer_card_right(page, world, base, sure="")
 
 
 def _postpone_quiz_cards(page: Page, world: World, base: str) -> Response | None:
@@ -352,8 +361,19 @@ PAGES: list[Visit] = [
     Visit("lesson marked done", "patient", _click("Mark as done"), shows="is done."),
     Visit("a lesson done", "patient", "{w.locked_lesson}", shows="Mark as not done"),
     Visit("review, a quiz card", "patient", "/review/", shows="Quiz question"),
-    Visit("review, the answer checked", "patient", _answer_card_right, shows="How hard was it?"),
-    Visit("review, rated", "patient", _click("Good"), shows="Good: back in"),
+    Visit(
+        "review, how sure not said",
+        "patient",
+        _answer_card_unsure,
+        status=400,
+        shows="Say how sure you are",
+    ),
+    Visit(
+        "review, the answer checked",
+        "patient",
+        _answer_card_right,
+        shows="Right, and you were fairly sure: Good, back in",
+    ),
     Visit(
         "review, a key point",
         "patient",
@@ -367,7 +387,7 @@ PAGES: list[Visit] = [
         shows="How well did you remember it?",
     ),
     Visit(
-        "review, session finished", "patient", _click("Good"), shows="Nothing more to review today"
+        "review, session finished", "patient", _click("Easy"), shows="Nothing more to review today"
     ),
     Visit("review progress", "patient", "/review/progress/"),
     Visit("your details", "patient", "/accounts/details/"),

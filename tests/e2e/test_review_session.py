@@ -1,5 +1,7 @@
-"""A learner runs a review session by keyboard alone: space shows the answer, 1-4 rate,
-and a quiz card is answered again with the arrow keys and Enter."""
+"""A learner runs a review session by keyboard alone: a quiz card is answered again with
+the arrow keys, says how sure with the arrow keys, and Enter; space moves on, shows the
+answer of a key point, and 1-4 rate it; a card rated Good while learning comes back in
+the same session."""
 
 from datetime import timedelta
 
@@ -47,9 +49,13 @@ def test_review_session_by_keyboard(live_server, page, screenshot):
     page.goto(live_server.url + "/review/")
 
     # First the review that is due (the quiz question missed yesterday).
-    expect(page.get_by_text("1 due, 1 new")).to_be_visible()
+    expect(page.get_by_text("(1 due now, 1 new)")).to_be_visible()
     expect(page.get_by_text("Which nerve?")).to_be_visible()
+    expect(page.get_by_role("group", name="How sure are you?")).to_be_visible()
     screenshot("07-review-question")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot("07-review-question-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
     for _ in range(60):
         if page.evaluate("document.activeElement && document.activeElement.name") == "choices":
             break
@@ -65,11 +71,21 @@ def test_review_session_by_keyboard(live_server, page, screenshot):
     for _ in range((target - focused) % options.count()):
         page.keyboard.press("ArrowDown")
     expect(page.locator(f"input[name=choices][value='{right.pk}']")).to_be_checked()
-    page.keyboard.press("Enter")  # submits the form
+    page.keyboard.press("Tab")  # on to "How sure are you?"
+    assert page.evaluate("document.activeElement.name") == "confidence"
+    page.keyboard.press("Space")  # Guessing
+    page.keyboard.press("ArrowRight")  # Fairly sure
+    page.keyboard.press("ArrowRight")  # Sure
+    expect(page.get_by_label("Sure", exact=True)).to_be_checked()
+    page.keyboard.press("Enter")  # submits the answer and its confidence, in one step
     expect(page.get_by_role("heading", level=1)).to_have_text("Right")
     expect(page.get_by_text(right.explanation)).to_be_visible()
-    page.keyboard.press("4")  # Easy
-    expect(page.get_by_role("status")).to_contain_text("Easy: back in")
+    expect(page.get_by_role("status")).to_contain_text("Right, and you were sure: Easy, back in")
+    screenshot("07-review-feedback")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot("07-review-feedback-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.keyboard.press("Space")  # next card
 
     # Then the new key-point card: space flips it, 3 rates it Good.
     expect(page.get_by_text("Where do the superior cluneal nerves cross?")).to_be_visible()
@@ -100,16 +116,32 @@ def test_review_session_by_keyboard(live_server, page, screenshot):
     expect(page.get_by_text("The iliac crest.")).to_be_visible()
     page.get_by_role("button", name="Turn keyboard shortcuts on").click()
     page.locator("#answer").focus()
-    page.keyboard.press("3")
+    page.keyboard.press("3")  # Good: a learning step, back in 10 minutes...
+    expect(page.get_by_role("status")).to_contain_text("Good: back in 10 min")
+    # ...and, nothing else being left today, it comes back in this session.
+    expect(page.get_by_text("Back for another try")).to_be_visible()
+    page.keyboard.press("Space")
+    expect(page.get_by_text("The iliac crest.")).to_be_visible()
+    page.locator("#answer").focus()
+    page.keyboard.press("4")  # Easy: days away
     expect(page.get_by_role("heading", name="Nothing more to review today")).to_be_visible()
+    expect(page.get_by_text("3 done today")).to_be_visible()
+    screenshot("07-review-finished")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot("07-review-finished-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
 
-    assert list(
-        ReviewLog.objects.filter(user=user, was_new=False)
-        .values_list("rating", flat=True)
-        .order_by("reviewed_at")
-    ) == [4]
-    assert ReviewLog.objects.filter(user=user).count() == 3  # the quiz answer, and two reviews
-    assert Card.objects.get(user=user, kind="key_point").reps == 1
+    logs = ReviewLog.objects.filter(user=user).order_by("reviewed_at")
+    assert list(logs.values_list("rating", "confidence", "in_quiz")) == [
+        (1, None, True),  # the quiz answer that made the card: not one of today's reviews
+        (4, 3, False),
+        (3, None, False),
+        (4, None, False),
+    ]
+    assert Card.objects.get(user=user, kind="key_point").reps == 2
+
+    page.goto(live_server.url + "/")
+    expect(page.get_by_text("Today's review done: 3 cards")).to_be_visible()
 
     page.goto(live_server.url + "/review/progress/")
     expect(

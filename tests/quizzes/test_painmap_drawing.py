@@ -238,7 +238,7 @@ def _answer_wrongly_and_review(client, quiz, learner):
         session_page = client.get("/review/").content.decode()
         card = Card.objects.get(user=learner, question=question)
         feedback_page = client.post(
-            f"/review/{card.pk}/", {"choices": [wrong.pk], "reps": card.reps}
+            f"/review/{card.pk}/", {"choices": [wrong.pk], "reps": card.reps, "confidence": 2}
         ).content.decode()
     return attempt_page, session_page, feedback_page
 

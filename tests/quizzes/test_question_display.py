@@ -70,7 +70,9 @@ def test_how_many_may_be_chosen_is_one_rule_for_pages_api_and_scoring(
             seen[form.question.slug] = form.many
             card = Card.objects.get(user=learner, question=form.question)
             right = [c.pk for c in form.question.choices.all() if c.is_correct and not c.retired]
-            client.post(f"/review/{card.pk}/", {"choices": right, "reps": card.reps, "rating": 4})
+            client.post(
+                f"/review/{card.pk}/", {"choices": right, "reps": card.reps, "confidence": 3}
+            )
     assert seen == MANY
 
 

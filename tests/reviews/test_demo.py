@@ -17,11 +17,14 @@ def test_demo_learner_has_a_review_session_today(capsys, on_commit):
     assert "learner@example.com" in capsys.readouterr().out
     user = User.objects.get(email="learner@example.com")
     queue = due_queue(user)
-    # Every question of the quiz sitting answered yesterday is due today (a sitting is a
-    # draw of the module quiz's pool: one case from each twin group).
-    answered = Answer.objects.filter(attempt__user=user).count()
-    assert answered >= 3
-    assert queue.reviews_due == answered and queue.card is not None
+    # The questions of the quiz sitting answered wrong yesterday are due today; those
+    # answered right (no confidence given: Good) went straight into review, days away
+    # (a sitting is a draw of the module quiz's pool: one case from each twin group).
+    answered = Answer.objects.filter(attempt__user=user)
+    assert answered.count() >= 3
+    wrong = answered.filter(score__lt=1).count()
+    assert 0 < wrong < answered.count()
+    assert queue.reviews_due == wrong and queue.card is not None
     assert queue.new_available > 0  # the key points of the lesson done yesterday
     assert forecast(user)[0].count == queue.reviews_due
     # Its reminder is owed now (the command queued the job; eager in tests).

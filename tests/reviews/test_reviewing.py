@@ -134,16 +134,15 @@ def test_review_a_quiz_card_wrong_then_right(client, quiz, learner):
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         page = client.get("/review/").content.decode()
         assert "Check my answer" in page and "EXPLANATION-" not in page
-        # Wrong: recorded as Again straight away, with every option explained.
-        response = client.post(
-            f"/review/{card.pk}/", {"choices": [_second(card.question)], "reps": "1"}
-        )
+        # Wrong, and sure of it: recorded as Again straight away, every option explained.
+        wrong = {"choices": [_second(card.question)], "reps": "1", "confidence": "3"}
+        response = client.post(f"/review/{card.pk}/", wrong)
         body = response.content.decode()
-        assert "Not quite" in body and "EXPLANATION-" in body and "Rated <strong>Again" in body
+        assert "Not quite" in body and "EXPLANATION-" in body
+        assert "Not quite, and you were sure: Again, back in 1 min." in body
+        assert "You were sure, and it was wrong" in body
         # Sent twice (a double click): the same page again, nothing more recorded.
-        again = client.post(
-            f"/review/{card.pk}/", {"choices": [_second(card.question)], "reps": "1"}
-        )
+        again = client.post(f"/review/{card.pk}/", wrong)
         assert again.status_code == 200 and again.content.decode() == body.replace(
             f'value="{response.context["csrf_token"]}"',
             f'value="{again.context["csrf_token"]}"',
@@ -151,18 +150,26 @@ def test_review_a_quiz_card_wrong_then_right(client, quiz, learner):
     card.refresh_from_db()
     assert card.reps == 2 and card.failures == 2
     with time_machine.travel(timezone.now() + timedelta(minutes=20)):
-        # Right: the learner then says how hard it was.
+        # Right, but without saying how sure: asked for it, the answer kept, nothing saved.
         response = client.post(
             f"/review/{card.pk}/", {"choices": [_first(card.question)], "reps": "2"}
         )
-        assert "How hard was it?" in response.content.decode()
+        body = response.content.decode()
+        assert response.status_code == 400 and "Say how sure you are" in body
+        assert f'value="{_first(card.question)}" checked' in body
         assert ReviewLog.objects.filter(card=card).count() == 2  # nothing recorded yet
-        client.post(
-            f"/review/{card.pk}/", {"choices": [_first(card.question)], "reps": "2", "rating": "4"}
+        # Right and sure, in one step: Easy.
+        response = client.post(
+            f"/review/{card.pk}/",
+            {"choices": [_first(card.question)], "reps": "2", "confidence": "3"},
         )
-    assert list(
-        ReviewLog.objects.filter(card=card).order_by("reviewed_at").values_list("rating", flat=True)
-    ) == [1, 1, 4]
+        assert "Right, and you were sure: Easy, back in" in response.content.decode()
+    logs = ReviewLog.objects.filter(card=card).order_by("reviewed_at")
+    assert list(logs.values_list("rating", "confidence", "in_quiz")) == [
+        (1, None, True),
+        (1, 3, False),
+        (4, 3, False),
+    ]
 
 
 def test_cards_of_a_withdrawn_lesson_stop_coming_up(client, api_client, quiz, learner):
@@ -190,8 +197,13 @@ def test_api_review_flow_and_errors(api_client, quiz, learner):
     card = Card.objects.get(user=learner, question__slug="q0")
     api_client.force_authenticate(learner)
     url = f"/api/v1/reviews/{card.pk}/"
-    # Not due yet (it is due in a minute).
-    response = api_client.post(url, {"choices": [_first(card.question)], "reps": 1}, format="json")
+    # Not due yet: answered right in the quiz, it is due in days, not today.
+    later = Card.objects.get(user=learner, question__slug="q1")
+    response = api_client.post(
+        f"/api/v1/reviews/{later.pk}/",
+        {"choices": [_first(later.question)], "reps": 1},
+        format="json",
+    )
     assert response.status_code == 400 and "not due until" in response.json()["detail"]
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         queue = api_client.get("/api/v1/reviews/due/").json()
@@ -212,16 +224,23 @@ def test_api_review_flow_and_errors(api_client, quiz, learner):
             ({"choices": [_second(card.question)], "rating": 3, "reps": 1}, "rated Again"),
             ({"choices": "all", "reps": 1}, "list"),
             ({"choices": [_first(card.question)], "reps": 1, "duration_ms": -5}, "greater"),
+            ({"choices": [_first(card.question)], "reps": 1, "confidence": 4}, "confidence must"),
+            ({"choices": [_first(card.question)], "reps": 1, "confidence": "x"}, "valid integer"),
+            (
+                {"choices": [_first(card.question)], "reps": 1, "confidence": 3, "rating": 3},
+                "given sure is rated 4 (Easy), not 3",
+            ),
         ]:
             response = api_client.post(url, body, format="json")
             assert response.status_code == 400, body
             assert message in str(response.json()), (body, response.json())
         assert api_client.post(url, [1, 2], format="json").status_code == 400
         assert ReviewLog.objects.filter(card=card).count() == 1  # the quiz's, nothing more
-        answer = {"choices": [_first(card.question)], "rating": 4, "reps": 1}
+        answer = {"choices": [_first(card.question)], "confidence": 3, "reps": 1}
         ok = api_client.post(url, answer, format="json")
         assert ok.status_code == 200 and "Idempotent-Replayed" not in ok
         assert ok.json()["rating"] == 4 and ok.json()["correct"] is True
+        assert ok.json()["confidence"] == 3
         assert ok.json()["reps"] == 2
         # The same request again (a retry after a lost response): the first result.
         again = api_client.post(url, answer, format="json")
@@ -242,7 +261,8 @@ def test_api_review_flow_and_errors(api_client, quiz, learner):
     assert ReviewLog.objects.filter(card=card).count() == 3
     stats = api_client.get("/api/v1/reviews/stats/").json()
     assert len(stats["forecast"]) == 15 and stats["streak"] == 1
-    assert stats["retention"][0]["reviews"] == 5
+    # The three quiz answers made the cards; they are not reviews.
+    assert stats["retention"][0]["reviews"] == 2
 
 
 def test_api_bring_back_needs_the_cards_reps_and_happens_once(api_client, quiz, learner):
@@ -347,6 +367,15 @@ def test_settings_change_retention_and_reject_bad_values(client, quiz, learner):
 
 def test_progress_page_shows_forecast_streak_retention_and_leeches(client, quiz, learner):
     _take(learner, quiz, wrong={"q0"})
+    for slug, choose in (("q1", _first), ("q2", _second)):  # one review right, one wrong
+        reviewed = Card.objects.get(user=learner, question__slug=slug)
+        review_record(
+            user=learner,
+            card_id=reviewed.pk,
+            reps=1,
+            choices=[choose(reviewed.question)],
+            early=True,
+        )
     card = Card.objects.get(user=learner, question__slug="q0")
     Card.objects.filter(pk=card.pk).update(is_leech=True, suspended=True)
     client.force_login(learner)
@@ -356,7 +385,7 @@ def test_progress_page_shows_forecast_streak_retention_and_leeches(client, quiz,
     assert "Reviews done on each of the last 14 days" in page and "css/charts.css" in page
     assert page.count('<svg class="plot-svg"') == 2 and " style=" not in page
     assert "current streak: <strong>1 day</strong>" in page
-    assert "67%" in page  # two of three answered right
+    assert "50%" in page  # one of the two reviews answered right (the quiz is not counted)
     assert "Bring back" in page and card.lesson.get_absolute_url() in page
     assert f'name="reps" value="{card.reps}"' in page
     bare = client.post(f"/review/{card.pk}/bring-back/")
@@ -448,7 +477,7 @@ def test_the_leech_threshold_is_one_number_for_the_page_and_the_api(
             response = api_client.post(f"/api/v1/reviews/{by_api.pk}/", wrong, format="json")
             assert response.json()["leech"] is leech
         for reps, leech in ((1, False), (2, True)):
-            wrong = {"choices": [_second(by_page.question)], "reps": reps}
+            wrong = {"choices": [_second(by_page.question)], "reps": reps, "confidence": "1"}
             page = client.post(f"/review/{by_page.pk}/", wrong, follow=True).content.decode()
             assert ("forgotten 3 times" in page) is leech
         progress = client.get("/review/progress/").content.decode()

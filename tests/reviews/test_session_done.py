@@ -8,6 +8,7 @@ import time_machine
 
 from quizzes.services import attempt_submit
 from reviews.models import Card
+from reviews.services import review_record
 from tests.factories import (
     EnrollmentFactory,
     LessonFactory,
@@ -37,13 +38,25 @@ def learner(client, quiz):
     return user
 
 
-def take(user, quiz, wrong=()):
-    # Answering a quiz is the first review of each question's card.
-    answers = {}
-    for q in quiz.questions.order_by("order"):
-        first, second = q.choices.order_by("order")[:2]
-        answers[q.pk] = [(second if q.slug in wrong else first).pk]
+def take(user, quiz):
+    # Every question missed in the quiz: each card is due again in a minute. The quiz
+    # answers schedule the cards but are not reviews of the day.
+    answers = {q.pk: [q.choices.order_by("order")[1].pk] for q in quiz.questions.all()}
     attempt_submit(user=user, quiz=quiz, answers=answers)
+
+
+def review(user, quiz, wrong=()):
+    """Review every card a few minutes after the quiz: right, or wrong for `wrong`."""
+    for card in Card.objects.filter(user=user).select_related("question"):
+        first, second = card.question.choices.order_by("order")[:2]
+        chosen = second if card.question.slug in wrong else first
+        review_record(
+            user=user,
+            card_id=card.pk,
+            reps=1,
+            choices=[chosen.pk],
+            now=MORNING + timedelta(minutes=5),
+        )
 
 
 def done_section(page: str) -> str:
@@ -54,21 +67,22 @@ def done_section(page: str) -> str:
 def test_the_day_done_counts_what_was_remembered_and_says_what_is_next(client, quiz, learner):
     with time_machine.travel(MORNING, tick=False):
         client.force_login(learner)  # a session of that day
-        take(learner, quiz, wrong={"q1"})
-        # None is due yet, so the queue is empty: the missed card comes back later
-        # today, the others in a few days.
+        take(learner, quiz)
+        review(learner, quiz, wrong={"q1"})
+        # Nothing is left today: the missed card comes back tomorrow morning, the others
+        # in a few days.
         cards = Card.objects.filter(user=learner)
         cards.exclude(question__slug="q1").update(due=MORNING + timedelta(days=3))
-        cards.filter(question__slug="q1").update(due=MORNING + timedelta(hours=2))
+        cards.filter(question__slug="q1").update(due=MORNING + timedelta(hours=23))
         page = client.get("/review/").content.decode()
     done = done_section(page)
     assert "Today's review done" in done and "Nothing more to review today" in done
     assert "<strong>3</strong> <span>cards reviewed today</span>" in done
     assert "<strong>2</strong> <span>remembered</span>" in done
     assert "The 1 you forgot comes back sooner, so that it sticks." in done
-    # 11:00 UTC is 11:00 in London in March: the missed card, alone that day.
+    # 08:00 UTC is 08:00 in London in March: the missed card, alone that day.
     assert "Next: <strong>1 card</strong> due on" in done
-    assert "Wednesday 10 March</time>, the first at 11:00 (2\xa0hours from now)" in done
+    assert "Thursday 11 March</time>, the first at 08:00 (23\xa0hours from now)" in done
     assert '<a class="button" href="/review/progress/">See your progress</a>' in done
 
 
@@ -76,6 +90,7 @@ def test_everything_remembered_and_the_next_day_counted(client, quiz, learner):
     with time_machine.travel(MORNING, tick=False):
         client.force_login(learner)  # a session of that day
         take(learner, quiz)
+        review(learner, quiz)
         tomorrow = MORNING + timedelta(days=1)
         cards = list(Card.objects.filter(user=learner).order_by("pk"))
         for n, card in enumerate(cards):  # two tomorrow, one the day after
