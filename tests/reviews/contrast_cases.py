@@ -4,7 +4,7 @@ contrast tests."""
 from quizzes.models import Question
 from tests.factories import ChoiceFactory, QuestionFactory
 
-SCN, SIJ, FACET = "superior-cluneal", "sacroiliac-joint", "facet-joint"
+SCN, SIJ, FACET = "superior-cluneal", "sacroiliac-joint", "facet-joints"
 OPTIONS = [
     (SCN, "Superior cluneal nerve"),
     (SIJ, "Sacroiliac joint"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from quizzes.models import Attempt, Choice
+from quizzes.sources import passage_for
 from quizzes.services import attempt_submit
 from reviews.confusions import (
     cohort_matrix,
@@ -147,7 +148,8 @@ def test_top_confusions_count_both_ways_together_most_first(quiz, learner):
     top = top_confusions(learner)
     assert [(p.sources, p.count) for p in top] == [((SIJ, SCN), 3), ((FACET, SCN), 2)]
     assert top[0].last == now - timedelta(days=1)
-    assert top[0].names == ("Sacroiliac joint", "Superior cluneal")
+    assert top[0].names == ("Sacroiliac joint", "Superior cluneal nerve")
+    assert top[0].passage is not None and "#" in top[0].passage.url
     assert confused_sources(learner) == {(SCN, SIJ), (SIJ, SCN), (SCN, FACET)}
     assert question_keys([question.pk]) == {question.pk: {SCN}}
 
@@ -165,7 +167,7 @@ def test_progress_page_lists_the_pairs_in_a_table_in_fixed_queries(
         page = client.get("/review/progress/").content.decode()
     assert '<caption id="confusions-caption">' in page
     assert (
-        '<th scope="row">Sacroiliac joint <span class="muted">and</span> Superior cluneal</th>'
+        '<th scope="row">Sacroiliac joint <span class="muted">and</span> Superior cluneal nerve</th>'
         in page
     )
     assert "<td>3</td>" in page
@@ -185,13 +187,15 @@ def test_confusions_api_lists_own_pairs_and_is_in_the_schema(api_client, quiz, l
     assert api_client.get("/api/v1/reviews/confusions/").status_code == 401
     api_client.force_authenticate(learner)
     body = api_client.get("/api/v1/reviews/confusions/").json()
+    passage = passage_for(SIJ, SCN)
+    assert passage is not None
     assert body["pairs"] == [
         {
             "sources": [SIJ, SCN],
-            "names": ["Sacroiliac joint", "Superior cluneal"],
+            "names": ["Sacroiliac joint", "Superior cluneal nerve"],
             "count": 2,
             "last": body["pairs"][0]["last"],
-            "passage": None,
+            "passage": {"url": passage.url, "title": passage.title},
         }
     ]
     assert body["open_contrast_pairs"] == []
@@ -213,13 +217,13 @@ def test_editors_see_the_modules_confusion_matrix_in_fixed_queries(
         page = client.get(url).content.decode()
     table = page.split('<table class="matrix">')[1].split("</table>")[0]
     assert '<th scope="col">Sacroiliac joint</th>' in table
-    assert '<th scope="row">Superior cluneal</th><td>2</td><td class="zero">0</td>' in table
+    assert '<th scope="row">Superior cluneal nerve</th><td>2</td><td class="zero">0</td>' in table
     assert "Facet" not in table  # only sources that occur
     other = UserFactory()
     for source in (FACET, "lumbar-radicular", "hamstring-tendinopathy"):
         _confuse(other, question, source, SCN, now, n=3)
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(url).content.decode()
-    assert '<th scope="col">Facet joint</th>' in page
+    assert '<th scope="col">Lumbar facet joints</th>' in page
     matrix = cohort_matrix(quiz.module)
     assert matrix.counts[(SCN, SIJ)] == 2 and matrix.total == 11

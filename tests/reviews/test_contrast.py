@@ -164,7 +164,7 @@ def test_session_asks_one_side_then_shows_both_with_the_finding_marked(
         assert "barely changes" in page and "falls from" not in page  # one side alone
         response = client.post(
             f"/review/{card.pk}/",
-            {"reps": card.reps, "choices": [option(negative, SCN)]},
+            {"reps": card.reps, "choices": [option(negative, SCN)], "confidence": 3},
         )
     page = response.content.decode()
     assert "The twin cases side by side" in page
@@ -298,7 +298,7 @@ def test_answering_a_contrast_card_takes_the_same_queries_however_long_its_histo
             with CaptureQueriesContext(connection) as ctx:
                 response = client.post(
                     f"/review/{card.pk}/",
-                    {"reps": card.reps, "choices": [option(card.question, wrong)]},
+                    {"reps": card.reps, "choices": [option(card.question, wrong)], "confidence": 2},
                 )
         assert "The twin cases side by side" in response.content.decode()
         counts.append(len(ctx.captured_queries))

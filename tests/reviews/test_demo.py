@@ -24,7 +24,9 @@ def test_demo_learner_has_a_review_session_today(capsys, on_commit):
     assert answered.count() >= 3
     wrong = answered.filter(score__lt=1).count()
     assert 0 < wrong < answered.count()
-    assert queue.reviews_due == wrong and queue.card is not None
+    # Each wrong answer that took one source for another also brings its contrast pair.
+    contrasts = user.cards.filter(kind="contrast").count()
+    assert queue.reviews_due == wrong + contrasts and queue.card is not None
     assert queue.new_available > 0  # the key points of the lesson done yesterday
     assert forecast(user)[0].count == queue.reviews_due
     # Its reminder is owed now (the command queued the job; eager in tests).
