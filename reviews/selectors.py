@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import (
     Case,
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -21,8 +22,9 @@ from django.utils import timezone
 from accounts.models import User
 from course.access import is_editor
 from course.models import Lesson, Module, live_q
+from quizzes.models import Choice
 
-from .models import Card, Rating, ReviewLog
+from .models import Card, Confusion, Rating, ReviewLog
 
 
 def visible_cards(user: User, now: datetime | None = None) -> QuerySet[Card]:
@@ -219,25 +221,43 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
         return Queue(counts, None)
     queue = in_queue(visible_cards(user, now), now).select_related("question", "lesson")
     if counts.due_now or counts.new_available:
-        last_lesson = (
+        last_lesson, last_question = (
             ReviewLog.objects.filter(user=user, in_quiz=False)
             .order_by("-reviewed_at", "-pk")
-            .values_list("card__lesson_id", flat=True)
+            .values_list("card__lesson_id", "question_id")
             .first()
-        )
+        ) or (None, None)
         apart = (
             Case(When(lesson_id=last_lesson, then=1), default=0)
             if last_lesson is not None
             else Value(0)
         )
+        mix = _confused_with(user, last_question) if last_question is not None else Value(0)
         if counts.due_now:
             cards = queue.filter(is_new__in=[False], due__lte=now)
         else:
             cards = queue.filter(is_new__in=[True])
-        return Queue(counts, cards.order_by(apart, "due", "pk").first())
+        return Queue(counts, cards.order_by(apart, mix, "due", "pk").first())
     end = local_day_start(user, now) + timedelta(days=1)
     later = queue.filter(is_new__in=[False], due__gt=now, due__lt=end)
     return Queue(counts, later.order_by("due", "pk").first())
+
+
+def _confused_with(user: User, question_id: int) -> Case:
+    """0 for a card keyed to a source this learner has taken for (or mistaken for) a
+    source of the case just answered, else 1: ordering by it serves the confusable
+    source next. Subqueries of the card query itself, so no query of its own."""
+    keys = Choice.objects.filter(question_id=question_id, is_correct=True, retired=False).values(
+        "source"
+    )
+    mine = Confusion.objects.filter(user=user)
+    partners = Q(source__in=mine.filter(answer_source__in=keys).values("chosen_source")) | Q(
+        source__in=mine.filter(chosen_source__in=keys).values("answer_source")
+    )
+    keyed_to_partner = Choice.objects.filter(
+        partners, question_id=OuterRef("question_id"), is_correct=True, retired=False
+    )
+    return Case(When(Exists(keyed_to_partner), then=0), default=1)
 
 
 def next_due(user: User, now: datetime | None = None) -> datetime | None:

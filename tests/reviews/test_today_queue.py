@@ -11,11 +11,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from quizzes.models import Answer, Attempt, Confidence, Sitting
+from quizzes.models import Answer, Attempt, Choice, Confidence, Sitting
 from quizzes.signals import AnsweredQuestion
 from reviews import scheduler as srs
 from reviews import selectors
-from reviews.models import Card, Rating, ReviewLog, State
+from reviews.models import Card, Confusion, Rating, ReviewLog, State
 from reviews.services import cards_from_attempt, cards_from_lesson, review_record
 from tests.factories import (
     EnrollmentFactory,
@@ -369,6 +369,48 @@ def test_no_two_cards_of_one_lesson_back_to_back_while_another_is_due(quiz, lear
         )
     assert served == ["q0", "q3", "q1", "q4"]
     # The last review's lesson costs one query more, whatever the deck.
+    with CaptureQueriesContext(connection) as queries:
+        selectors.due_queue(learner, now + timedelta(days=30))
+    assert len(queries) == 4
+
+
+def test_after_a_case_the_source_the_learner_confuses_it_with_comes_next(quiz, learner):
+    """The learner took the superior cluneal nerve for the sacroiliac joint before: after
+    a case keyed to one of them, a due case keyed to the other is served before older due
+    cards (the lesson rule still comes first: all are of one lesson here)."""
+    keys = {
+        "q0": "superior-cluneal",
+        "q1": "facet-joints",
+        "q2": "hip-joint",
+        "q3": "sacroiliac-joint",
+    }
+    for slug, source in keys.items():
+        Choice.objects.filter(question__quiz=quiz, question__slug=slug, is_correct=True).update(
+            source=source
+        )
+    answered(learner, quiz, {s: (False, SURE) for s in keys})
+    for n, slug in enumerate(keys):
+        Card.objects.filter(question__slug=slug).update(due=MORNING + timedelta(seconds=n))
+    q0 = card_of(learner, "q0")
+    Confusion.objects.create(
+        user=learner,
+        question=q0.question,
+        module=quiz.module,
+        answer_source="sacroiliac-joint",
+        chosen_source="superior-cluneal",
+        at=MORNING,
+        attempt=Attempt.objects.filter(user=learner).first(),
+    )
+    now = MORNING + timedelta(minutes=5)
+    served = []
+    for _ in range(4):
+        card = selectors.due_queue(learner, now).card
+        served.append(card.question.slug)
+        review_record(
+            user=learner, card_id=card.pk, reps=card.reps, choices=right_choice(card), now=now
+        )
+    # Oldest first would be q0, q1, q2, q3: the sacroiliac case moves up behind q0.
+    assert served == ["q0", "q3", "q1", "q2"]
     with CaptureQueriesContext(connection) as queries:
         selectors.due_queue(learner, now + timedelta(days=30))
     assert len(queries) == 4
