@@ -52,7 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="The share of cards you want to still remember when they come back (0.80–0.97).",
     )
     new_cards_per_day = models.PositiveSmallIntegerField(
-        default=20,
+        # Ten: a clinician who finishes the course in a day meets its key points over a
+        # week beside the reviews of their quiz answers, not all at once.
+        default=10,
         validators=[MaxValueValidator(200)],
         help_text="How many new cards a day's review may introduce.",
     )

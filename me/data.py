@@ -20,7 +20,7 @@ from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
 from quizzes.models import Answer, Attempt, Sitting
 from reminders.models import Reminder
-from reviews.models import Card, ReviewLog
+from reviews.models import Card, CardFlag, Confusion, ContrastPair, ReviewLog
 
 
 def _rows(queryset: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
@@ -28,7 +28,7 @@ def _rows(queryset: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
 
 
 def user_export(*, user: User, now: datetime | None = None) -> dict:
-    """Everything the platform holds about this learner (twelve queries)."""
+    """Everything the platform holds about this learner (fifteen queries)."""
     profile = ClinicianProfile.objects.filter(user=user).first()
     answers: dict[int, dict[int, dict]] = {}  # attempt → question → answer
     rows = (
@@ -40,6 +40,7 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
             "question__vignette",
             "question__prompt",
             "score",
+            "confidence",
             "choices__text",
             "choices__region",
         )
@@ -51,6 +52,7 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
                 "case": row["question__vignette"],
                 "question": row["question__prompt"],
                 "score": row["score"],
+                "confidence": row["confidence"],
                 "chosen": [],
             },
         )
@@ -129,17 +131,46 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
             "reps",
             "failures",
             "suspended",
+            "buried_until",
+            "contrast_id",
             "created_at",
         ),
         "reviews": _rows(
             ReviewLog.objects.filter(user=user).order_by("reviewed_at"),
             "card_id",
             "rating",
+            "confidence",
+            "in_quiz",
             "reviewed_at",
             "duration_ms",
             "state_before",
             "state_after",
             "due_after",
+        ),
+        # Each wrong answer that took one source of pain for another.
+        "confusions": _rows(
+            Confusion.objects.filter(user=user).order_by("at"),
+            "question__prompt",
+            "answer_source",
+            "chosen_source",
+            "at",
+        ),
+        "contrast_pairs": _rows(
+            ContrastPair.objects.filter(user=user).order_by("created_at"),
+            "id",
+            "case_a__prompt",
+            "case_b__prompt",
+            "a_right_days",
+            "b_right_days",
+            "created_at",
+            "retired_at",
+        ),
+        "card_reports": _rows(
+            CardFlag.objects.filter(user=user).order_by("created_at"),
+            "card_id",
+            "note",
+            "created_at",
+            "resolved_at",
         ),
         "reminders": _rows(
             Reminder.objects.filter(user=user).order_by("local_date"),

@@ -14,9 +14,9 @@ from course.models import LessonProgress
 from course.services import enrollment_create
 from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
-from quizzes.models import Attempt, Sitting
+from quizzes.models import Attempt, Confidence, Sitting
 from quizzes.services import attempt_submit
-from reviews.models import Card, ReviewLog
+from reviews.models import Card, CardFlag, Confusion, ReviewLog
 from tests.factories import (
     CPD_FEEDBACK,
     ClinicianFactory,
@@ -48,11 +48,23 @@ def active_learner(cards: int = 1):
     question = question_with(quiz, correct=(0,), lesson=lesson, prompt="Which nerve?")
     enrollment_create(user=user, course=quiz.course)
     finish_lesson(user, lesson)
-    attempt_submit(
+    attempt = attempt_submit(
         user=user,
         quiz=quiz,
         answers={question.pk: [question.choices.order_by("order").first().pk]},
+        confidences={question.pk: Confidence.SURE},
     )
+    Confusion.objects.create(
+        user=user,
+        question=question,
+        module=quiz.module,
+        answer_source="superior-cluneal",
+        chosen_source="sacroiliac-joint",
+        at=timezone.now(),
+        attempt=attempt,
+    )
+    card = user.cards.filter(kind="question").get()
+    CardFlag.objects.create(card=card, user=user, question=question, note="Option 2 is right too")
     reflect_and_evaluate(user.completions.get())
     Subscriber.objects.create(
         email=user.email, status="active", consent_text="c", consent_at=timezone.now()
@@ -74,6 +86,14 @@ def test_download_holds_everything_and_nothing_of_anyone_else(client):
     (attempt,) = data["quiz_attempts"]
     assert attempt["answers"][0]["question"] == "Which nerve?"
     assert attempt["answers"][0]["chosen"] == ["Option 0"]
+    assert attempt["answers"][0]["confidence"] == Confidence.SURE
+    (confusion,) = data["confusions"]
+    assert (confusion["answer_source"], confusion["chosen_source"]) == (
+        "superior-cluneal",
+        "sacroiliac-joint",
+    )
+    assert data["card_reports"][0]["note"] == "Option 2 is right too"
+    assert data["reviews"][0]["in_quiz"] is True and data["contrast_pairs"] == []
     (sitting,) = data["quiz_sittings"]
     assert sitting["attempt_id"] == attempt["id"] and len(sitting["question_ids"]) == 1
     assert len(data["review_cards"]) == 2 and len(data["reviews"]) == 1
@@ -92,7 +112,7 @@ def test_download_costs_the_same_whatever_the_deck_size(client):
         with CaptureQueriesContext(connection) as captured:
             client.get("/accounts/details/export/")
         counts.append(len(captured))
-    assert counts[0] == counts[1] <= 16
+    assert counts[0] == counts[1] <= 19
 
 
 def test_deleting_the_account_takes_everything_with_it(client):
@@ -107,7 +127,17 @@ def test_deleting_the_account_takes_everything_with_it(client):
     response = client.post("/accounts/delete/", {"password": PASSWORD})
     assert response.status_code == 302 and response.url == "/"
     assert not User.objects.filter(pk=user.pk).exists()
-    for model in (Card, ReviewLog, Attempt, Sitting, LessonProgress, CourseCompletion, Certificate):
+    for model in (
+        Card,
+        ReviewLog,
+        Confusion,
+        CardFlag,
+        Attempt,
+        Sitting,
+        LessonProgress,
+        CourseCompletion,
+        Certificate,
+    ):
         assert not model.objects.filter(user_id=user.pk).exists(), model
     assert not Subscriber.objects.filter(email=user.email).exists()
     assert not OutboundEmail.objects.filter(to=user.email).exists()

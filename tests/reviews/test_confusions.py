@@ -10,8 +10,8 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from quizzes.models import Attempt, Choice
-from quizzes.sources import passage_for
 from quizzes.services import attempt_submit
+from quizzes.sources import passage_for
 from reviews.confusions import (
     cohort_matrix,
     confused_sources,
@@ -167,8 +167,8 @@ def test_progress_page_lists_the_pairs_in_a_table_in_fixed_queries(
         page = client.get("/review/progress/").content.decode()
     assert '<caption id="confusions-caption">' in page
     assert (
-        '<th scope="row">Sacroiliac joint <span class="muted">and</span> Superior cluneal nerve</th>'
-        in page
+        '<th scope="row">Sacroiliac joint <span class="muted">and</span> '
+        "Superior cluneal nerve</th>" in page
     )
     assert "<td>3</td>" in page
     sources = [f"source-{i}" for i in range(12)]

@@ -9,9 +9,8 @@ Then prints the reviews due and the minutes they take on the next day and on eac
 six days after, the learner doing each day's session in full (simulated, and rolled
 back: only the finished course is kept).
 
-The quiz pages send a confidence with each answer; here the answers are recorded through
-the quiz service and the cards made from them with the confidences given, as the quiz
-pages do (see `_answer_quiz`).
+The answers, each with its confidence, go through the quiz service as the quiz pages
+send them, so the cards, confusions and contrast pairs are made as for a real learner.
 """
 
 import random
@@ -28,13 +27,12 @@ from course.content_loader import load_content
 from course.engagement import required_seconds
 from course.models import Course, Lesson
 from course.services import enrollment_create, lesson_record_view, lesson_set_done
-from quizzes.models import Answer, Attempt, Confidence, Quiz
+from quizzes.models import Confidence, Quiz
 from quizzes.services import attempt_submit, questions_to_take
-from quizzes.signals import AnsweredQuestion
 from reviews import selectors
-from reviews.models import Card, ReviewLog
+from reviews.models import Card
 from reviews.scheduler import rating_for_answer
-from reviews.services import cards_from_attempt, review_record
+from reviews.services import review_record
 
 EMAIL = "course-finisher@example.com"
 RIGHT_SHARE = 0.83
@@ -99,36 +97,14 @@ def _answer_quiz(
         answers[question.pk] = right if ok else [rng.choice(others)]
         said[question.pk] = (ok, _pick(rng, WHEN_RIGHT if ok else WHEN_WRONG))
     submitted = start + timedelta(seconds=seconds_each * n)
-    attempt = attempt_submit(user=user, quiz=quiz, answers=answers, now=submitted)
-    _with_confidence(attempt, said)
-    return list(said.values())
-
-
-def _with_confidence(attempt: Attempt, said: dict[int, tuple[bool, int]]) -> None:
-    """Give the attempt's answers their confidences and make its cards from them, as the
-    quiz pages do when they send a confidence with each answer."""
-    rows = list(Answer.objects.filter(attempt=attempt).select_related("question"))
-    for row in rows:
-        row.confidence = said[row.question_id][1]
-    Answer.objects.bulk_update(rows, ["confidence"])
-    made = Card.objects.filter(user=attempt.user, question__in=[r.question for r in rows])
-    made = made.filter(created_at=attempt.submitted_at)
-    ReviewLog.objects.filter(card__in=made).delete()
-    made.delete()
-    cards_from_attempt(
-        attempt=attempt,
-        now=attempt.submitted_at,
-        results=[
-            AnsweredQuestion(
-                question=row.question,
-                answer=row,
-                score=row.score,
-                confidence=row.confidence,
-                chosen=frozenset(),
-            )
-            for row in rows
-        ],
+    attempt_submit(
+        user=user,
+        quiz=quiz,
+        answers=answers,
+        confidences={pk: confidence for pk, (_, confidence) in said.items()},
+        now=submitted,
     )
+    return list(said.values())
 
 
 def finish_course(*, email: str, start: datetime, seed: int = 16, zone: str = "") -> Finished:
