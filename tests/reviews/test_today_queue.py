@@ -450,7 +450,6 @@ def test_the_session_page_asks_how_sure_and_explains_the_mapping(client, quiz, l
     assert "How cards are made" in page and "How your answer sets the next review" in page
     assert "<td>Right</td><td>Sure</td><td>Easy</td>" in page
     assert "<td>Wrong</td><td>Any</td><td>Again</td>" in page
-    assert "css/session.css" in page
 
 
 # --- fixed query counts ------------------------------------------------------------------
