@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from lib.errors import AppError, ErrorKind
 
+from .contrast import contrast_recount
 from .models import Card, CardFlag, ContrastPair, Rating, ReviewLog
 from .selectors import local_day_start, visible_cards
 
@@ -49,10 +50,11 @@ def last_undoable(user: User, now: datetime) -> ReviewLog | None:
 def _has_before_state(log: ReviewLog) -> bool:
     """Whether the log kept the card as it was. Logs written before the before-state was
     recorded have NULLs where a card that had been reviewed had values: a card's first
-    review (was_new) legitimately has none."""
+    review (a new card's, or a contrast card's, which starts out of the new cards)
+    legitimately has none."""
     if log.reps is None:
         return False
-    if log.was_new:
+    if log.was_new or log.reps == 0:
         return True
     return (
         log.stability_before is not None
@@ -116,7 +118,13 @@ def undo_last_review(
                 ErrorKind.STALE,
             )
         log.delete()
-    return Card.objects.select_related("question", "lesson").get(pk=log.card_id)
+        card = Card.objects.select_related("question", "lesson").get(pk=log.card_id)
+        if card.contrast_id is not None:
+            # The pair's right days are counted from its card's logs: count them again
+            # without this one (a pair retired by it comes back, its side asked again).
+            contrast_recount(card=card, now=now)
+            card.refresh_from_db()
+    return card
 
 
 # --- suspend, bury -----------------------------------------------------------------------

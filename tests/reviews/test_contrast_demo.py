@@ -19,25 +19,11 @@ from reviews.selectors import due_reviews
 pytestmark = pytest.mark.django_db
 
 CASES = ["marathon-runner-crest-block-positive", "marathon-runner-crest-block-negative"]
-# The tags the content gives these options (filled in here only where still empty).
-TAGS = {
-    "Superior cluneal nerve": "superior-cluneal",
-    "Sacroiliac joint": "sacroiliac-joint",
-    "Middle cluneal nerve": "middle-cluneal",
-    "Lumbar facet joints": "facet-joint",
-    "Lumbar radicular pain (L5 root)": "lumbar-radicular",
-}
-
-
-def _tag_the_crest_block_cases():
-    for text, source in TAGS.items():
-        Choice.objects.filter(question__slug__in=CASES, text=text, source="").update(source=source)
 
 
 def test_demo_clinician_meets_the_contrast_pair_today(settings, capsys):
     settings.DEBUG = True
     assert load_content().ok
-    _tag_the_crest_block_cases()
     call_command("ensure_demo_clinician")
     call_command("ensure_demo_clinician")  # a second run changes nothing
     assert "clinician@example.com" in capsys.readouterr().out
@@ -49,12 +35,8 @@ def test_demo_clinician_meets_the_contrast_pair_today(settings, capsys):
     card = Card.objects.get(user=user, kind=Card.Kind.CONTRAST)
     assert card.question.slug == CASES[1]  # the twin, keyed the joint, asked first
     assert card in due_reviews(user, timezone.now())
-    scn, sij = (
-        Choice.objects.get(question__slug=CASES[0], text=text).source
-        for text in ("Superior cluneal nerve", "Sacroiliac joint")
-    )
     top = top_confusions(user)
-    assert set(top[0].sources) == {scn, sij}
+    assert set(top[0].sources) == {"superior-cluneal", "sacroiliac-joint"}
     assert top[0].last < timezone.now() - timedelta(hours=20)  # yesterday
     assert User.objects.filter(email="clinician@example.com").count() == 1
 
