@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import ClinicianProfile, User
 from course.models import Course, Enrollment
 from course.services import enrollment_create
-from quizzes.models import Attempt, Question, Sitting
+from quizzes.models import Attempt, Confidence, Question, Sitting
 from quizzes.services import attempt_submit, questions_to_take
 from reviews.models import Card, Confusion, ContrastPair, ReviewLog
 
@@ -103,7 +103,14 @@ class Command(BaseCommand):
             q.pk: [c.pk for c in q.choices.all() if c.is_correct] for q in questions
         }  # every other case right
         answers[case.pk] = [chosen]
-        attempt_submit(user=user, quiz=quiz, answers=answers)
+        # Sure or fairly sure of each right answer (no card due today), and sure of the
+        # wrong one: a confidently wrong answer, the first to study on the results page.
+        confidences = {
+            q.pk: Confidence.SURE if i % 2 else Confidence.FAIRLY_SURE
+            for i, q in enumerate(questions)
+        }
+        confidences[case.pk] = Confidence.SURE
+        attempt_submit(user=user, quiz=quiz, answers=answers, confidences=confidences)
         self._move_back_a_day(user)
 
     def _move_back_a_day(self, user: User) -> None:
