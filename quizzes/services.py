@@ -1,6 +1,7 @@
 """Taking a quiz: validate a submission, score it and save it whole, or not at all."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -112,7 +113,7 @@ def attempt_submit(
     user: AnyUser,
     quiz: Quiz,
     answers: dict[int, list[int]],
-    confidences: dict[int, int] | None = None,
+    confidences: Mapping[int, int] | None = None,
     confidence_required: bool = False,
     submission_key: uuid.UUID | None = None,
     now: datetime | None = None,

@@ -86,6 +86,24 @@ def wrong_choice(card):
     return [card.question.choices.filter(is_correct=False).order_by("order").first().pk]
 
 
+def serve_right(learner, now, n):
+    """Answer the next `n` cards of the session right; the slugs in the order served."""
+    served = []
+    for _ in range(n):
+        card = selectors.due_queue(learner, now).card
+        served.append(card.question.slug)
+        review_record(
+            user=learner, card_id=card.pk, reps=card.reps, choices=right_choice(card), now=now
+        )
+    return served
+
+
+def queue_queries(learner, now):
+    with CaptureQueriesContext(connection) as queries:
+        selectors.due_queue(learner, now)
+    return len(queries)
+
+
 def end_of_day(user, now):
     return selectors.local_day_start(user, now) + timedelta(days=1)
 
@@ -360,18 +378,10 @@ def test_no_two_cards_of_one_lesson_back_to_back_while_another_is_due(quiz, lear
     for n, slug in enumerate(("q0", "q1", "q3", "q4")):
         Card.objects.filter(question__slug=slug).update(due=MORNING + timedelta(seconds=n))
     now = MORNING + timedelta(minutes=5)
-    served = []
-    for _ in range(4):
-        card = selectors.due_queue(learner, now).card
-        served.append(card.question.slug)
-        review_record(
-            user=learner, card_id=card.pk, reps=card.reps, choices=right_choice(card), now=now
-        )
+    served = serve_right(learner, now, 4)
     assert served == ["q0", "q3", "q1", "q4"]
     # The last review's lesson costs one query more, whatever the deck.
-    with CaptureQueriesContext(connection) as queries:
-        selectors.due_queue(learner, now + timedelta(days=30))
-    assert len(queries) == 4
+    assert queue_queries(learner, now + timedelta(days=30)) == 4
 
 
 def test_after_a_case_the_source_the_learner_confuses_it_with_comes_next(quiz, learner):
@@ -402,18 +412,10 @@ def test_after_a_case_the_source_the_learner_confuses_it_with_comes_next(quiz, l
         attempt=Attempt.objects.filter(user=learner).first(),
     )
     now = MORNING + timedelta(minutes=5)
-    served = []
-    for _ in range(4):
-        card = selectors.due_queue(learner, now).card
-        served.append(card.question.slug)
-        review_record(
-            user=learner, card_id=card.pk, reps=card.reps, choices=right_choice(card), now=now
-        )
+    served = serve_right(learner, now, 4)
     # Oldest first would be q0, q1, q2, q3: the sacroiliac case moves up behind q0.
     assert served == ["q0", "q3", "q1", "q2"]
-    with CaptureQueriesContext(connection) as queries:
-        selectors.due_queue(learner, now + timedelta(days=30))
-    assert len(queries) == 4
+    assert queue_queries(learner, now + timedelta(days=30)) == 4
 
 
 # --- confidence on review answers -------------------------------------------------------

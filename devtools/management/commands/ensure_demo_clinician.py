@@ -3,22 +3,20 @@ sacroiliac joint on a module quiz case, so that today's review session brings th
 and its near-miss twin as a contrast pair, and their confusions start with that pair."""
 
 import os
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
-from course.models import Course, Enrollment
+from course.models import Course
 from course.services import enrollment_create
-from quizzes.models import Attempt, Confidence, Question, Sitting
+from devtools.demo import move_back_a_day
+from quizzes.models import Confidence, Question
 from quizzes.services import attempt_submit, questions_to_take
-from reviews.models import Card, Confusion, ContrastPair, ReviewLog
 
 from .ensure_demo_learner import DAYTIME_ZONES
 
@@ -111,22 +109,4 @@ class Command(BaseCommand):
         }
         confidences[case.pk] = Confidence.SURE
         attempt_submit(user=user, quiz=quiz, answers=answers, confidences=confidences)
-        self._move_back_a_day(user)
-
-    def _move_back_a_day(self, user: User) -> None:
-        """As if it had all happened yesterday: move the clinician's data, not the clock."""
-        day = timedelta(days=1)
-        Enrollment.objects.filter(user=user).update(created_at=F("created_at") - day)
-        Attempt.objects.filter(user=user).update(submitted_at=F("submitted_at") - day)
-        Sitting.objects.filter(user=user).update(started_at=F("started_at") - day)
-        Card.objects.filter(user=user).update(due=F("due") - day, created_at=F("created_at") - day)
-        Card.objects.filter(user=user, last_review__isnull=False).update(
-            last_review=F("last_review") - day
-        )
-        ReviewLog.objects.filter(user=user).update(
-            reviewed_at=F("reviewed_at") - day,
-            due_before=F("due_before") - day,
-            due_after=F("due_after") - day,
-        )
-        Confusion.objects.filter(user=user).update(at=F("at") - day)
-        ContrastPair.objects.filter(user=user).update(created_at=F("created_at") - day)
+        move_back_a_day(user)

@@ -9,18 +9,17 @@ from zoneinfo import ZoneInfo
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
 from course.engagement import required_seconds
-from course.models import Course, Enrollment, LessonProgress
+from course.models import Course
 from course.services import enrollment_create, lesson_record_view, lesson_set_done
+from devtools.demo import move_back_a_day
 from outbox.services import enqueue_after_commit
-from quizzes.models import Attempt, Quiz, Sitting
+from quizzes.models import Quiz
 from quizzes.services import attempt_submit, questions_to_take
 from reminders.tasks import send_due_reminders
-from reviews.models import Card, ReviewLog
 
 DAYTIME_ZONES = [
     "Europe/London",
@@ -95,23 +94,4 @@ class Command(BaseCommand):
             # About a third wrong, so that some cards come back sooner.
             answers[question.pk] = [rng.choice(wrong)] if rng.random() < 0.35 else right
         attempt_submit(user=user, quiz=quiz, answers=answers)
-        self._move_back_a_day(user)
-
-    def _move_back_a_day(self, user: User) -> None:
-        """As if all of it had happened yesterday: move the learner's data, not the clock."""
-        day = timedelta(days=1)
-        Enrollment.objects.filter(user=user).update(created_at=F("created_at") - day)
-        LessonProgress.objects.filter(user=user).update(
-            last_viewed_at=F("last_viewed_at") - day, completed_at=F("completed_at") - day
-        )
-        Attempt.objects.filter(user=user).update(submitted_at=F("submitted_at") - day)
-        Sitting.objects.filter(user=user).update(started_at=F("started_at") - day)
-        Card.objects.filter(user=user).update(due=F("due") - day, created_at=F("created_at") - day)
-        Card.objects.filter(user=user, last_review__isnull=False).update(
-            last_review=F("last_review") - day
-        )
-        ReviewLog.objects.filter(user=user).update(
-            reviewed_at=F("reviewed_at") - day,
-            due_before=F("due_before") - day,
-            due_after=F("due_after") - day,
-        )
+        move_back_a_day(user)
