@@ -105,9 +105,12 @@ def undo_last_review(
         if log.rating == Rating.AGAIN:
             # A leech brought back since has its failures at 0: never below.
             changes["failures"] = Greatest(F("failures") - 1, 0)
-        if log.made_leech:
-            changes["suspended"] = False
-            changes["is_leech"] = False
+        # Before this review the card was in the queue (a stopped or buried card is not
+        # served): whatever happened to it since, a leech this review made, "Stop showing"
+        # or "Not today" chosen after it, is undone with it, so the card is shown again.
+        changes["suspended"] = False
+        changes["is_leech"] = False
+        changes["buried_until"] = None
         # Compare-and-set: only if the card has not been reviewed since this review (its
         # count is still the one this review left). Another request undoing the same
         # review at the same moment finds the count moved and stops here.

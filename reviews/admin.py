@@ -13,6 +13,7 @@ from accounts.types import AuthedHttpRequest
 from course.models import Module
 from quizzes.admin import QuestionAdmin
 from quizzes.models import Question
+from quizzes.sources import source_name
 
 from . import actions
 from .confusions import cohort_matrix
@@ -121,6 +122,11 @@ class CardFlagAdmin(admin.ModelAdmin):
         )
         messages.success(request, f"Marked {done} flag(s) resolved.")
 
+    def has_change_permission(self, request: HttpRequest, obj: CardFlag | None = None) -> bool:
+        # A flag is read, not edited: its page has nothing to save. Resolving is the
+        # list's action, which needs the permission on the list (no object).
+        return obj is None and super().has_change_permission(request)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -130,12 +136,20 @@ class ConfusionAdmin(admin.ModelAdmin):
     """Learners' wrong answers that took one source for another; per module, the
     cohort's confusion matrix (linked from the quiz's item statistics)."""
 
-    list_display = ["at", "user", "question", "answer_source", "chosen_source", "module"]
+    list_display = ["at", "user", "question", "answer", "chosen", "module"]
     list_filter = ["module__course", "module", "answer_source", "chosen_source"]
     list_select_related = ["user", "question", "module"]
     search_fields = ["user__email", "question__slug"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in Confusion._meta.fields]
+
+    @admin.display(description="right source", ordering="answer_source")
+    def answer(self, confusion: Confusion) -> str:
+        return source_name(confusion.answer_source)
+
+    @admin.display(description="source chosen", ordering="chosen_source")
+    def chosen(self, confusion: Confusion) -> str:
+        return source_name(confusion.chosen_source)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -189,9 +189,14 @@ class ConfusionMatrix:
         return [source_name(s) for s in self.sources]
 
     @property
-    def rows(self) -> list[tuple[str, list[int]]]:
+    def rows(self) -> list[tuple[str, list[int | None]]]:
+        """Each right source's name and its counts by source chosen; None on the
+        diagonal, where a source cannot be taken for itself."""
         return [
-            (source_name(x), [self.counts.get((x, y), 0) for y in self.sources])
+            (
+                source_name(x),
+                [None if x == y else self.counts.get((x, y), 0) for y in self.sources],
+            )
             for x in self.sources
         ]
 

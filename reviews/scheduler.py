@@ -62,6 +62,25 @@ def scheduler_for(user: User, *, learning_steps: bool = True) -> fsrs.Scheduler:
     )
 
 
+def contrast_scheduler(user: User) -> fsrs.Scheduler:
+    """A contrast card's scheduler: no same-day steps, so each review brings the pair back
+    on a later day. A pair is told apart by answering both sides right on separate days;
+    asking it again ten minutes later would only show the case just seen."""
+    return fsrs.Scheduler(
+        desired_retention=float(user.desired_retention),
+        learning_steps=(),
+        relearning_steps=(),
+        enable_fuzzing=settings.SRS_FUZZING,
+    )
+
+
+def scheduler_for_card(user: User, card: Card) -> fsrs.Scheduler:
+    """The scheduler that reviews this card: a contrast card's has no same-day steps."""
+    if card.kind == Card.Kind.CONTRAST:
+        return contrast_scheduler(user)
+    return scheduler_for(user)
+
+
 def first_answer_scheduler(user: User, rating: int) -> fsrs.Scheduler:
     """The scheduler for a question's first answer in a quiz: Again and Hard take the
     learning steps (due again today); Good and Easy go straight into review."""

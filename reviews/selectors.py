@@ -305,14 +305,18 @@ class Day:
 
 def forecast(user: User, now: datetime | None = None, days: int = 14) -> list[Day]:
     """Cards due today (overdue included, new cards within today's allowance not) and on
-    each of the next `days` days, in the learner's time zone (one query)."""
+    each of the next `days` days, in the learner's time zone (one query); a buried card on
+    the day its burial ends."""
     now = now or timezone.now()
     start = local_day_start(user, now)
     end = start + timedelta(days=days + 1)
     rows = dict(
-        in_queue(visible_cards(user, now), now)
-        .filter(is_new=False, due__lt=end)
-        .annotate(day=TruncDate("due", tzinfo=user.zone))
+        visible_cards(user, now)
+        .filter(suspended__in=[False], is_new__in=[False])
+        # A buried card counts on the day it comes back, as the session's "Next" says.
+        .annotate(back_at=Greatest("due", Coalesce("buried_until", "due")))
+        .filter(back_at__lt=end)
+        .annotate(day=TruncDate("back_at", tzinfo=user.zone))
         .values("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")

@@ -243,7 +243,7 @@ def review_record(
         )
     rating = _rating_for(card, rating, choices, confidence)
 
-    outcome = srs.review(srs.scheduler_for(user), card, rating, now)
+    outcome = srs.review(srs.scheduler_for_card(user, card), card, rating, now)
     failures = card.failures + (rating == Rating.AGAIN)
     leech = failures >= LEECH_FAILURES
     log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=card.is_new)

@@ -221,8 +221,11 @@ def _record(request, card, *, rating, choices, reps, now, confidence=None):
             {
                 "card": card,
                 "right": result.correct,
-                "confidently_wrong": not result.correct
-                and result.confidence in (Confidence.FAIRLY_SURE, Confidence.SURE),
+                # "fairly sure" or "sure", when the answer was wrong: to read about first.
+                "confidently_wrong": Confidence(result.confidence).label.lower()
+                if not result.correct
+                and result.confidence in (Confidence.FAIRLY_SURE, Confidence.SURE)
+                else "",
                 "said": _answer_said(result, back),
                 "form": _question_form(card, set(choices), reps),
                 "back_in": back,

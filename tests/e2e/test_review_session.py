@@ -141,7 +141,7 @@ def test_review_session_by_keyboard(live_server, page, screenshot):
     assert Card.objects.get(user=user, kind="key_point").reps == 2
 
     page.goto(live_server.url + "/")
-    expect(page.get_by_text("Today's review done: 3 cards")).to_be_visible()
+    expect(page.get_by_text("Today's review done: 3 answers")).to_be_visible()
 
     page.goto(live_server.url + "/review/progress/")
     expect(

@@ -141,6 +141,9 @@ def test_burying_the_last_card_says_when_it_comes_back(client, learner, lesson):
     # Not "due 0 minutes from now": when its burial ends, midnight in Chicago.
     assert coming.due == datetime(2027, 1, 13, 6, 0, tzinfo=UTC)
     assert coming.on_that_day == 1
+    # The forecast agrees: not today, but tomorrow (its burial's end), as "Next" says.
+    days = selectors.forecast(learner, NOON)
+    assert (days[0].count, days[1].count) == (0, 1)
 
 
 # --- flag ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils import timezone
 from quizzes.services import attempt_submit
 from reviews.contrast import contrast_recount, highlight
 from reviews.models import Card, ContrastPair, Rating, State
-from reviews.selectors import due_queue, due_reviews
+from reviews.selectors import due_queue, due_reviews, local_day_start
 from reviews.services import review_record
 from tests.factories import EnrollmentFactory, LessonFactory, QuizFactory, UserFactory
 
@@ -304,3 +304,20 @@ def test_answering_a_contrast_card_takes_the_same_queries_however_long_its_histo
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] == counts[2]
     assert learner.confusions.filter(review_log__isnull=False).count() == 3
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_a_contrast_card_comes_back_on_a_later_day_not_in_the_same_session(
+    quiz, learner, pair_cases, right
+):
+    """No same-day learning steps for a contrast card: ten minutes later it would only
+    ask the case just seen. Right or wrong, FSRS brings it back on a later local day."""
+    positive, negative, _ = pair_cases
+    _miss(learner, quiz, positive, SIJ, START)
+    card = _contrast_card(learner)
+    when = START + timedelta(minutes=15)
+    result = _answer(learner, card, negative, right, when)
+    tomorrow = local_day_start(learner, when) + timedelta(days=1)
+    assert result.next_due >= tomorrow
+    assert result.card.state == State.REVIEW
+    assert due_queue(learner, when + timedelta(minutes=30)).card != result.card

@@ -77,9 +77,9 @@ def test_the_day_done_counts_what_was_remembered_and_says_what_is_next(client, q
         page = client.get("/review/").content.decode()
     done = done_section(page)
     assert "Today's review done" in done and "Nothing more to review today" in done
-    assert "<strong>3</strong> <span>cards reviewed today</span>" in done
+    assert "<strong>3</strong> <span>answers today</span>" in done
     assert "<strong>2</strong> <span>remembered</span>" in done
-    assert "The 1 you forgot comes back sooner, so that it sticks." in done
+    assert "The cards you forgot come back sooner, so that they stick." in done
     # 08:00 UTC is 08:00 in London in March: the missed card, alone that day.
     assert "Next: <strong>1 card</strong> due on" in done
     assert "Thursday 11 March</time>, the first at 08:00 (23\xa0hours from now)" in done
@@ -107,6 +107,6 @@ def test_a_learner_with_nothing_yet_is_told_where_cards_come_from(client, learne
     client.force_login(learner)
     page = client.get("/review/").content.decode()
     done = done_section(page)
-    assert "Today's review done" not in done and "reviewed today" not in done
+    assert "Today's review done" not in done and "answers today" not in done
     assert "Take a quiz or finish a lesson" in done
     assert 'href="/review/progress/"' in done

@@ -255,7 +255,7 @@ def test_a_card_rated_hard_comes_back_after_the_others_and_the_day_ends_when_non
         assert "Right, and you were sure: Easy, back in" in response.content.decode()
         page = client.get("/review/").content.decode()
     assert "Nothing more to review today" in page
-    assert "<strong>4</strong> <span>cards reviewed today</span>" in page  # one twice
+    assert "<strong>4</strong> <span>answers today</span>" in page  # one twice
 
 
 def test_a_review_due_before_the_end_of_the_local_day_is_in_today_queue(quiz, learner):
@@ -324,7 +324,8 @@ def test_the_session_home_progress_pages_and_the_api_agree(client, api_client, q
     )
     assert due["minutes"] == counts.minutes
     assert forecast[0].count == counts.due_today == 2
-    assert "(2 due, 3 new)" in progress
+    assert "(1 due now, 3 new, 1 later today)" in progress
+    assert "(1 due now, 3 new, 1 later today)" in session
 
 
 # --- the time estimate --------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.forms.models import model_to_dict
 
 from lib.errors import AppError, ErrorKind
 from quizzes.services import attempt_submit
-from reviews import actions, services
+from reviews import actions, selectors, services
 from reviews.models import Card, Confusion, Rating, ReviewLog
 from reviews.services import review_record
 from tests.factories import (
@@ -247,3 +247,19 @@ def test_api_undo(api_client, learner, lesson):
         assert twice.status_code == 409 and "taken back already" in twice.json()["detail"]
     api_client.force_authenticate(None)
     assert api_client.post("/api/v1/reviews/undo/", {}, format="json").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("after", ["suspend", "bury"])
+def test_undo_after_stopping_or_burying_the_card_puts_it_back_in_the_queue(learner, lesson, after):
+    """The learner rated a card, then chose "Stop showing" or "Not today" on it, then
+    "Undo last answer": the card is shown again, so it is back in the queue, as before
+    the review."""
+    card = key_point(learner, lesson)
+    before = snapshot(card)
+    rate(learner, card, Rating.GOOD, NOON)
+    action = actions.card_suspend if after == "suspend" else actions.card_bury
+    action(user=learner, card_id=card.pk, now=NOON)
+    actions.undo_last_review(user=learner, now=NOON)
+    assert snapshot(card) == before
+    queue = selectors.due_queue(learner, NOON)
+    assert queue.card == card and queue.today.to_go == 1
