@@ -14,8 +14,19 @@ from accounts.models import User
 from course.content_loader import load_content
 from reviews.models import Card, ContrastPair
 from tests.e2e.nav import expect_signed_in
+from tests.e2e.test_accessibility import ALL_RULES, AXE, AXE_RUN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def axe(page, where: str) -> list:
+    """axe's violations on the page as it is now, light and dark."""
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        found += [(where, scheme, v["id"], v["nodes"]) for v in page.evaluate(AXE_RUN, ALL_RULES)]
+    page.emulate_media(color_scheme="light")
+    return found
 
 
 def choose(page, label: str) -> None:
@@ -27,6 +38,7 @@ def choose(page, label: str) -> None:
 def test_demo_clinician_answers_with_confidence_meets_the_contrast_and_undoes(
     live_server, page, screenshot, settings
 ):
+    page.add_init_script(path=AXE)
     assert load_content().ok
     settings.DEBUG = True  # the demo command is for the quick start only
     call_command("ensure_demo_clinician")
@@ -65,6 +77,7 @@ def test_demo_clinician_answers_with_confidence_meets_the_contrast_and_undoes(
     assert marks.count() >= 2  # the finding, marked in each case
     expect(side_by_side.get_by_text("Answer:")).to_have_count(2)
     screenshot("contrast-side-by-side-390")
+    violations = axe(page, "the twin cases side by side")
     contrast.refresh_from_db()
     assert contrast.reps == 1
     pair = ContrastPair.objects.get(user=user)
@@ -86,3 +99,5 @@ def test_demo_clinician_answers_with_confidence_meets_the_contrast_and_undoes(
     expect(first).to_contain_text("Sacroiliac joint")
     expect(first).to_contain_text("Superior cluneal nerve")
     expect(first.get_by_role("link")).to_have_attribute("href", re.compile(r"/courses/.+#.+"))
+    violations += axe(page, "progress, with the sources mixed up")
+    assert not violations, violations
