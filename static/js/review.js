@@ -33,7 +33,9 @@
     var tag = (event.target.tagName || "").toLowerCase();
     var target = null;
     if (/^[1-4]$/.test(event.key)) {
-      target = document.querySelector('[data-rating="' + event.key + '"]');
+      // Rate a key point 1–4; on a quiz card, 1–3 say how sure you are.
+      target = document.querySelector('[data-rating="' + event.key + '"]') ||
+        document.querySelector('[data-confidence="' + event.key + '"]');
     } else if (event.key === "u") {
       target = document.querySelector('[data-key="u"]');  // undo the last answer
     } else if (event.key === " " && ["input", "button", "a", "summary"].indexOf(tag) < 0) {

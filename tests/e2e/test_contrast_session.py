@@ -67,7 +67,8 @@ def test_demo_clinician_answers_with_confidence_meets_the_contrast_and_undoes(
     expect(page.get_by_role("heading", name="Contrast case", exact=False)).to_be_visible()
     expect(page.get_by_text("near-miss twin")).to_be_visible()
     choose(page, "Sacroiliac joint")
-    choose(page, "Fairly sure")
+    page.keyboard.press("2")  # the shortcut for "Fairly sure"
+    expect(page.get_by_label("Fairly sure", exact=True)).to_be_checked()
     screenshot("contrast-card-390")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Right, and you were fairly sure: Good")

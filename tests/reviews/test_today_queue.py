@@ -447,7 +447,9 @@ def test_the_session_page_asks_how_sure_and_explains_the_mapping(client, quiz, l
     with time_machine.travel(MORNING + timedelta(minutes=5), tick=False):
         client.force_login(learner)  # a session of that day
         page = client.get("/review/").content.decode()
-    assert "<legend>How sure are you?</legend>" in page
+    assert (
+        '<legend>How sure are you?<span class="shortcut-hint"> (keys 1–3)</span></legend>' in page
+    )
     for value, label in Confidence.choices:
         assert f'name="confidence" value="{value}"> {label}</label>' in page
     assert "How cards are made" in page and "How your answer sets the next review" in page
