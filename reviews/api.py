@@ -367,35 +367,6 @@ class BringBackSerializer(serializers.Serializer):
     reps = reps_field()
 
 
-class BringBackView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        description=(
-            f"Put a leech (a card forgotten {services.LEECH_FAILURES} times) back in the daily "
-            "reviews, due now. `reps` is required, the card's as you saw it; sent again, "
-            "nothing more changes and the card is returned as the first request left it."
-        ),
-        request=BringBackSerializer,
-        responses={
-            200: CardSerializer,
-            400: OpenApiResponse(description="`reps` missing or not a count."),
-            404: OpenApiResponse(description="Not your card."),
-            409: OpenApiResponse(
-                StaleSerializer, description="Stale: the card was reviewed since you saw it."
-            ),
-        },
-    )
-    def post(self, request: AuthedRequest, card_id: int) -> Response:
-        """Put a leech back in the daily reviews (described in the schema, above)."""
-        body = BringBackSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        card = services.card_bring_back(
-            user=request.user, card_id=card_id, reps=body.validated_data["reps"]
-        )
-        return Response(CardSerializer(card).data)
-
-
 # --- undo, suspend, bury, flag -----------------------------------------------------------
 
 
@@ -404,6 +375,36 @@ class CardStateSerializer(CardSerializer):
 
     class Meta(CardSerializer.Meta):
         fields = [*CardSerializer.Meta.fields, "suspended", "is_leech", "buried_until"]
+
+
+class BringBackView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        description=(
+            f"Put a card out of the queue back in the daily reviews: a leech (forgotten "
+            f"{services.LEECH_FAILURES} times) due now, or a card you stopped where it left "
+            "off. `reps` is required, the card's as you saw it; sent again, nothing more "
+            "changes and the card is returned as the first request left it."
+        ),
+        request=BringBackSerializer,
+        responses={
+            200: CardStateSerializer,
+            400: OpenApiResponse(description="`reps` missing or not a count."),
+            404: OpenApiResponse(description="Not your card."),
+            409: OpenApiResponse(
+                StaleSerializer, description="Stale: the card was reviewed since you saw it."
+            ),
+        },
+    )
+    def post(self, request: AuthedRequest, card_id: int) -> Response:
+        """Put a leech or a stopped card back in the daily reviews (see the schema)."""
+        body = BringBackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        card = services.card_bring_back(
+            user=request.user, card_id=card_id, reps=body.validated_data["reps"]
+        )
+        return Response(CardStateSerializer(card).data)
 
 
 class UndoInSerializer(serializers.Serializer):
@@ -470,31 +471,6 @@ class SuspendView(APIView):
         return Response(CardStateSerializer(card).data)
 
 
-class UnsuspendView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=BringBackSerializer,
-        responses={
-            200: CardStateSerializer,
-            400: OpenApiResponse(description="`reps` missing or not a count."),
-            404: NOT_YOURS,
-            409: OpenApiResponse(
-                StaleSerializer, description="Stale: the card was reviewed since you saw it."
-            ),
-        },
-    )
-    def post(self, request: AuthedRequest, card_id: int) -> Response:
-        """Bring a card you stopped (or a leech) back into your reviews. `reps` is the
-        card's as you saw it; sent again, nothing more changes."""
-        body = BringBackSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        card = services.card_bring_back(
-            user=request.user, card_id=card_id, reps=body.validated_data["reps"]
-        )
-        return Response(CardStateSerializer(card).data)
-
-
 class BuryView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -555,7 +531,8 @@ class FlagView(APIView):
 card_tool_urls = [
     path("undo/", UndoView.as_view(), name="api-review-undo"),
     path("cards/<int:card_id>/suspend/", SuspendView.as_view(), name="api-card-suspend"),
-    path("cards/<int:card_id>/unsuspend/", UnsuspendView.as_view(), name="api-card-unsuspend"),
+    # Bringing a stopped card back is bringing a leech back: one view, two addresses.
+    path("cards/<int:card_id>/unsuspend/", BringBackView.as_view(), name="api-card-unsuspend"),
     path("cards/<int:card_id>/bury/", BuryView.as_view(), name="api-card-bury"),
     path("cards/<int:card_id>/flag/", FlagView.as_view(), name="api-card-flag"),
 ]
