@@ -1,13 +1,54 @@
 """What the demo accounts of the quick start share."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.db.models import F
 
-from accounts.models import User
+from accounts.models import ClinicianProfile, User
 from course.models import Enrollment, LessonProgress
 from quizzes.models import Attempt, Sitting
 from reviews.models import Card, Confusion, ContrastPair, ReviewLog
+
+# Zones round the world: one of them is always in the daytime.
+DAYTIME_ZONES = [
+    "Europe/London",
+    "Asia/Tokyo",
+    "America/Chicago",
+    "Asia/Kolkata",
+    "Pacific/Honolulu",
+]
+
+
+def daytime_zone(now: datetime) -> str:
+    """A time zone where it is day at `now`, so that the demo's "yesterday" is plainly
+    the learner's yesterday (and a reminder owed today is owed now)."""
+    return next(z for z in DAYTIME_ZONES if 8 <= now.astimezone(ZoneInfo(z)).hour <= 20)
+
+
+def demo_clinician(
+    *, email: str, password: str, now: datetime, registration_number: str, **fields: Any
+) -> User:
+    """A clinician with a confirmed email address and the details a certificate needs,
+    living where it is day now."""
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        name="Demo clinician",
+        role=User.Role.CLINICIAN,
+        time_zone=daytime_zone(now),
+        **fields,
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    ClinicianProfile.objects.create(
+        user=user,
+        profession="Physiotherapist",
+        registration_number=registration_number,
+        certificate_name="Demo Clinician",
+    )
+    return user
 
 
 def move_back_a_day(user: User) -> None:

@@ -3,22 +3,18 @@ sacroiliac joint on a module quiz case, so that today's review session brings th
 and its near-miss twin as a contrast pair, and their confusions start with that pair."""
 
 import os
-from zoneinfo import ZoneInfo
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ClinicianProfile, User
+from accounts.models import User
 from course.models import Course
 from course.services import enrollment_create
-from devtools.demo import move_back_a_day
+from devtools.demo import demo_clinician, move_back_a_day
 from quizzes.models import Confidence, Question
 from quizzes.services import attempt_submit, questions_to_take
-
-from .ensure_demo_learner import DAYTIME_ZONES
 
 CASE = "marathon-runner-crest-block-positive"  # keyed: the superior cluneal nerve
 CHOSEN = "Sacroiliac joint"  # the wrong option the clinician chose, by its text
@@ -67,23 +63,12 @@ class Command(BaseCommand):
     def _create(self, email: str, password: str) -> None:
         case, _, chosen = self._case()
         quiz = case.quiz
-        # A zone where it is day now: "yesterday" is plainly the learner's yesterday.
-        now = timezone.now()
-        zone = next(z for z in DAYTIME_ZONES if 8 <= now.astimezone(ZoneInfo(z)).hour <= 20)
-        user = User.objects.create_user(
+        user = demo_clinician(
             email=email,
             password=password,
-            name="Demo clinician",
-            role=User.Role.CLINICIAN,
-            time_zone=zone,
-            reminders_enabled=False,
-        )
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        ClinicianProfile.objects.create(
-            user=user,
-            profession="Physiotherapist",
+            now=timezone.now(),
             registration_number="DEMO-0002",
-            certificate_name="Demo Clinician",
+            reminders_enabled=False,
         )
         for course in Course.objects.filter(status="published", audience="clinician"):
             enrollment_create(user=user, course=course)

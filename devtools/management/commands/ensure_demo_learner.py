@@ -4,30 +4,20 @@ today's review session and the forecast have something in them."""
 import os
 import random
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ClinicianProfile, User
+from accounts.models import User
 from course.engagement import required_seconds
 from course.models import Course
 from course.services import enrollment_create, lesson_record_view, lesson_set_done
-from devtools.demo import move_back_a_day
+from devtools.demo import demo_clinician, move_back_a_day
 from outbox.services import enqueue_after_commit
 from quizzes.models import Quiz
 from quizzes.services import attempt_submit, questions_to_take
 from reminders.tasks import send_due_reminders
-
-DAYTIME_ZONES = [
-    "Europe/London",
-    "Asia/Tokyo",
-    "America/Chicago",
-    "Asia/Kolkata",
-    "Pacific/Honolulu",
-]
 
 
 class Command(BaseCommand):
@@ -49,23 +39,13 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _create(self, email: str, password: str) -> None:
-        # A time zone where it is day now, so that today's reminder is owed at once.
-        now = timezone.now()
-        zone = next(z for z in DAYTIME_ZONES if 8 <= now.astimezone(ZoneInfo(z)).hour <= 20)
-        user = User.objects.create_user(
+        # Living where it is day now, so that today's reminder is owed at once.
+        user = demo_clinician(
             email=email,
             password=password,
-            name="Demo clinician",
-            role=User.Role.CLINICIAN,
-            time_zone=zone,
-            reminder_hour=7,
-        )
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        ClinicianProfile.objects.create(
-            user=user,
-            profession="Physiotherapist",
+            now=timezone.now(),
             registration_number="DEMO-0001",
-            certificate_name="Demo Clinician",
+            reminder_hour=7,
         )
         rng = random.Random(7)  # noqa: S311 (demo data)
         for course in Course.objects.filter(status="published"):
