@@ -102,6 +102,11 @@ def heading_text(html: str) -> str:
     return " ".join(unescape(TAG.sub("", html)).split())
 
 
+def heading_anchor(text: str) -> str:
+    """The id a heading with this plain text gets (before numbering a repeat)."""
+    return slugify(text) or "section"
+
+
 def _with_heading_ids(html: str) -> str:
     """Give every h2-h4 a stable id, the slug of its text ("Where it hurts" becomes
     where-it-hurts), numbered from -2 when a lesson repeats a heading, so that a link can
@@ -111,7 +116,7 @@ def _with_heading_ids(html: str) -> str:
 
     def add(match: re.Match) -> str:
         level, inner = match.group(1), match.group(2)
-        base = slugify(heading_text(inner)) or "section"
+        base = heading_anchor(heading_text(inner))
         anchor, n = base, 1
         while anchor in used:
             n += 1

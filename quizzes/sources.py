@@ -7,8 +7,9 @@ Every option of a module quiz says which source it stands for (`Choice.source`),
 wrong answer reads "the answer was X, the learner chose Y", and `passage_for(X, Y)` is
 where to read about the difference.
 
-The file is read once, when this module is imported; the lessons it points to are read
-from their files the first time a passage is asked for, never from the database.
+The file is read once, when this module is imported; the titles of the lessons it points
+to are read from their files' front matter the first time a passage is asked for, never
+from the database.
 """
 
 import functools
@@ -19,7 +20,7 @@ from typing import Any
 from django.urls import reverse
 
 from course.content_loader import CONTENT_DIR
-from course.markdown import Heading, headings, render_markdown
+from course.markdown import Heading, heading_anchor, headings
 from course.models import Lesson
 from lib.content import SLUG, ContentError, LoadReport, Where, read_document, read_yaml
 
@@ -138,6 +139,15 @@ def check_passages(path: Path, sources: SourceList, lessons: dict[str, list[Head
                 f"{who}: lesson {lesson} has the heading {heading!r} more than once; "
                 "point to one that is unique",
             )
+        if found[0].anchor != heading_anchor(heading):
+            # The site links to the id the heading's text gives (see `_passage`); an
+            # earlier heading with the same id has pushed this one to another.
+            raise ContentError(
+                path,
+                f"{who}: the heading {heading!r} of lesson {lesson} has the id "
+                f"{found[0].anchor!r}, not {heading_anchor(heading)!r}: an earlier heading "
+                "of that lesson takes its id; reword one of them",
+            )
 
 
 def check_sources(root: Path, report: LoadReport, loaded: dict[str, Any]) -> None:
@@ -185,43 +195,32 @@ def source_name(key: str) -> str:
     return source.name if source else key
 
 
-@dataclass(frozen=True)
-class _LessonText:
-    title: str
-    headings: tuple[Heading, ...]
-
-
 @functools.cache
-def _lessons() -> dict[str, _LessonText]:
-    """The lessons of the sources' course, read from their files once per process: the
-    title, and the headings with the ids the lesson page gives them."""
+def _lesson_titles() -> dict[str, str]:
+    """The titles of the sources' course's lessons, from the front matter of their files,
+    read once per process (no database query on the pages that link to passages)."""
     for course_file in sorted(CONTENT_DIR.glob("*/course.md")):
         meta, _ = read_document(course_file)
         if meta.get("slug") != SOURCE_LIST.course:
             continue
-        found = {}
+        titles = {}
         for lesson_file in sorted(course_file.parent.glob("[0-9][0-9]-*/[0-9][0-9]-*.md")):
-            meta, body = read_document(lesson_file)
-            found[meta["slug"]] = _LessonText(
-                title=str(meta.get("title", "")),
-                headings=tuple(headings(render_markdown(body, heading_ids=True))),
-            )
-        return found
+            meta, _ = read_document(lesson_file)
+            titles[meta["slug"]] = str(meta.get("title", ""))
+        return titles
     return {}
 
 
 def _passage(lesson: str, heading: str) -> Passage | None:
-    text = _lessons().get(lesson)
-    if text is None:
+    """The link to a heading of a lesson. The id is the one its text gives: the loader
+    checks that the lesson page gives it that id (`check_passages`)."""
+    title = _lesson_titles().get(lesson)
+    if title is None:
         return None
-    anchor = next((h.anchor for h in text.headings if h.text == heading), "")
+    anchor = heading_anchor(heading)
     url = reverse("course:lesson", args=[SOURCE_LIST.course, lesson])
     return Passage(
-        url=f"{url}#{anchor}" if anchor else url,
-        title=heading,
-        lesson_title=text.title,
-        lesson=lesson,
-        anchor=anchor,
+        url=f"{url}#{anchor}", title=heading, lesson_title=title, lesson=lesson, anchor=anchor
     )
 
 

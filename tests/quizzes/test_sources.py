@@ -10,14 +10,18 @@ import pytest
 from django.urls import reverse
 
 from course.content_loader import CONTENT_DIR, load_content
-from course.markdown import headings
+from course.markdown import headings, render_markdown
 from course.models import Lesson
+from lib.content import ContentError
 from quizzes.models import Question, Quiz
 from quizzes.quality import sources_named
 from quizzes.sources import (
     SOURCE_LIST,
     SOURCES,
     Passage,
+    Source,
+    SourceList,
+    check_passages,
     passage_for,
     passage_of,
     source_name,
@@ -228,3 +232,20 @@ def test_pairs_the_distractors_often_set_up_have_a_passage(shipped):
     common = {pair for pair, n in pairs.items() if n >= 3 and len(pair) == 2}
     assert len(common) >= 40
     assert common <= set(SOURCE_LIST.contrasts), common - set(SOURCE_LIST.contrasts)
+
+
+def test_a_passage_whose_heading_lost_its_id_to_an_earlier_one_is_refused(tmp_path):
+    """Links are built from a heading's text; the loader refuses a heading that a page
+    gives another id, because an earlier heading's text makes the same one."""
+    sources = SourceList(
+        course="course",
+        sources={
+            "a": Source(key="a", name="A", short="A", lesson="one", heading="Separating them")
+        },
+        contrasts={},
+    )
+    html = render_markdown("## Separating them!\n\nx\n\n## Separating them\n\ny", heading_ids=True)
+    with pytest.raises(ContentError, match="an earlier heading of that lesson takes its id"):
+        check_passages(tmp_path / "sources.yaml", sources, {"one": headings(html)})
+    fine = render_markdown("## Separating them\n\ny", heading_ids=True)
+    check_passages(tmp_path / "sources.yaml", sources, {"one": headings(fine)})
