@@ -56,6 +56,12 @@ def cbm_mark(fraction: Decimal, confidence: int) -> Decimal:
     return mark.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def confidently_wrong(*, right: bool, confidence: int | None) -> bool:
+    """Missed, though the learner said they were fairly sure or sure: a belief held
+    wrongly, the first thing to study (quiz results and review feedback alike)."""
+    return not right and (confidence or 0) >= Confidence.FAIRLY_SURE
+
+
 def signed(mark: Decimal) -> str:
     """A mark as a learner reads it: "+1.8", "0", "−2.5" (one decimal at most, a sign,
     a true minus)."""

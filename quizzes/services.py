@@ -30,6 +30,7 @@ from .scoring import (
     answer_score,
     cbm_mark,
     certainty_summary,
+    confidently_wrong,
     percent,
     signed,
 )
@@ -279,9 +280,8 @@ class QuestionFeedback:
 
     @property
     def confidently_wrong(self) -> bool:
-        """Missed, though the learner said they were fairly sure or sure: a belief held
-        wrongly, the first thing to study."""
-        return self.missed and (self.confidence or 0) >= Confidence.FAIRLY_SURE
+        """Missed, though fairly sure or sure (`scoring.confidently_wrong`)."""
+        return confidently_wrong(right=not self.missed, confidence=self.confidence)
 
 
 def attempt_feedback(attempt: Attempt) -> list[QuestionFeedback]:

@@ -17,6 +17,7 @@ from lib.charts import Day, column_chart
 from lib.errors import AppError, ErrorKind
 from quizzes.display import Option, QuestionForm, form_ids, form_int, ordered_options
 from quizzes.models import Confidence
+from quizzes.scoring import confidently_wrong
 
 from . import actions, selectors, services
 from . import scheduler as srs
@@ -223,8 +224,8 @@ def _record(request, card, *, rating, choices, reps, now, confidence=None):
                 "right": result.correct,
                 # "fairly sure" or "sure", when the answer was wrong: to read about first.
                 "confidently_wrong": Confidence(result.confidence).label.lower()
-                if not result.correct
-                and result.confidence in (Confidence.FAIRLY_SURE, Confidence.SURE)
+                if result.confidence is not None
+                and confidently_wrong(right=bool(result.correct), confidence=result.confidence)
                 else "",
                 "said": _answer_said(result, back),
                 "form": _question_form(card, set(choices), reps),

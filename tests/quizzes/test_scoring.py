@@ -2,7 +2,15 @@ from decimal import Decimal
 
 import pytest
 
-from quizzes.scoring import answer_score, cbm_average, cbm_mark, certainty_summary, percent, signed
+from quizzes.scoring import (
+    answer_score,
+    cbm_average,
+    cbm_mark,
+    certainty_summary,
+    confidently_wrong,
+    percent,
+    signed,
+)
 
 
 @pytest.mark.parametrize(("chosen", "expected"), [({1}, 1), ({2}, 0), (set(), 0), ({1, 2}, 0)])
@@ -98,3 +106,17 @@ def test_the_summary_counts_right_partly_and_wrong_at_each_confidence():
     ]
     empty = certainty_summary([], questions=3)
     assert empty.average is None and empty.average_text == "" and not empty.partial
+
+
+@pytest.mark.parametrize(
+    ("right", "confidence", "expected"),
+    [
+        (False, 3, True),
+        (False, 2, True),
+        (False, 1, False),  # a wrong guess costs nothing: not a belief held wrongly
+        (False, None, False),
+        (True, 3, False),
+    ],
+)
+def test_confidently_wrong_is_wrong_and_fairly_sure_or_sure(right, confidence, expected):
+    assert confidently_wrong(right=right, confidence=confidence) is expected
