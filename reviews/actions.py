@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.db.models.functions import Greatest
 
 from accounts.models import User
@@ -111,6 +111,13 @@ def undo_last_review(
         changes["suspended"] = False
         changes["is_leech"] = False
         changes["buried_until"] = None
+        # The latest measured time before this review's.
+        changes["answer_ms"] = Subquery(
+            ReviewLog.objects.filter(card_id=log.card_id, duration_ms__isnull=False)
+            .exclude(pk=log.pk)
+            .order_by("-reviewed_at", "-pk")
+            .values("duration_ms")[:1]
+        )
         # Compare-and-set: only if the card has not been reviewed since this review (its
         # count is still the one this review left). Another request undoing the same
         # review at the same moment finds the count moved and stops here.

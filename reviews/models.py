@@ -65,6 +65,12 @@ class Card(models.Model):
     failures = models.PositiveIntegerField(default=0, help_text="Times rated Again.")
     is_leech = models.BooleanField(default=False)
     suspended = models.BooleanField(default=False, help_text="Out of the daily queue.")
+    answer_ms = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How long its latest measured answer took (ms; a quiz answer's counts): "
+        "kept with each review, so the day's time estimate reads a column, not the logs.",
+    )
     buried_until = models.DateTimeField(
         null=True, blank=True, help_text="Buried: out of the queue until then (the next day)."
     )

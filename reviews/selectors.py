@@ -11,7 +11,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -85,14 +84,9 @@ def in_queue(cards: QuerySet[Card], now: datetime) -> QuerySet[Card]:
 
 
 def estimate_ms() -> Coalesce:
-    """A card's expected answer time, as an SQL expression: its latest measured time,
-    else 8 s for a key point, else the case's reading time (vignette and prompt at 200
-    words a minute) plus 10 s."""
-    measured = Subquery(
-        ReviewLog.objects.filter(card=OuterRef("pk"), duration_ms__isnull=False)
-        .order_by("-reviewed_at", "-pk")
-        .values("duration_ms")[:1]
-    )
+    """A card's expected answer time, as an SQL expression: its latest measured time
+    (`Card.answer_ms`), else 8 s for a key point, else the case's reading time (vignette
+    and prompt at 200 words a minute) plus 10 s."""
     reading = (
         Coalesce(Length("question__vignette"), 0) + Coalesce(Length("question__prompt"), 0)
     ) * READING_MS_PER_CHAR + CASE_BASE_MS
@@ -101,7 +95,7 @@ def estimate_ms() -> Coalesce:
         default=reading,
         output_field=IntegerField(),
     )
-    return Coalesce(measured, by_kind, output_field=IntegerField())
+    return Coalesce("answer_ms", by_kind, output_field=IntegerField())
 
 
 @dataclass
@@ -147,8 +141,7 @@ class Today:
 
 def today(user: User, now: datetime | None = None) -> Today:
     """The counts of the learner's (local) day and the time the rest will take. Two
-    queries: today's reviews (on the log index), and the cards (one aggregate, the
-    estimate a correlated subquery per card to go)."""
+    queries: today's reviews (on the log index), and the cards (one aggregate)."""
     now = now or timezone.now()
     start = local_day_start(user, now)
     end = start + timedelta(days=1)

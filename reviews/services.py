@@ -74,6 +74,7 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
             lesson_id=question.lesson_id or quiz.lesson_id,
             due=now,
             created_at=now,
+            answer_ms=duration_ms,
         )
         rating = srs.rating_for_answer(result.right, result.confidence)
         outcome = srs.review(srs.first_answer_scheduler(user, rating), card, rating, now)
@@ -263,6 +264,8 @@ def review_record(
                 failures=failures,
                 is_leech=leech,
                 suspended=leech,
+                # The day's time estimate reads the latest measured time from the card.
+                answer_ms=F("answer_ms") if duration_ms is None else duration_ms,
             )
             if updated == 1:
                 log.save()
@@ -276,6 +279,8 @@ def review_record(
     _apply(card, outcome, rating)
     card.reps += 1
     card.failures, card.is_leech, card.suspended = failures, leech, leech
+    if duration_ms is not None:
+        card.answer_ms = duration_ms
     return ReviewResult(card=card, log=log)
 
 

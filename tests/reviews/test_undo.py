@@ -263,3 +263,25 @@ def test_undo_after_stopping_or_burying_the_card_puts_it_back_in_the_queue(learn
     assert snapshot(card) == before
     queue = selectors.due_queue(learner, NOON)
     assert queue.card == card and queue.today.to_go == 1
+
+
+def test_undo_gives_the_card_back_its_measured_time_from_before(learner, lesson):
+    """The day's estimate reads each card's latest measured time: undoing a review puts
+    back the time measured before it."""
+    card = key_point(learner, lesson)
+    for minutes, ms in ((10, 20_000), (20, 30_000)):
+        card.refresh_from_db()
+        review_record(
+            user=learner,
+            card_id=card.pk,
+            reps=card.reps,
+            rating=Rating.GOOD,
+            duration_ms=ms,
+            early=True,
+            now=NOON + timedelta(minutes=minutes),
+        )
+    card.refresh_from_db()
+    assert card.answer_ms == 30_000
+    actions.undo_last_review(user=learner, now=NOON + timedelta(minutes=21))
+    card.refresh_from_db()
+    assert card.answer_ms == 20_000
