@@ -195,6 +195,12 @@ def source_name(key: str) -> str:
     return source.name if source else key
 
 
+def source_short(key: str) -> str:
+    """A source's short label, for a narrow table cell; the key for one no longer listed."""
+    source = SOURCES.get(key)
+    return source.short if source else key
+
+
 @functools.cache
 def _lesson_titles() -> dict[str, str]:
     """The titles of the sources' course's lessons, from the front matter of their files,

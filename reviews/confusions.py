@@ -19,7 +19,7 @@ from accounts.models import User
 from course.models import Module
 from quizzes.models import Attempt, Choice
 from quizzes.signals import AnsweredQuestion
-from quizzes.sources import Passage, passage_for, source_name
+from quizzes.sources import Passage, passage_for, source_name, source_short
 
 from .contrast import Missed, contrast_pairs_make, contrast_recount, keys_of
 from .models import Card, Confusion, Rating, ReviewLog
@@ -187,6 +187,11 @@ class ConfusionMatrix:
     @property
     def names(self) -> list[str]:
         return [source_name(s) for s in self.sources]
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        """(short label, name) of each source chosen: the columns stay narrow."""
+        return [(source_short(s), source_name(s)) for s in self.sources]
 
     @property
     def rows(self) -> list[tuple[str, list[int | None]]]:

@@ -216,7 +216,11 @@ def test_editors_see_the_modules_confusion_matrix_in_fixed_queries(
     with CaptureQueriesContext(connection) as small:
         page = client.get(url).content.decode()
     table = page.split('<table class="matrix">')[1].split("</table>")[0]
-    assert '<th scope="col">Sacroiliac joint</th>' in table
+    # Columns carry the short label for the eye and the full name for screen readers.
+    assert (
+        '<th scope="col" title="Sacroiliac joint"><span aria-hidden="true">SI joint</span>'
+        '<span class="visually-hidden">Sacroiliac joint</span></th>' in table
+    )
     # Its own column is not applicable: a source is never taken for itself.
     assert (
         '<th scope="row">Superior cluneal nerve</th><td>2</td><td class="zero">'
@@ -228,6 +232,6 @@ def test_editors_see_the_modules_confusion_matrix_in_fixed_queries(
         _confuse(other, question, source, SCN, now, n=3)
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(url).content.decode()
-    assert '<th scope="col">Lumbar facet joints</th>' in page
+    assert '<span class="visually-hidden">Lumbar facet joints</span></th>' in page
     matrix = cohort_matrix(quiz.module)
     assert matrix.counts[(SCN, SIJ)] == 2 and matrix.total == 11
