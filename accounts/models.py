@@ -58,6 +58,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[MaxValueValidator(200)],
         help_text="How many new cards a day's review may introduce.",
     )
+    max_reviews_per_day = models.PositiveSmallIntegerField(
+        default=200,
+        validators=[MinValueValidator(10), MaxValueValidator(2000)],
+        help_text="The most reviews a day's session serves: after a break, the backlog "
+        "comes back over several days, the cards you are most likely to have forgotten first.",
+    )
+    light_days = models.BooleanField(
+        default=False,
+        help_text="Keep the days you have no reminder light: reviews are moved off them "
+        "where the schedule allows.",
+    )
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
@@ -72,6 +83,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Local hour (7–21): reminders never come between 22:00 and 07:00.",
     )
     reminder_weekdays = models.PositiveSmallIntegerField(default=0b1111111)
+
+    class ReminderMode(models.TextChoices):
+        CLOCK = "clock", "At my hour, on days I have reviews due"
+        RECALL = "recall", "When my recall would drop below my desired retention"
+
+    reminder_mode = models.CharField(
+        max_length=10, choices=ReminderMode.choices, default=ReminderMode.CLOCK
+    )
     reminders_paused_until = models.DateTimeField(null=True, blank=True)
     email_bounced_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the mail server refused the address for good."

@@ -289,3 +289,88 @@ class CardFlag(models.Model):
 
     def __str__(self) -> str:
         return f"flag on card {self.card_id}"
+
+
+class MemoryFit(models.Model):
+    """One fit of the FSRS-6 parameters to review logs: a learner's own, or a course
+    cohort's (every learner's reviews of that course's cards). Kept whether or not it is
+    used, with how it did on held-out reviews: fitted on the earlier reviews and tested
+    on the later ones (a time-series split), against the default parameters on the same
+    reviews. A fit that does not beat the defaults is never used.
+
+    At most one fit is in use per learner and per course: a card is scheduled with its
+    learner's fit in use, else its course's, else the defaults (reviews.memory)."""
+
+    class Scope(models.TextChoices):
+        LEARNER = "learner", "Learner"
+        COHORT = "cohort", "Course cohort"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memory_fits",
+    )
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.CASCADE, related_name="memory_fits"
+    )
+    parameters = models.JSONField(help_text="The 21 FSRS-6 parameters (w0–w20).")
+    fitted_at = models.DateTimeField()
+    review_count = models.PositiveIntegerField(help_text="Reviews in the logs it was fitted on.")
+    train_items = models.PositiveIntegerField(
+        default=0, help_text="Reviews the optimiser trained on after its own outlier filter."
+    )
+    test_items = models.PositiveIntegerField(
+        default=0, help_text="Later reviews held out to test the fit on."
+    )
+    log_loss = models.FloatField(null=True, blank=True, help_text="Fitted, on held-out reviews.")
+    rmse = models.FloatField(null=True, blank=True, help_text="Fitted, on held-out reviews (bins).")
+    default_log_loss = models.FloatField(
+        null=True, blank=True, help_text="Default parameters, on the same held-out reviews."
+    )
+    default_rmse = models.FloatField(null=True, blank=True)
+    accepted = models.BooleanField(
+        default=False, help_text="It beat the default parameters on held-out reviews."
+    )
+    in_use = models.BooleanField(default=False, help_text="The fit cards are scheduled with now.")
+    reason = models.CharField(
+        max_length=200, blank=True, help_text="Why it was not used, when it was not."
+    )
+    seconds = models.FloatField(default=0, help_text="Time the fit and its test took.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="learner", user__isnull=False, course__isnull=True)
+                | Q(scope="cohort", user__isnull=True, course__isnull=False),
+                name="memoryfit_learner_or_cohort",
+            ),
+            models.CheckConstraint(
+                condition=Q(in_use=False) | Q(accepted=True), name="memoryfit_used_if_accepted"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(in_use=True), name="one_fit_in_use_per_learner"
+            ),
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=Q(in_use=True, scope="cohort"),
+                name="one_fit_in_use_per_course",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "fitted_at"], name="memoryfit_user_idx"),
+            models.Index(fields=["course", "fitted_at"], name="memoryfit_course_idx"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user if self.scope == self.Scope.LEARNER else self.course
+        return f"{self.get_scope_display()} fit for {who} at {self.fitted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def log_loss_gain(self) -> float | None:
+        """How much lower the log loss is than the defaults' (positive: better)."""
+        if self.log_loss is None or self.default_log_loss is None:
+            return None
+        return self.default_log_loss - self.log_loss
