@@ -94,7 +94,8 @@ def certificate_revoked(to: str, ctx: Mapping[str, Any]) -> EmailMultiAlternativ
 
 
 def reminder(to: str, ctx: Mapping[str, Any], *, unsubscribe_url: str) -> EmailMultiAlternatives:
-    """Today's review reminder. ctx: user, count, minutes, review_url, settings_url. The
+    """Today's review reminder. ctx: user, count, minutes, review_url, settings_url; for a
+    reminder by recall also fading (topic, count), fading_elsewhere and retention. The
     unsubscribe link in the body and in the header are the same by construction."""
     ctx = {**ctx, "unsubscribe_url": unsubscribe_url}
     return make_message("reminder", to, ctx, headers=one_click_unsubscribe(unsubscribe_url))

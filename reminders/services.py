@@ -5,17 +5,36 @@ it claims today's reminder for every learner whose local hour has come and who h
 reviews due (set-based, in batches), and it hands out again the claims that a dead
 worker left unsent. Beat or Redis being down for hours therefore costs nothing that is
 still owed today: the next run finds it.
+
+A learner chooses how (`User.reminder_mode`): on the clock (at their hour, on days they
+have reviews due) or by recall (only once a card they have learned has faded to their
+desired retention: its `due`, which fsrs sets where predicted recall meets it). Both go
+through the same gates (hour, quiet hours, weekdays, one row per local day, pause,
+bounce, back-off); only the cards that trigger one, and the email, differ.
 """
 
 import logging
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import Combinable
 
 from accounts.models import User
@@ -23,8 +42,10 @@ from lib.timezones import local_date, valid_zone, zone_or_utc
 from lib.urls import absolute_url
 from outbox import emails
 from outbox.batch import BatchReport, TemporaryMailFailure, lease, owed_ids, send_batch
-from reviews.models import Card, ReviewLog
-from reviews.selectors import review_minutes, without_hidden
+from quizzes.models import Choice
+from quizzes.sources import source_name
+from reviews.models import Card, ReviewLog, State
+from reviews.selectors import in_queue, review_minutes, without_hidden
 
 from .models import Reminder
 
@@ -47,12 +68,30 @@ def in_quiet_hours(local: datetime) -> bool:
     return local.hour >= QUIET_FROM or local.hour < QUIET_UNTIL
 
 
+def reminder_cards(now: datetime) -> QuerySet[Card]:
+    """Every learner's reviews due now, the rule of the review pages
+    (`reviews.selectors.due_reviews`): reviewed before, in the queue (not suspended, not
+    buried for the day), in a module and lesson that are live, and due."""
+    cards = Card.objects.filter(is_new__in=[False], due__lte=now)
+    return in_queue(without_hidden(cards, now), now)
+
+
+# By recall, only a card in review triggers a reminder: its `due` is where predicted
+# recall meets the desired retention. A card in its (re)learning steps is due again
+# within minutes by design, not because it is fading; it comes back with the session.
+FADING = Q(state=State.REVIEW)
+RECALL = Q(reminder_mode=User.ReminderMode.RECALL)
+
+
 def due_cards(now: datetime) -> QuerySet[Card]:
     """Each learner's due reviews, as a subquery on the learner (OuterRef("pk"))."""
-    cards = Card.objects.filter(
-        user=OuterRef("pk"), suspended__in=[False], is_new__in=[False], due__lte=now
-    )
-    return without_hidden(cards, now)
+    return reminder_cards(now).filter(user=OuterRef("pk"))
+
+
+def owed_trigger(now: datetime) -> Q | Combinable:
+    """What makes a reminder owed, by mode: on the clock, any review due; by recall,
+    the earliest card in review whose due has passed (both subqueries on the learner)."""
+    return (~RECALL & Exists(due_cards(now))) | (RECALL & Exists(due_cards(now).filter(FADING)))
 
 
 def owed_now(now: datetime) -> QuerySet[User]:
@@ -92,7 +131,7 @@ def owed_now(now: datetime) -> QuerySet[User]:
     return (
         User.objects.filter(
             per_zone,
-            Exists(due_cards(now)),
+            owed_trigger(now),
             reminders_enabled=True,
             is_active=True,
             email_bounced_at__isnull=True,
@@ -117,34 +156,84 @@ def reminders_claim(*, now: datetime, batch: int | None = None) -> list[list[int
     """
     batch = batch or settings.REMINDER_BATCH_SIZE
     claim = uuid.uuid4()
-    learners = owed_now(now).order_by("pk").values_list("pk", "time_zone")
+    learners = owed_now(now).order_by("pk").values_list("pk", "time_zone", "max_reviews_per_day")
     last_pk = 0
     while True:
         rows = list(learners.filter(pk__gt=last_pk)[:batch])
         if not rows:
             break
-        due = Card.objects.filter(
-            user__in=[pk for pk, _ in rows], suspended__in=[False], is_new__in=[False], due__lte=now
-        )
-        counts = dict(
-            without_hidden(due, now).values("user").annotate(n=Count("pk")).values_list("user", "n")
-        )
+        counts = due_counts([pk for pk, _, _ in rows], now)
         Reminder.objects.bulk_create(
             [
                 Reminder(
                     user_id=pk,
                     local_date=local_date(now, tz),
-                    due_count=counts.get(pk, 1),
+                    # No more than the day's session will serve (the learner's cap).
+                    due_count=min(counts.get(pk, 1), most),
                     claim=claim,
                     created_at=now,
                 )
-                for pk, tz in rows
+                for pk, tz, most in rows
             ],
             ignore_conflicts=True,
         )
         last_pk = rows[-1][0]
     ids = list(Reminder.objects.filter(claim=claim).order_by("pk").values_list("pk", flat=True))
     return [ids[i : i + batch] for i in range(0, len(ids), batch)]
+
+
+def due_counts(user_ids: list[int], now: datetime) -> dict[int, int]:
+    """Per learner, the cards their reminder is about: reviews due on the clock, faded
+    learned cards by recall (one query)."""
+    by_mode = Q(user__reminder_mode=User.ReminderMode.CLOCK) | FADING
+    rows = (
+        reminder_cards(now)
+        .filter(by_mode, user__in=user_ids)
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values_list("user", "n")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class Fading:
+    """Cards faded to the learner's desired retention, on one topic: a case's source of
+    pain (its correct option's), else the card's module."""
+
+    topic: str
+    count: int
+
+
+def fading_by_topic(users: Iterable[int], now: datetime) -> dict[int, list[Fading]]:
+    """Per learner, what is fading now, most cards first (one grouped query for them
+    all: a few rows per learner, never one per card). A card whose due has passed is,
+    by definition of its due, below the learner's desired retention."""
+    source = Subquery(
+        Choice.objects.filter(question=OuterRef("question"), is_correct=True, retired=False)
+        .exclude(source="")
+        .order_by("order", "pk")
+        .values("source")[:1]
+    )
+    rows = (
+        reminder_cards(now)
+        .filter(FADING, user__in=users)
+        .annotate(source=source)
+        .values("user", "module__title", "source")
+        .annotate(n=Count("pk"))
+        .values_list("user", "module__title", "source", "n")
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for user_id, module, key, n in rows:
+        topic = source_name(key) if key else module
+        per_user = counts.setdefault(user_id, {})
+        per_user[topic] = per_user.get(topic, 0) + n
+    return {
+        user_id: [
+            Fading(topic, n) for topic, n in sorted(topics.items(), key=lambda t: (-t[1], t[0]))
+        ]
+        for user_id, topics in counts.items()
+    }
 
 
 def reminders_owed(*, now: datetime, batch: int | None = None) -> list[list[int]]:
@@ -155,7 +244,13 @@ def reminders_owed(*, now: datetime, batch: int | None = None) -> list[list[int]
 
 
 def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
-    """Send the reminders with these ids that nobody else holds, over one connection."""
+    """Send the reminders with these ids that nobody else holds, over one connection.
+
+    What is fading is read now, for the whole batch in one query, so that a recall
+    email names the cards as they stand when it goes."""
+    # The learners as a subquery (a queryset, not a list): one query in all.
+    recall_learners = User.objects.filter(RECALL, reminders__pk__in=ids)
+    fading = fading_by_topic(recall_learners.values_list("pk", flat=True), now)
 
     def message_for(reminder: Reminder) -> EmailMultiAlternatives | str:
         user = reminder.user
@@ -164,6 +259,10 @@ def reminders_send(*, ids: list[int], now: datetime) -> BatchReport:
             return "The local day or the allowed hours ended before it could be sent."
         if not user.reminders_enabled or user.email_bounced_at:
             return "Reminders turned off or address bounced."
+        if user.reminder_mode == User.ReminderMode.RECALL:
+            if reminder.user_id not in fading:
+                return "Nothing was fading any more when it came to be sent."
+            return reminder_message(reminder, fading=fading[reminder.user_id])
         return reminder_message(reminder)
 
     def on_refused(reminder: Reminder) -> None:
@@ -233,9 +332,17 @@ def unsubscribe_user(token: str) -> User | None:
     return user
 
 
+TOPICS_SHOWN = 3  # the email names the topics with most cards fading; the rest in one line
+
+
 def reminder_message(
-    reminder: Reminder, *, connection: BaseEmailBackend | None = None
+    reminder: Reminder,
+    *,
+    fading: list[Fading] | None = None,
+    connection: BaseEmailBackend | None = None,
 ) -> EmailMultiAlternatives:
+    """The email: the clock's "N reviews due today", or, given what is fading (recall
+    mode), "7 cards on the gluteal nerves are below 90% now"."""
     user, n = reminder.user, reminder.due_count
     context = {
         "user": user,
@@ -244,6 +351,15 @@ def reminder_message(
         "review_url": absolute_url("reviews:session"),
         "settings_url": absolute_url("me:review_settings"),
     }
+    if fading:
+        count = sum(f.count for f in fading)
+        context |= {
+            "count": count,
+            "minutes": review_minutes(count),
+            "fading": fading[:TOPICS_SHOWN],
+            "fading_elsewhere": sum(f.count for f in fading[TOPICS_SHOWN:]),
+            "retention": f"{user.desired_retention:.0%}",
+        }
     unsubscribe = absolute_url("reminders:unsubscribe", unsubscribe_token(user))
     message = emails.reminder(user.email, context, unsubscribe_url=unsubscribe)
     message.connection = connection
