@@ -31,6 +31,9 @@ SETTINGS_FIELDS = (
     "reminders_enabled",
     "reminder_hour",
     "weekdays",
+    "reminder_mode",
+    "max_reviews_per_day",
+    "light_days",
 )
 
 
@@ -84,6 +87,21 @@ class MeSerializer(serializers.Serializer):
         max_length=7,
         help_text="Reminder days, 0 = Monday to 6 = Sunday.",
     )
+    reminder_mode = serializers.ChoiceField(
+        choices=User.ReminderMode.choices,
+        required=False,
+        help_text="clock: at your hour, on days you have reviews due; recall: only when "
+        "a card you have learned fades below your desired retention.",
+    )
+    max_reviews_per_day = serializers.IntegerField(
+        required=False,
+        min_value=10,
+        max_value=2000,
+        help_text="10 to 2000: the most reviews a day's session serves.",
+    )
+    light_days = serializers.BooleanField(
+        required=False, help_text="Keep the days without reminders light."
+    )
     reminders_paused_until = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
@@ -102,6 +120,9 @@ def me_data(user: User) -> dict:
         "reminders_enabled": user.reminders_enabled,
         "reminder_hour": user.reminder_hour,
         "weekdays": user.reminder_days,
+        "reminder_mode": user.reminder_mode,
+        "max_reviews_per_day": user.max_reviews_per_day,
+        "light_days": user.light_days,
         "reminders_paused_until": user.reminders_paused_until,
     }
 

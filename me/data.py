@@ -86,6 +86,9 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
                 ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i] for i in user.reminder_days
             ],
             "reminders_paused_until": user.reminders_paused_until,
+            "reminder_mode": user.reminder_mode,
+            "max_reviews_per_day": user.max_reviews_per_day,
+            "light_days": user.light_days,
         },
         "clinician_profile": {
             "profession": profile.profession,

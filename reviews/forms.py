@@ -2,6 +2,7 @@ from copy import copy
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 
 from accounts.models import User
 from lib.timezones import validate_time_zone, zone_choices
@@ -14,6 +15,27 @@ WEEKDAYS = [
     for i, name in enumerate(
         ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     )
+]
+
+
+def _choice(name: str, explanation: str) -> str:
+    """A radio button's label: a few words, and a line under them that explains."""
+    return format_html('{} <span class="helptext">{}</span>', name, explanation)
+
+
+REMINDER_MODES = [
+    (
+        User.ReminderMode.CLOCK.value,
+        _choice("On my days", "At my hour, on days I have reviews due."),
+    ),
+    (
+        User.ReminderMode.RECALL.value,
+        _choice(
+            "When my memory fades",
+            "Only when my memory of a card fades below my desired retention — "
+            "the model's estimate.",
+        ),
+    ),
 ]
 
 
@@ -35,6 +57,33 @@ class ReviewSettingsForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    reminder_mode = forms.ChoiceField(
+        label="Remind me",
+        choices=REMINDER_MODES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Choose when reminders come: on your days, or when your memory fades."
+        },
+    )
+    max_reviews_per_day = forms.IntegerField(
+        label="Most reviews a day",
+        min_value=10,
+        max_value=2000,
+        help_text="10 to 2000. After a break, a backlog comes back over several days: the "
+        "cards you are most likely to have forgotten first.",
+    )
+
+    field_order = [
+        "desired_retention",
+        "new_cards_per_day",
+        "max_reviews_per_day",
+        "time_zone",
+        "reminders_enabled",
+        "reminder_mode",
+        "reminder_hour",
+        "weekdays",
+        "light_days",
+    ]
 
     class Meta:
         model = User
@@ -44,11 +93,19 @@ class ReviewSettingsForm(forms.ModelForm):
             "time_zone",
             "reminders_enabled",
             "reminder_hour",
+            "reminder_mode",
+            "max_reviews_per_day",
+            "light_days",
         ]
         labels = {
             "desired_retention": "Desired retention",
             "new_cards_per_day": "New cards a day",
             "reminders_enabled": "Email me on days when reviews are due",
+            "light_days": "Keep my days without reminders light",
+        }
+        help_texts = {
+            "light_days": "Reviews are moved off the days you get no reminder, where the "
+            "schedule allows.",
         }
         widgets = {
             "desired_retention": forms.NumberInput(
@@ -80,6 +137,9 @@ class ReviewSettingsForm(forms.ModelForm):
             reminders_enabled=data["reminders_enabled"],
             reminder_hour=data["reminder_hour"],
             weekdays=tuple(sorted(int(d) for d in data["weekdays"])),
+            reminder_mode=data["reminder_mode"],
+            max_reviews_per_day=data["max_reviews_per_day"],
+            light_days=data["light_days"],
         )
 
 

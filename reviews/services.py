@@ -388,6 +388,9 @@ class ReviewSettings:
     reminders_enabled: bool
     reminder_hour: int  # local hour, 7 to 21
     weekdays: tuple[int, ...]  # the days reminders may come on, 0 = Monday
+    reminder_mode: str  # User.ReminderMode: on the clock, or when recall fades
+    max_reviews_per_day: int  # 10 to 2000
+    light_days: bool  # keep the days without reminders light
 
 
 @transaction.atomic
@@ -402,6 +405,9 @@ def review_settings_save(*, user: User, settings: ReviewSettings) -> int | None:
     user.reminders_enabled = settings.reminders_enabled
     user.reminder_hour = settings.reminder_hour
     user.reminder_weekdays = sum(1 << day for day in set(settings.weekdays))
+    user.reminder_mode = settings.reminder_mode
+    user.max_reviews_per_day = settings.max_reviews_per_day
+    user.light_days = settings.light_days
     user.save(
         update_fields=[
             "new_cards_per_day",
@@ -409,6 +415,9 @@ def review_settings_save(*, user: User, settings: ReviewSettings) -> int | None:
             "reminders_enabled",
             "reminder_hour",
             "reminder_weekdays",
+            "reminder_mode",
+            "max_reviews_per_day",
+            "light_days",
         ]
     )
     if settings.desired_retention == old:

@@ -19,6 +19,9 @@ FIELDS = (
     "reminders_enabled",
     "reminder_hour",
     "weekdays",
+    "reminder_mode",
+    "max_reviews_per_day",
+    "light_days",
 )
 CONFUSED = [5, True, 1.5, -1, 10**30, None, {"a": 1}, [[1]], "x" * 300]
 
@@ -36,7 +39,11 @@ def test_a_value_of_the_wrong_type_is_400_for_that_field(api_client, me, value):
         response = api_client.patch("/api/v1/me/", {field: value}, format="json")
         if response.status_code == 200:
             # The only values here that are good for their field.
-            assert (field, value) in {("reminders_enabled", True), ("new_cards_per_day", 5)}
+            assert (field, value) in {
+                ("reminders_enabled", True),
+                ("light_days", True),
+                ("new_cards_per_day", 5),
+            }
             continue
         assert response.status_code == 400, (field, value, response.content)
         assert field in response.json(), (field, value, response.json())
@@ -52,6 +59,10 @@ def test_a_value_of_the_wrong_type_is_400_for_that_field(api_client, me, value):
         ("reminder_hour", 6),
         ("reminder_hour", 22),
         ("new_cards_per_day", 201),
+        ("max_reviews_per_day", 9),
+        ("max_reviews_per_day", 2001),
+        ("reminder_mode", "sometimes"),
+        ("reminder_mode", ""),
         ("weekdays", [7]),
         ("weekdays", 5),
         ("weekdays", [0, 1, 2, 3, 4, 5, 6, 0]),
@@ -98,3 +109,35 @@ def test_type_errors_and_the_forms_rules_come_back_together(api_client, me):
     )
     assert response.status_code == 400
     assert {"reminder_hour", "time_zone"} <= set(response.json())
+
+
+def test_reminder_mode_review_limit_and_light_days_round_trip(api_client, me):
+    assert (
+        api_client.get("/api/v1/me/").json()
+        | {
+            "reminder_mode": "clock",
+            "max_reviews_per_day": 200,
+            "light_days": False,
+        }
+        == api_client.get("/api/v1/me/").json()
+    )
+    changes = {"reminder_mode": "recall", "max_reviews_per_day": 2000, "light_days": True}
+    response = api_client.patch("/api/v1/me/", changes, format="json")
+    assert response.status_code == 200, response.json()
+    assert api_client.get("/api/v1/me/").json().items() >= changes.items()
+    me.refresh_from_db()
+    assert (me.reminder_mode, me.max_reviews_per_day, me.light_days) == ("recall", 2000, True)
+    # Each one alone leaves the others as they are.
+    api_client.patch("/api/v1/me/", {"max_reviews_per_day": 10}, format="json")
+    me.refresh_from_db()
+    assert (me.reminder_mode, me.max_reviews_per_day, me.light_days) == ("recall", 10, True)
+
+
+def test_a_bad_reminder_mode_or_limit_says_what_is_allowed(api_client, me):
+    response = api_client.patch(
+        "/api/v1/me/", {"reminder_mode": "hourly", "max_reviews_per_day": 5000}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert "not a valid choice" in body["reminder_mode"][0]
+    assert "2000" in body["max_reviews_per_day"][0]

@@ -80,6 +80,8 @@ def test_download_holds_everything_and_nothing_of_anyone_else(client):
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
     assert data["account"]["email"] == user.email
+    settings = ("reminder_mode", "max_reviews_per_day", "light_days")
+    assert [data["account"][k] for k in settings] == ["clock", 200, False]
     assert data["clinician_profile"]["certificate_name"] == "Dr Ada Byron"
     assert len(data["enrollments"]) == 1 and data["lesson_progress"][0]["completed_at"]
     assert data["lesson_progress"][0]["engaged_seconds"] >= 300  # the time read, measured

@@ -55,6 +55,9 @@ def test_an_account_update_saves_details_and_settings_together():
         reminders_enabled=True,
         reminder_hour=9,
         weekdays=(5, 6),
+        reminder_mode="recall",
+        max_reviews_per_day=150,
+        light_days=True,
     )
     user = account_update(user=user, details=CLINICIAN, settings=settings).user
     assert user.is_clinician and user.clinician_profile.certificate_name == "Ana M. Silva"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.factories import CourseFactory, UserFactory
@@ -11,6 +13,8 @@ BASE = {
     "reminders_enabled": "on",
     "reminder_hour": "8",
     "weekdays": ["0", "6"],
+    "reminder_mode": "clock",
+    "max_reviews_per_day": "200",
 }
 
 
@@ -66,3 +70,32 @@ def test_enrolment_asks_about_reminders(client, user):
     client.post("/courses/c/enrol/", {"reminders_asked": "1"})  # box left unticked
     user.refresh_from_db()
     assert not user.reminders_enabled and course.enrollments.filter(user=user).exists()
+
+
+def test_reminder_mode_review_limit_and_light_days_are_saved(client, user):
+    page = client.get("/review/settings/").content.decode()
+    assert "At my hour, on days I have reviews due." in page
+    assert "Only when my memory of a card fades below my desired retention" in page
+    assert "Most reviews a day" in page and "Keep my days without reminders light" in page
+    data = {**BASE, "reminder_mode": "recall", "max_reviews_per_day": "50", "light_days": "on"}
+    assert client.post("/review/settings/", data).status_code == 302
+    user.refresh_from_db()
+    assert (user.reminder_mode, user.max_reviews_per_day, user.light_days) == ("recall", 50, True)
+    page = client.get("/review/settings/").content.decode()
+    assert re.search(r'<input type="radio" name="reminder_mode" value="recall"[^>]* checked', page)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"reminder_mode": "hourly"}, "Choose when reminders come"),
+        ({"max_reviews_per_day": "5"}, "greater than or equal to 10"),
+        ({"max_reviews_per_day": "2001"}, "less than or equal to 2000"),
+        ({"max_reviews_per_day": ""}, "This field is required"),
+    ],
+)
+def test_bad_mode_or_limit_is_a_form_error_and_nothing_changes(client, user, change, message):
+    response = client.post("/review/settings/", {**BASE, "light_days": "on", **change})
+    assert response.status_code == 200 and message in response.content.decode()
+    user.refresh_from_db()
+    assert (user.reminder_mode, user.max_reviews_per_day, user.light_days) == ("clock", 200, False)

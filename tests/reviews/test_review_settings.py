@@ -22,6 +22,9 @@ def settings(**changes) -> ReviewSettings:
         "reminders_enabled": True,
         "reminder_hour": 18,
         "weekdays": (0, 1, 2, 3, 4, 5, 6),
+        "reminder_mode": "clock",
+        "max_reviews_per_day": 200,
+        "light_days": False,
     } | changes
     return ReviewSettings(**values)
 

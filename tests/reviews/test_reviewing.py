@@ -26,7 +26,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-REMINDERS = {"reminders_enabled": "on", "reminder_hour": "18", "weekdays": ["0", "2", "4"]}
+REMINDERS = {
+    "reminders_enabled": "on",
+    "reminder_mode": "clock",
+    "reminder_hour": "18",
+    "weekdays": ["0", "2", "4"],
+    "max_reviews_per_day": "200",
+}
 
 
 @pytest.fixture
