@@ -301,6 +301,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # fsrs spreads due dates a little so that cards learnt together do not stay together;
 # the tests turn it off to compare with the package's exact dates.
 SRS_FUZZING = envbool("SRS_FUZZING", True)
+# New review dates are spread over the same range to level each learner's daily load
+# (reviews/balance.py), in place of fsrs's fuzz; off with the fuzz unless set.
+SRS_LOAD_BALANCING = envbool("SRS_LOAD_BALANCING", SRS_FUZZING)
 # Learners claimed per query, and reminders per worker task (one SMTP connection each).
 REMINDER_BATCH_SIZE = envint("REMINDER_BATCH_SIZE", 500)
 

@@ -1,6 +1,7 @@
 """The bridge to the fsrs package (FSRS-6): our Card rows in, fsrs cards out; and the one
 rule that turns an answer and how sure the learner was into a rating."""
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from accounts.models import User
 from quizzes.models import Confidence
 
+from .balance import DueLoad, card_seed
 from .models import Card, Rating
 
 
@@ -109,14 +111,42 @@ class Outcome:
     last_review: datetime | None  # always set after a review; fsrs types it optional
 
 
-def review(scheduler: fsrs.Scheduler, card: Card, rating: int, now: datetime) -> Outcome:
-    updated, _ = scheduler.review_card(to_fsrs(card), fsrs.Rating(rating), review_datetime=now)
+def review(
+    scheduler: fsrs.Scheduler,
+    card: Card,
+    rating: int,
+    now: datetime,
+    *,
+    load: DueLoad | None = None,
+) -> Outcome:
+    """The card after this rating at `now`. Given the learner's `load` (balancing on, see
+    balance.py), a card going into review days away goes to the day of its fuzz range
+    that levels the learner's load, at the same time of day, in place of fsrs's fuzz."""
+    fsrs_card, fsrs_rating = to_fsrs(card), fsrs.Rating(rating)
+    exact = scheduler
+    if load is not None and scheduler.enable_fuzzing:
+        exact = copy(scheduler)  # balancing is the fuzz: the interval before any
+        exact.enable_fuzzing = False
+    updated, _ = exact.review_card(fsrs_card, fsrs_rating, review_datetime=now)
+    due = updated.due
+    if load is not None and updated.state == fsrs.State.Review:
+        days = load.place(
+            seed=card_seed(card),
+            at=now,
+            interval_days=(updated.due - now).days,
+            maximum_interval=scheduler.maximum_interval,
+        )
+        if days is not None:
+            due = now + timedelta(days=days)
+        elif exact is not scheduler:
+            # An interval not balanced (too long to need it) keeps fsrs's own fuzz.
+            due = scheduler.review_card(fsrs_card, fsrs_rating, review_datetime=now)[0].due
     return Outcome(
         state=updated.state.value,
         step=updated.step,
         stability=updated.stability,
         difficulty=updated.difficulty,
-        due=updated.due,
+        due=due,
         last_review=updated.last_review,
     )
 

@@ -33,6 +33,7 @@ from quizzes.models import Attempt, Choice, Confidence, Sitting, offered_choices
 from quizzes.signals import AnsweredQuestion
 
 from . import scheduler as srs
+from .balance import learner_load
 from .confusions import review_recorded
 from .models import Card, Rating, ReviewLog, State
 from .selectors import MAX_DURATION_MS, local_day_start, visible_cards
@@ -50,7 +51,7 @@ LEECH_FAILURES = 8
 def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now: datetime) -> int:
     """Make a card of every question answered for the first time in this attempt, its
     first review the quiz answer itself (see the module's policy). Five queries whatever
-    the quiz size."""
+    the quiz size, and one more for the learner's load when due dates are balanced."""
     user = attempt.user
     have = set(
         Card.objects.filter(
@@ -62,6 +63,7 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
         return 0
     quiz = attempt.quiz
     duration_ms = _quiz_answer_ms(attempt, len(results))
+    load = learner_load(user, now)  # read once for all the cards, and kept up to date
     cards, logs = [], []
     for result in fresh:
         question = result.question
@@ -77,7 +79,7 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
             answer_ms=duration_ms,
         )
         rating = srs.rating_for_answer(result.right, result.confidence)
-        outcome = srs.review(srs.first_answer_scheduler(user, rating), card, rating, now)
+        outcome = srs.review(srs.first_answer_scheduler(user, rating), card, rating, now, load=load)
         log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=True)
         log.in_quiz, log.confidence, log.question = True, result.confidence, question
         logs.append(log)
@@ -202,7 +204,8 @@ def review_record(
     confidence: int | None = None,
     now: datetime | None = None,
 ) -> ReviewResult:
-    """Record one review in one short transaction with a fixed number of queries.
+    """Record one review in one short transaction with a fixed number of queries (and one
+    more, the learner's load, when due dates are balanced and the card goes into review).
 
     A quiz card (or a contrast card, which asks one of its two cases) is graded from
     `choices` and rated from the answer and `confidence` (scheduler.rating_for_answer); a
@@ -244,7 +247,9 @@ def review_record(
         )
     rating = _rating_for(card, rating, choices, confidence)
 
-    outcome = srs.review(srs.scheduler_for_card(user, card), card, rating, now)
+    outcome = srs.review(
+        srs.scheduler_for_card(user, card), card, rating, now, load=learner_load(user, now)
+    )
     failures = card.failures + (rating == Rating.AGAIN)
     leech = failures >= LEECH_FAILURES
     log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=card.is_new)

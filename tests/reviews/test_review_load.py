@@ -17,7 +17,12 @@ from reviews.models import Card, ReviewLog
 pytestmark = pytest.mark.django_db
 
 
-def test_the_day_after_finishing_the_course_is_at_most_about_twenty_reviews():
+@pytest.mark.parametrize("balanced", [False, True], ids=["exact", "balanced"])
+def test_the_day_after_finishing_the_course_is_at_most_about_twenty_reviews(settings, balanced):
+    """With fsrs's exact dates (the tests' default) and with due dates balanced (the
+    site's): the next day's reviews have intervals of a day or two, which are neither
+    fuzzed nor balanced, so balancing leaves the day after as it is."""
+    settings.SRS_LOAD_BALANCING = balanced
     assert load_content().ok
     done = finish_course(email="finisher@example.com", start=timezone.now())
     user = done.user
@@ -47,6 +52,7 @@ def test_the_command_prints_the_week(capsys):
     call_command("review_load", days=2)
     out = capsys.readouterr().out
     assert "finishes the clinician course today" in out
+    assert "as fsrs gives them" in out  # the tests' settings: no balancing
     days = [line for line in out.splitlines() if line.startswith("day ")]
     assert len(days) == 2 and all("reviews +" in d and "min" in d for d in days)
     first = int(days[0].split(": ")[1].split(" reviews")[0])

@@ -30,6 +30,7 @@ from course.services import enrollment_create, lesson_record_view, lesson_set_do
 from quizzes.models import Confidence, Quiz
 from quizzes.services import attempt_submit, questions_to_take
 from reviews import selectors
+from reviews.balance import balancing_on
 from reviews.models import Card
 from reviews.scheduler import rating_for_answer
 from reviews.services import review_record
@@ -237,6 +238,11 @@ class Command(BaseCommand):
             f"{done.questions} quiz answers, {done.right} right "
             f"({round(100 * done.right / max(1, done.questions))} %), {done.sure_wrong} "
             f"confidently wrong; {done.due_today} cards due again today."
+        )
+        self.stdout.write(
+            "New due dates are balanced over the days (SRS_LOAD_BALANCING)."
+            if balancing_on()
+            else "New due dates are as fsrs gives them (SRS_LOAD_BALANCING off)."
         )
         loads: list[DayLoad] = []
         try:
