@@ -301,6 +301,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # fsrs spreads due dates a little so that cards learnt together do not stay together;
 # the tests turn it off to compare with the package's exact dates.
 SRS_FUZZING = envbool("SRS_FUZZING", True)
+# Learners a worker task fits in the nightly memory-model fit (reviews.tasks).
+MEMORY_FIT_BATCH_SIZE = envint("MEMORY_FIT_BATCH_SIZE", 200)
 # Learners claimed per query, and reminders per worker task (one SMTP connection each).
 REMINDER_BATCH_SIZE = envint("REMINDER_BATCH_SIZE", 500)
 

@@ -37,7 +37,6 @@ from . import scheduler as srs
 from .models import Card, MemoryFit, ReviewLog, State
 
 REFIT_AFTER_NEW_REVIEWS = 50  # new reviews since the last fit before fitting again
-LEARNER_BATCH = 200  # learners per task in the nightly job
 LOG_CHUNK = 5000  # log rows fetched from the database at a time
 WRITE_BATCH = 1000  # cards read, locked and written back at a time when rescheduling
 

@@ -1,6 +1,7 @@
 """The memory model's nightly fit (reviews.fitting): thin tasks around its services."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from course.models import Course
@@ -20,8 +21,9 @@ def fit_memory_models() -> int:
     for course in Course.objects.filter(pk__in=fitting.courses_to_fit()):
         fitting.fit_cohort(course, now)
     learners = fitting.learners_to_fit()
-    for start in range(0, len(learners), fitting.LEARNER_BATCH):
-        fit_learner_batch.delay(learners[start : start + fitting.LEARNER_BATCH])
+    size = settings.MEMORY_FIT_BATCH_SIZE
+    for start in range(0, len(learners), size):
+        fit_learner_batch.delay(learners[start : start + size])
     return len(learners)
 
 

@@ -7,13 +7,16 @@ from decimal import Decimal
 import fsrs
 import fsrs_rs_python as fsrs_rs
 import pytest
+from celery.schedules import crontab
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.celery import app
 from reviews import fitting, memory
 from reviews import scheduler as srs
 from reviews.models import Card, MemoryFit, Rating, ReviewLog, State
 from reviews.services import retention_change, review_record
+from reviews.tasks import fit_memory_models
 from tests.factories import LessonFactory, UserFactory
 
 from .memory_learners import AFTER, WEAKER_KEEPER, put_in_database, simulated
@@ -307,3 +310,27 @@ def test_answering_and_retention_changes_use_the_parameters_in_use(lesson):
     # With the defaults' forgetting curve the interval would differ.
     defaults_at_80 = fsrs.Scheduler(desired_retention=0.8)
     assert srs.review_interval_days(defaults_at_80, card.stability) != days
+
+
+# --- the nightly job -------------------------------------------------------------------
+
+
+def test_the_nightly_job_fits_the_cohort_then_the_learners_in_batches(lesson, settings):
+    settings.MEMORY_FIT_BATCH_SIZE = 1  # the suite runs tasks eagerly: one batch a learner
+    users = [UserFactory() for _ in range(3)]
+    for seed, user in enumerate(users, start=1):
+        put_in_database(user, lesson, simulated(cards=12, days=40, seed=seed))
+
+    assert fit_memory_models() == 3
+
+    assert MemoryFit.objects.filter(scope=MemoryFit.Scope.COHORT, course=lesson.course).exists()
+    assert set(MemoryFit.objects.values_list("user_id", flat=True)) == {None} | {
+        u.pk for u in users
+    }
+    assert fit_memory_models() == 0  # nothing new since
+
+
+def test_the_nightly_job_runs_at_three_in_the_morning_utc():
+    entry = app.conf.beat_schedule["reviews-fit-memory-models"]
+    assert entry["task"] == fit_memory_models.name
+    assert entry["schedule"] == crontab(hour=3, minute=0)
