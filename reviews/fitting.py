@@ -20,12 +20,13 @@ skipping the unchanged majority is what lets ten thousand learners fit in one ni
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
 import fsrs
 import fsrs_rs_python as fsrs_rs
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -186,7 +187,7 @@ def reschedule(histories: dict[int, list[memory.Review]], parameters: Sequence[f
     (re)learning keep their short steps. Written in batches: two queries a batch,
     whatever the number of cards. Returns how many cards changed."""
     model = fsrs_rs.FSRS(list(parameters))
-    schedulers: dict[float, fsrs.Scheduler] = {}
+    schedulers: dict[Decimal, fsrs.Scheduler] = {}
     card_ids = sorted(histories)
     changed = 0
     for start in range(0, len(card_ids), WRITE_BATCH):
@@ -194,29 +195,47 @@ def reschedule(histories: dict[int, list[memory.Review]], parameters: Sequence[f
         states = model.memory_state_batch([memory.history_item(histories[pk]) for pk in batch])
         state_of = dict(zip(batch, states, strict=True))
         with transaction.atomic():
-            # Locked while they are written, so a review made now waits for this batch
-            # (and then schedules from the new state) rather than being overwritten.
-            cards = list(
+            # Locked from this read to the write, so that a review recorded in between is
+            # never overwritten by a state computed without it: either it committed first
+            # and is seen here (the card is skipped), or it waits for this batch.
+            cards = (
                 Card.objects.filter(pk__in=batch)
                 .select_for_update(of=("self",))
-                .annotate(retention=F("user__desired_retention"))
-                .only("pk", "state", "stability", "difficulty", "due", "last_review")
+                .values_list("pk", "state", "due", "last_review", "user__desired_retention")
             )
-            moved = []
-            for card in cards:
-                if card.last_review != histories[card.pk][-1][1]:
+            rows = []
+            for pk, state, due, last_review, retention in cards:
+                if last_review != histories[pk][-1][1]:
                     continue  # reviewed since its logs were read: its next fit will see it
-                state = state_of[card.pk]
-                card.stability, card.difficulty = state.stability, state.difficulty
-                if card.state == State.REVIEW:
-                    retention = float(card.retention)
+                memory_state = state_of[pk]
+                if state == State.REVIEW:
                     if retention not in schedulers:
                         schedulers[retention] = fsrs.Scheduler(
-                            parameters=parameters, desired_retention=retention
+                            parameters=parameters, desired_retention=float(retention)
                         )
-                    days = srs.review_interval_days(schedulers[retention], state.stability)
-                    card.due = card.last_review + timedelta(days=days)
-                moved.append(card)
-            Card.objects.bulk_update(moved, ["stability", "difficulty", "due"])
-        changed += len(moved)
+                    days = srs.review_interval_days(schedulers[retention], memory_state.stability)
+                    due = last_review + timedelta(days=days)
+                rows.append((pk, memory_state.stability, memory_state.difficulty, due))
+            _write_memory(rows)
+        changed += len(rows)
     return changed
+
+
+def _write_memory(rows: list[tuple[int, float, float, datetime]]) -> None:
+    """Set (card id, stability, difficulty, due) in one UPDATE from a list of values.
+    Not `bulk_update`: it builds a CASE expression per card and field in Python, which
+    took 0.55 s for 350 cards on this machine, more than the fit itself; this takes a
+    few milliseconds. The same SQL runs on PostgreSQL and SQLite (3.33+)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Card._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"WITH v(id, stability, difficulty, due) AS (VALUES {values}) "  # noqa: S608 (placeholders only)
+        f"UPDATE {table} SET stability = v.stability, difficulty = v.difficulty, due = v.due "
+        f"FROM v WHERE {table}.id = v.id"
+    )
+    params = [p for pk, s, d, due in rows for p in (pk, s, d, adapt(due))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
