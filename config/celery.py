@@ -4,6 +4,7 @@ filesystem transport so that the quick start needs no server (see settings)."""
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -36,6 +37,15 @@ app.conf.beat_schedule = {
         # Expired sign-in sessions are removed once a day.
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 86400.0,
+    },
+    "reviews-fit-memory-models": {
+        # Fits the memory model (FSRS parameters) to each course's learners and to each
+        # learner whose reviews have grown since their last fit, and reschedules the
+        # cards of fits that go in use. Nightly, at 03:00 UTC, when the fewest learners
+        # in Europe and the Americas are reviewing; a missed night is caught up the next
+        # (learners are chosen by their logs, not by the date).
+        "task": "reviews.tasks.fit_memory_models",
+        "schedule": crontab(hour=3, minute=0),
     },
     "outbox-sweep": {
         # Re-enqueue mail that was recorded but never sent (the broker was down, a worker

@@ -304,6 +304,8 @@ SRS_FUZZING = envbool("SRS_FUZZING", True)
 # New review dates are spread over the same range to level each learner's daily load
 # (reviews/balance.py), in place of fsrs's fuzz; off with the fuzz unless set.
 SRS_LOAD_BALANCING = envbool("SRS_LOAD_BALANCING", SRS_FUZZING)
+# Learners a worker task fits in the nightly memory-model fit (reviews.tasks).
+MEMORY_FIT_BATCH_SIZE = envint("MEMORY_FIT_BATCH_SIZE", 200)
 # Learners claimed per query, and reminders per worker task (one SMTP connection each).
 REMINDER_BATCH_SIZE = envint("REMINDER_BATCH_SIZE", 500)
 

@@ -20,7 +20,7 @@ from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
 from quizzes.models import Answer, Attempt, Sitting
 from reminders.models import Reminder
-from reviews.models import Card, CardFlag, Confusion, ContrastPair, ReviewLog
+from reviews.models import Card, CardFlag, Confusion, ContrastPair, MemoryFit, ReviewLog
 
 
 def _rows(queryset: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
@@ -149,6 +149,23 @@ def user_export(*, user: User, now: datetime | None = None) -> dict:
             "state_before",
             "state_after",
             "due_after",
+        ),
+        # The memory model fitted to the learner's own reviews: every fit, used or not,
+        # with how it did against the default parameters on their later reviews.
+        "memory_fits": _rows(
+            MemoryFit.objects.filter(user=user).order_by("fitted_at", "pk"),
+            "fitted_at",
+            "parameters",
+            "review_count",
+            "train_items",
+            "test_items",
+            "log_loss",
+            "rmse",
+            "default_log_loss",
+            "default_rmse",
+            "accepted",
+            "in_use",
+            "reason",
         ),
         # Each wrong answer that took one source of pain for another.
         "confusions": _rows(

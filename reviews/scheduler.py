@@ -1,6 +1,7 @@
 """The bridge to the fsrs package (FSRS-6): our Card rows in, fsrs cards out; and the one
 rule that turns an answer and how sure the learner was into a rating."""
 
+from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from django.conf import settings
 from accounts.models import User
 from quizzes.models import Confidence
 
+from . import memory
 from .balance import DueLoad, card_seed
 from .models import Card, Rating
 
@@ -49,26 +51,39 @@ def rating_table() -> list[RatingRule]:
     return rows
 
 
-def scheduler_for(user: User, *, learning_steps: bool = True) -> fsrs.Scheduler:
-    """The learner's scheduler. Without learning steps, a new card rated Good or Easy goes
-    straight into review, days away: used for a right, sure first answer in a quiz."""
+def scheduler_for(
+    user: User, *, parameters: Sequence[float], learning_steps: bool = True
+) -> fsrs.Scheduler:
+    """The learner's scheduler with these FSRS parameters (`parameters_for_card`).
+    Without learning steps, a new card rated Good or Easy goes straight into review, days
+    away: used for a right, sure first answer in a quiz."""
     if learning_steps:
         return fsrs.Scheduler(
+            parameters=parameters,
             desired_retention=float(user.desired_retention),
             enable_fuzzing=settings.SRS_FUZZING,
         )
     return fsrs.Scheduler(
+        parameters=parameters,
         desired_retention=float(user.desired_retention),
         learning_steps=(),
         enable_fuzzing=settings.SRS_FUZZING,
     )
 
 
-def contrast_scheduler(user: User) -> fsrs.Scheduler:
+def parameters_for_card(user: User, course_id: int) -> tuple[float, ...]:
+    """The parameters that schedule this learner's cards of this course: their own fit
+    in use, else the course cohort's, else the defaults (memory.parameters_for). One
+    query."""
+    return memory.parameters_for(user, [course_id]).for_course(course_id)
+
+
+def contrast_scheduler(user: User, *, parameters: Sequence[float]) -> fsrs.Scheduler:
     """A contrast card's scheduler: no same-day steps, so each review brings the pair back
     on a later day. A pair is told apart by answering both sides right on separate days;
     asking it again ten minutes later would only show the case just seen."""
     return fsrs.Scheduler(
+        parameters=parameters,
         desired_retention=float(user.desired_retention),
         learning_steps=(),
         relearning_steps=(),
@@ -76,17 +91,24 @@ def contrast_scheduler(user: User) -> fsrs.Scheduler:
     )
 
 
-def scheduler_for_card(user: User, card: Card) -> fsrs.Scheduler:
-    """The scheduler that reviews this card: a contrast card's has no same-day steps."""
+def scheduler_for_card(
+    user: User, card: Card, *, parameters: Sequence[float] | None = None
+) -> fsrs.Scheduler:
+    """The scheduler that reviews this card, with the parameters for its course (read
+    when not given: one query). A contrast card's has no same-day steps."""
+    if parameters is None:
+        parameters = parameters_for_card(user, card.course_id)
     if card.kind == Card.Kind.CONTRAST:
-        return contrast_scheduler(user)
-    return scheduler_for(user)
+        return contrast_scheduler(user, parameters=parameters)
+    return scheduler_for(user, parameters=parameters)
 
 
-def first_answer_scheduler(user: User, rating: int) -> fsrs.Scheduler:
+def first_answer_scheduler(
+    user: User, rating: int, *, parameters: Sequence[float]
+) -> fsrs.Scheduler:
     """The scheduler for a question's first answer in a quiz: Again and Hard take the
     learning steps (due again today); Good and Easy go straight into review."""
-    return scheduler_for(user, learning_steps=rating < Rating.GOOD)
+    return scheduler_for(user, parameters=parameters, learning_steps=rating < Rating.GOOD)
 
 
 def to_fsrs(card: Card) -> fsrs.Card:
@@ -152,17 +174,22 @@ def review(
 
 
 def previews(user: User, card: Card, now: datetime) -> dict[int, timedelta]:
-    """When the card would come back after each rating (without fuzz: "about")."""
+    """When the card would come back after each rating (without fuzz: "about"), with the
+    parameters for its course (one query)."""
     scheduler = fsrs.Scheduler(
-        desired_retention=float(user.desired_retention), enable_fuzzing=False
+        parameters=parameters_for_card(user, card.course_id),
+        desired_retention=float(user.desired_retention),
+        enable_fuzzing=False,
     )
     return {r: review(scheduler, card, r, now).due - now for r in Rating.values}
 
 
 def review_interval_days(scheduler: fsrs.Scheduler, stability: float) -> int:
     """The interval fsrs gives a card in review with this stability at the scheduler's
-    desired retention. Stability and difficulty do not depend on the retention, only the
-    interval does, so a retention change reschedules a card as last_review + this."""
+    desired retention and parameters (their forgetting curve). Stability and difficulty
+    do not depend on the retention, only the interval does, so a retention change
+    reschedules a card as last_review + this; a change of parameters does too, once the
+    card's stability is computed again from its logs (reviews.fitting)."""
     return scheduler._next_interval(stability=stability)  # pinned fsrs==6.3.2; tested
 
 

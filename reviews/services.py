@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import fsrs
 from django.db import IntegrityError, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
@@ -32,6 +33,7 @@ from quizzes.display import shuffled_options
 from quizzes.models import Attempt, Choice, Confidence, Sitting, offered_choices
 from quizzes.signals import AnsweredQuestion
 
+from . import memory
 from . import scheduler as srs
 from .balance import learner_load
 from .confusions import review_recorded
@@ -50,8 +52,9 @@ LEECH_FAILURES = 8
 
 def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now: datetime) -> int:
     """Make a card of every question answered for the first time in this attempt, its
-    first review the quiz answer itself (see the module's policy). Five queries whatever
-    the quiz size, and one more for the learner's load when due dates are balanced."""
+    first review the quiz answer itself (see the module's policy). Six queries whatever
+    the quiz size (one reads the parameters that schedule the course's cards), and one
+    more for the learner's load when due dates are balanced."""
     user = attempt.user
     have = set(
         Card.objects.filter(
@@ -64,6 +67,7 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
     quiz = attempt.quiz
     duration_ms = _quiz_answer_ms(attempt, len(results))
     load = learner_load(user, now)  # read once for all the cards, and kept up to date
+    parameters = srs.parameters_for_card(user, quiz.course_id)
     cards, logs = [], []
     for result in fresh:
         question = result.question
@@ -79,7 +83,13 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
             answer_ms=duration_ms,
         )
         rating = srs.rating_for_answer(result.right, result.confidence)
-        outcome = srs.review(srs.first_answer_scheduler(user, rating), card, rating, now, load=load)
+        outcome = srs.review(
+            srs.first_answer_scheduler(user, rating, parameters=parameters),
+            card,
+            rating,
+            now,
+            load=load,
+        )
         log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=True)
         log.in_quiz, log.confidence, log.question = True, result.confidence, question
         logs.append(log)
@@ -247,6 +257,7 @@ def review_record(
         )
     rating = _rating_for(card, rating, choices, confidence)
 
+    # The card's scheduler reads the parameters in use for its course: one query.
     outcome = srs.review(
         srs.scheduler_for_card(user, card), card, rating, now, load=learner_load(user, now)
     )
@@ -432,13 +443,15 @@ def review_settings_save(*, user: User, settings: ReviewSettings) -> int | None:
 
 def retention_change(*, user: User, desired_retention: Decimal, batch: int = 1000) -> int:
     """Save a new desired retention and move every card in review to the due date fsrs
-    gives it at that retention. Cards in (re)learning keep their short steps."""
+    gives it at that retention, with the parameters that schedule it (its course's).
+    Cards in (re)learning keep their short steps."""
     user.desired_retention = desired_retention
     user.save(update_fields=["desired_retention"])
-    scheduler = srs.scheduler_for(user)
+    parameters = memory.parameters_for(user)
+    schedulers: dict[int, fsrs.Scheduler] = {}
     cards = (
         Card.objects.filter(user=user, state=State.REVIEW, last_review__isnull=False)
-        .only("pk", "stability", "last_review", "due")
+        .only("pk", "course_id", "stability", "last_review", "due")
         .order_by("pk")
     )
     moved, last_pk = 0, 0
@@ -449,6 +462,11 @@ def retention_change(*, user: User, desired_retention: Decimal, batch: int = 100
         for card in chunk:
             # A card in review has been reviewed, so has both (the filter says so too).
             assert card.last_review is not None and card.stability is not None
+            if card.course_id not in schedulers:
+                schedulers[card.course_id] = srs.scheduler_for(
+                    user, parameters=parameters.for_course(card.course_id)
+                )
+            scheduler = schedulers[card.course_id]
             card.due = card.last_review + timedelta(
                 days=srs.review_interval_days(scheduler, card.stability)
             )

@@ -16,7 +16,7 @@ from newsletter.models import Subscriber
 from outbox.models import OutboundEmail
 from quizzes.models import Attempt, Confidence, Sitting
 from quizzes.services import attempt_submit
-from reviews.models import Card, CardFlag, Confusion, ReviewLog
+from reviews.models import Card, CardFlag, Confusion, MemoryFit, ReviewLog
 from tests.factories import (
     CPD_FEEDBACK,
     ClinicianFactory,
@@ -66,6 +66,14 @@ def active_learner(cards: int = 1):
     card = user.cards.filter(kind="question").get()
     CardFlag.objects.create(card=card, user=user, question=question, note="Option 2 is right too")
     reflect_and_evaluate(user.completions.get())
+    MemoryFit.objects.create(
+        scope=MemoryFit.Scope.LEARNER,
+        user=user,
+        parameters=[0.5] * 21,
+        fitted_at=timezone.now(),
+        review_count=1,
+        reason="Too few reviews.",
+    )
     Subscriber.objects.create(
         email=user.email, status="active", consent_text="c", consent_at=timezone.now()
     )
@@ -103,6 +111,8 @@ def test_download_holds_everything_and_nothing_of_anyone_else(client):
     assert data["reflections"][0]["change"] == CPD_FEEDBACK.change
     assert data["evaluations"][0]["relevant"] == 4
     assert data["newsletter"][0]["status"] == "active"
+    (fit,) = data["memory_fits"]
+    assert fit["reason"] == "Too few reviews." and fit["parameters"] == [0.5] * 21
     assert other.email not in response.content.decode()
 
 
@@ -114,7 +124,7 @@ def test_download_costs_the_same_whatever_the_deck_size(client):
         with CaptureQueriesContext(connection) as captured:
             client.get("/accounts/details/export/")
         counts.append(len(captured))
-    assert counts[0] == counts[1] <= 19
+    assert counts[0] == counts[1] <= 20  # one query a kind of record
 
 
 def test_deleting_the_account_takes_everything_with_it(client):
@@ -139,6 +149,7 @@ def test_deleting_the_account_takes_everything_with_it(client):
         LessonProgress,
         CourseCompletion,
         Certificate,
+        MemoryFit,
     ):
         assert not model.objects.filter(user_id=user.pk).exists(), model
     assert not Subscriber.objects.filter(email=user.email).exists()

@@ -438,7 +438,8 @@ def test_answering_a_review_has_a_fixed_query_count(quiz, learner):
             user=learner, card_id=cards[1].pk, reps=1, choices=right[cards[1].pk], now=later
         )
     )
-    assert small == large <= 6
+    # Seven: one of them reads the memory-model parameters in use for the card's course.
+    assert small == large <= 7
 
 
 def test_review_pages_have_fixed_query_counts(client, quiz, learner):
