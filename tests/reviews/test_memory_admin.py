@@ -144,7 +144,7 @@ def test_course_page_shows_cohort_parameters_learners_and_retention_in_fixed_que
         '<th scope="row">w20</th><td class="text">Decay of the forgetting curve</td>'
         "<td>0.2875</td><td>0.1542</td>" in page
     )
-    assert "fitted on 4321 reviews" in page
+    assert "fitted on 4,321 reviews" in page
     assert "<td>0.3000</td><td>0.3200</td><td>0.0200 (6.3%)</td>" in page  # log loss
     assert "<td>0.0500</td><td>0.0800</td><td>0.0300</td>" in page  # RMSE
     assert "1 of the 2 learners with reviews in this course" in page
