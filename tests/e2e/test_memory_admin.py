@@ -1,5 +1,6 @@
 """The editors' memory model page in Chromium: at phone and desktop widths the page does
-not scroll sideways (its tables scroll in their own frames), and every figure is there."""
+not scroll sideways (its tables scroll in their own frames), every figure is there, and
+axe finds nothing to fault in its content."""
 
 from datetime import timedelta
 
@@ -9,10 +10,16 @@ from django.utils import timezone
 
 from reviews.memory import DEFAULT_PARAMETERS
 from reviews.models import MemoryFit
+from tests.e2e.test_accessibility import ALL_RULES, AXE
 from tests.factories import CourseFactory, StaffFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+# axe on the page's content: the admin's own header and breadcrumbs are Django's.
+AXE_ON_CONTENT = """options => axe.run(
+        {include: ['#content']}, {...options, resultTypes: ['violations']})
+    .then(r => r.violations.map(v => ({id: v.id, help: v.help,
+        nodes: v.nodes.map(n => n.html)})))"""
 MEASURE = """() => ({
   scrollWidth: document.documentElement.scrollWidth,
   innerWidth: window.innerWidth,
@@ -45,6 +52,7 @@ def test_memory_model_page_fits_a_phone_and_a_desktop(
     editor = StaffFactory(is_superuser=False)
     editor.user_permissions.add(Permission.objects.get(codename="view_memoryfit"))
     page.context.add_cookies([session_cookie(editor)])
+    page.context.add_init_script(path=AXE)
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/admin/reviews/memoryfit/course/{course.pk}/")
@@ -53,4 +61,6 @@ def test_memory_model_page_fits_a_phone_and_a_desktop(
         assert result["rows"] == 2 + 21, (width, result)  # two measures, 21 parameters
         for frame in result["frames"]:
             assert frame["left"] >= -0.5 and frame["right"] <= width + 0.5, (width, frame)
+        violations = page.evaluate(AXE_ON_CONTENT, ALL_RULES)
+        assert not violations, (width, violations)
         screenshot(f"memory-model-{width}")
