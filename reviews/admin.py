@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -10,14 +12,15 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from accounts.types import AuthedHttpRequest
-from course.models import Module
+from course.models import Course, Module
 from quizzes.admin import QuestionAdmin
 from quizzes.models import Question
 from quizzes.sources import source_name
 
 from . import actions
 from .confusions import cohort_matrix
-from .models import Card, CardFlag, Confusion, ReviewLog
+from .memory_report import course_memory_report
+from .models import Card, CardFlag, Confusion, MemoryFit, ReviewLog
 
 
 @admin.register(Card)
@@ -181,6 +184,91 @@ class ConfusionAdmin(admin.ModelAdmin):
             "quizzes": list(module.quizzes.order_by("lesson__order", "order")),
         }
         return TemplateResponse(request, "admin/reviews/confusion_matrix.html", context)
+
+
+def _loss(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4f}"
+
+
+@admin.register(MemoryFit)
+class MemoryFitAdmin(admin.ModelAdmin):
+    """Every fit of the memory model, used or not, read only: the nightly job makes them.
+    Per course, the memory model page (linked above the list)."""
+
+    list_display = [
+        "fitted_at",
+        "scope",
+        "fitted_to",
+        "review_count",
+        "fitted_log_loss",
+        "defaults_log_loss",
+        "gain",
+        "accepted",
+        "in_use",
+        "reason",
+    ]
+    list_filter = ["scope", "accepted", "in_use", "course"]
+    list_select_related = ["user", "course"]
+    search_fields = ["user__email", "course__title"]
+    date_hierarchy = "fitted_at"
+    ordering = ["-fitted_at", "-pk"]
+    readonly_fields = [f.name for f in MemoryFit._meta.fields]
+
+    @admin.display(description="learner or course")
+    def fitted_to(self, fit: MemoryFit) -> str:
+        return str(fit.user if fit.scope == MemoryFit.Scope.LEARNER else fit.course)
+
+    @admin.display(description="log loss, fitted", ordering="log_loss")
+    def fitted_log_loss(self, fit: MemoryFit) -> str:
+        return _loss(fit.log_loss)
+
+    @admin.display(description="log loss, defaults", ordering="default_log_loss")
+    def defaults_log_loss(self, fit: MemoryFit) -> str:
+        return _loss(fit.default_log_loss)
+
+    @admin.display(description="gain")
+    def gain(self, fit: MemoryFit) -> str:
+        gain = fit.log_loss_gain
+        return "—" if gain is None else f"{gain:+.4f}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: MemoryFit | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: MemoryFit | None = None) -> bool:
+        # A fit in use schedules cards: it is replaced by the next fit, never deleted.
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "course/<int:course_id>/",
+                self.admin_site.admin_view(self.course_model),
+                name="reviews_memoryfit_course",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        courses = Course.objects.order_by("order", "title")
+        return super().changelist_view(request, {**(extra_context or {}), "courses": courses})
+
+    def course_model(self, request: HttpRequest, course_id: int) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        course = get_object_or_404(Course, pk=course_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Memory model: {course.title}",
+            "opts": self.model._meta,
+            "course": course,
+            "report": course_memory_report(course, now=timezone.now()),
+        }
+        return TemplateResponse(request, "admin/reviews/memory_model.html", context)
 
 
 # The question's admin page (quizzes) counts its open flags, with a link to them. Added
