@@ -25,7 +25,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Power
 
-from .memory import DEFAULT_PARAMETERS, LearnerParameters, decay_and_factor, retrievability
+from accounts.models import User
+
+from .memory import (
+    DEFAULT_PARAMETERS,
+    LearnerParameters,
+    decay_and_factor,
+    parameters_for,
+    retrievability,
+)
+from .models import Card, ReviewLog
 
 DAY_MICROSECONDS = 86_400_000_000
 
@@ -108,3 +117,15 @@ def recall_before(
     if stability is None or last_review is None:
         return None
     return retrievability(stability, (at - last_review).days, parameters)
+
+
+def recall_before_review(user: User, card: Card, log: ReviewLog) -> float | None:
+    """What the memory model expected of a card just before one of its reviews, with the
+    parameters that schedule it now (one query): None for its first review."""
+    parameters = parameters_for(user, [card.course_id]).for_course(card.course_id)
+    return recall_before(
+        stability=log.stability_before,
+        last_review=log.last_review_before,
+        at=log.reviewed_at,
+        parameters=parameters,
+    )
