@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from quizzes.models import Choice
@@ -70,23 +70,33 @@ def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNo
         .annotate(n=Count("id"), average=Avg("recall"), below=Count("id", filter=below))
         .order_by("module__course__title", "module__order", "module_id")
     )
-    # One row per card and source: a case with two right options of one source (a pain
-    # map's two regions) counts once for it, so the first such option stands for it.
-    earlier_same_source = Choice.objects.filter(
-        question_id=OuterRef("question_id"),
-        source=OuterRef("question__choices__source"),
-        is_correct=True,
-        retired=False,
-        pk__lt=OuterRef("question__choices__pk"),
-    )
-    by_source = (
-        cards.filter(
+    # A case card's answer: its right options that name a source, joined once.
+    answer = FilteredRelation(
+        "question__choices",
+        condition=Q(
             question__choices__is_correct=True,
             question__choices__retired=False,
             question__choices__source__gt="",
-        )
+        ),
+    )
+    # One row per card and source: a case with two right options of one source (a pain
+    # map's two regions) counts once for it, the first such option standing for it.
+    earlier_same_source = Choice.objects.filter(
+        question_id=OuterRef("question_id"),
+        source=OuterRef("source"),
+        is_correct=True,
+        retired=False,
+        pk__lt=OuterRef("option"),
+    )
+    # (Named, not `answer__…` in the subquery: an OuterRef through the filtered relation
+    # would join it a second time.)
+    by_source = (
+        cards.alias(answer=answer)
+        .annotate(source=F("answer__source"))
+        .alias(option=F("answer__pk"))
+        .filter(option__isnull=False)
         .filter(~Exists(earlier_same_source))
-        .values("question__choices__source")
+        .values("source")
         .annotate(n=Count("id"), average=Avg("recall"), below=Count("id", filter=below))
         .order_by()
     )
@@ -104,8 +114,8 @@ def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNo
     sources = sorted(
         (
             RecallRow(
-                key=r["question__choices__source"],
-                title=source_name(r["question__choices__source"]),
+                key=r["source"],
+                title=source_name(r["source"]),
                 course="",
                 cards=r["n"],
                 average=r["average"],
