@@ -9,7 +9,7 @@ its course cohort's, else the defaults (`memory.parameters_for`). A card never r
 has no recall (NULL).
 """
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -37,6 +37,7 @@ from .memory import (
 from .models import Card, ReviewLog
 
 DAY_MICROSECONDS = 86_400_000_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class WholeDaysSince(Func):
@@ -48,32 +49,28 @@ class WholeDaysSince(Func):
 
     def __init__(self, since: str, now: datetime) -> None:
         super().__init__(F(since), Value(now, output_field=DateTimeField()))
-
-    def _parts(self, compiler: Any, connection: Any) -> tuple[tuple[str, list], tuple[str, list]]:
-        since, now = (compiler.compile(e) for e in self.get_source_expressions())
-        return (since[0], list(since[1])), (now[0], list(now[1]))
+        self.now = now
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
-        (since, since_params), (now, now_params) = self._parts(compiler, connection)
+        since, now = (compiler.compile(e) for e in self.get_source_expressions())
         # timestamptz - timestamptz is an interval of days of 24 hours (UTC: no clock
         # change), and EXTRACT(EPOCH) of it is numeric (exact) on PostgreSQL 14 and later.
-        sql = f"GREATEST(0, FLOOR(EXTRACT(EPOCH FROM ({now} - {since})) / 86400))::integer"
-        return sql, [*now_params, *since_params]
+        sql = f"GREATEST(0, FLOOR(EXTRACT(EPOCH FROM ({now[0]} - {since[0]})) / 86400))::integer"
+        return sql, [*now[1], *since[1]]
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
-        (since, since_params), (now, now_params) = self._parts(compiler, connection)
-
+        since, params = compiler.compile(self.get_source_expressions()[0])
         # Django keeps datetimes in SQLite as UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]":
         # whole seconds from strftime, microseconds from the text, so that the count is
-        # in integers (julianday's floating point could round a day's boundary).
-        def micros(sql: str) -> str:
-            return (
-                f"(CAST(strftime('%%s', {sql}) AS INTEGER) * 1000000 + CASE WHEN "
-                f"length({sql}) > 20 THEN CAST(substr({sql}, 21, 6) AS INTEGER) ELSE 0 END)"
-            )
-
-        sql = f"MAX(0, ({micros(now)} - {micros(since)}) / {DAY_MICROSECONDS})"
-        return sql, [*now_params * 3, *since_params * 3]
+        # in integers (julianday's floating point could round a day's boundary). `now`
+        # is a constant: its microseconds since the epoch are counted here, once.
+        column = (
+            f"(CAST(strftime('%%s', {since}) AS INTEGER) * 1000000 + CASE WHEN "
+            f"length({since}) > 20 THEN CAST(substr({since}, 21, 6) AS INTEGER) ELSE 0 END)"
+        )
+        now = (self.now - EPOCH) // timedelta(microseconds=1)
+        sql = f"MAX(0, (%s - {column}) / {DAY_MICROSECONDS})"
+        return sql, [now, *params * 3]
 
 
 def _curve(days: Expression, parameters: tuple[float, ...]) -> Expression:
