@@ -137,3 +137,25 @@ def test_the_queue_reads_the_parameters_once_whatever_the_backlog(
     deck(learner, LessonFactory(), BACKLOG * 5)
     with django_assert_num_queries(5):
         selectors.due_queue(learner, BACK)
+
+
+def test_the_api_says_what_the_limit_keeps_and_the_recall_before_a_review(
+    api_client, learner, lesson, time_machine
+):
+    learner.max_reviews_per_day = 2
+    learner.save()
+    cards = deck(learner, lesson)
+    time_machine.move_to(BACK, tick=False)
+    api_client.force_authenticate(learner)
+    due = api_client.get("/api/v1/reviews/due/").json()
+    assert (due["reviews_due"], due["kept_for_coming_days"], due["max_reviews_per_day"]) == (
+        2,
+        4,
+        2,
+    )
+    most_faded = min(cards, key=library_recall)
+    assert due["next"]["id"] == most_faded.pk
+    body = api_client.post(
+        f"/api/v1/reviews/{most_faded.pk}/", {"rating": 3, "reps": 0}, format="json"
+    ).json()
+    assert body["recall_before"] == pytest.approx(library_recall(most_faded), rel=1e-12)
