@@ -19,7 +19,10 @@ from quizzes.models import Confidence
 from . import actions, selectors, services
 from .confusions import top_confusions
 from .contrast import contrast_view, open_contrast_pairs
+from .memory import parameters_for
 from .models import Card, CardFlag, ContrastPair, Rating
+from .progress import recall_now
+from .recall import recall_before_review
 
 # --- contrast cards and confusions -------------------------------------------------------
 
@@ -163,10 +166,19 @@ class QueueSerializer(serializers.Serializer):
         source="today.done",
         help_text="Reviews done today (the quiz answers that made cards are not counted).",
     )
+    kept_for_coming_days = serializers.IntegerField(
+        source="today.kept",
+        help_text="Cards due today beyond your daily review limit: served on the coming "
+        "days, the least likely to be recalled first. Not in `to_go`.",
+    )
+    max_reviews_per_day = serializers.IntegerField(
+        source="today.limit", help_text="Your daily review limit (new cards have their own)."
+    )
     next = CardSerializer(
         source="card",
         allow_null=True,
-        help_text="The next card to review: due now first, then new, then due later today "
+        help_text="The next card to review: due now first (the least likely to be recalled "
+        "first), then new, then due later today "
         "(review it without `early`); null when nothing is left before the end of the day.",
     )
 
@@ -246,7 +258,14 @@ class ReviewOutSerializer(serializers.Serializer):
     next_due = serializers.DateTimeField()
     reps = serializers.IntegerField(help_text="The card's `reps` after this review.")
     leech = serializers.BooleanField(help_text="This review took the card out of the queue.")
+    recall_before = serializers.SerializerMethodField()
     contrast = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_recall_before(self, result: services.ReviewResult) -> float | None:
+        """The memory model's chance, 0–1, that you would recall the card just before
+        this review; null for its first review."""
+        return recall_before_review(self.context["user"], result.card, result.log)
 
     @extend_schema_field(ContrastResultSerializer(allow_null=True))
     def get_contrast(self, result: services.ReviewResult) -> dict | None:
@@ -321,10 +340,37 @@ class ReviewView(APIView):
             duration_ms=data.get("duration_ms"),
             confidence=data.get("confidence"),
         )
-        response = Response(ReviewOutSerializer(result).data)
+        response = Response(ReviewOutSerializer(result, context={"user": request.user}).data)
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
         return response
+
+
+class RecallRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The module's id, or the source's key.")
+    title = serializers.CharField()
+    course = serializers.CharField(help_text="The module's course; empty for a source.")
+    cards = serializers.IntegerField(help_text="Reviewed cards in your reviews.")
+    average = serializers.FloatField(
+        help_text="Average probability of recalling them now, 0–1 (the memory model's)."
+    )
+    percent = serializers.IntegerField()
+    below = serializers.IntegerField(help_text="Cards below your desired retention now.")
+
+
+class RecallNowSerializer(serializers.Serializer):
+    """How much you would recall now: for each reviewed card, the memory model's estimate
+    of the chance you would answer it right if asked now, averaged."""
+
+    desired_retention = serializers.DecimalField(
+        source="desired", max_digits=3, decimal_places=2, coerce_to_string=False
+    )
+    by_module = RecallRowSerializer(source="modules", many=True)
+    by_source = RecallRowSerializer(
+        source="sources",
+        many=True,
+        help_text="Case cards by the source of pain of their answer, the most faded first.",
+    )
 
 
 class StatsSerializer(serializers.Serializer):
@@ -333,6 +379,7 @@ class StatsSerializer(serializers.Serializer):
     streak = serializers.IntegerField()
     retention = serializers.ListField(child=serializers.DictField())
     leeches = serializers.IntegerField()
+    recall_now = RecallNowSerializer()
 
 
 class StatsView(APIView):
@@ -340,10 +387,11 @@ class StatsView(APIView):
 
     @extend_schema(responses=StatsSerializer)
     def get(self, request: AuthedRequest) -> Response:
-        """Forecast for 14 days, reviews per day, streak, retention by module, leeches."""
-        user = request.user
-        per_day = selectors.reviews_per_day(user)
-        forecast = selectors.forecast(user)
+        """Forecast for 14 days, reviews per day, streak, retention by module, leeches,
+        and how much you would recall now by module and by source of pain."""
+        user, now = request.user, timezone.now()
+        per_day = selectors.reviews_per_day(user, now)
+        forecast = selectors.forecast(user, now)
         return Response(
             {
                 "forecast": [{"date": d.day, "due": d.count} for d in forecast],
@@ -359,6 +407,7 @@ class StatsView(APIView):
                     for r in selectors.retention_by_module(user)
                 ],
                 "leeches": len(selectors.leeches(user)),
+                "recall_now": RecallNowSerializer(recall_now(user, parameters_for(user), now)).data,
             }
         )
 

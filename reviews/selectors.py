@@ -23,7 +23,9 @@ from course.access import is_editor
 from course.models import Lesson, Module, live_q
 from quizzes.models import Choice
 
+from .memory import parameters_for
 from .models import Card, Confusion, Rating, ReviewLog
+from .recall import recall_expression
 
 
 def visible_cards(user: User, now: datetime | None = None) -> QuerySet[Card]:
@@ -106,15 +108,22 @@ class Today:
     Reviews done today leave out the logs made by answering in a quiz (`in_quiz`): they
     schedule a new card but are not reviews. To go: cards due now, new cards within the
     day's limit, and cards due later today (learning steps, and reviews falling due
-    before the end of the learner's local day)."""
+    before the end of the learner's local day).
+
+    The learner's review limit (`max_reviews_per_day`) caps the due cards served today at
+    the limit less the reviews done: due now first, then due later today. The rest are
+    `kept` for the coming days (after a break, the backlog comes back over several days,
+    the least likely to be recalled first: `due_queue`). New cards have their own limit."""
 
     done: int  # reviews done today
     remembered: int  # of those, not rated Again
     new_seen: int  # new cards introduced today
-    due_now: int
-    due_later: int
+    due_now: int  # served today: within the day's review limit
+    due_later: int  # served today: within the day's review limit
     new_available: int
     seconds: int  # the estimate for the cards to go
+    kept: int = 0  # due today but over the day's review limit: kept for the coming days
+    limit: int = 0  # the learner's most reviews a day (User.max_reviews_per_day)
 
     @property
     def to_go(self) -> int:
@@ -122,8 +131,9 @@ class Today:
 
     @property
     def due_today(self) -> int:
-        """Reviews due by the end of the day (new cards aside): the forecast's today."""
-        return self.due_now + self.due_later
+        """Reviews due by the end of the day (new cards aside), those kept for the coming
+        days by the day's limit too: the forecast's today."""
+        return self.due_now + self.due_later + self.kept
 
     @property
     def minutes(self) -> int:
@@ -152,10 +162,10 @@ def today(user: User, now: datetime | None = None) -> Today:
     )
     allowance = max(0, user.new_cards_per_day - done["new"])
     queue = in_queue(visible_cards(user, now), now)
-    served = Q(is_new=False)
+    served = Q(pk__in=[])
     if allowance:
         first_new = queue.filter(is_new__in=[True]).order_by("due", "pk").values("pk")
-        served |= Q(pk__in=first_new[:allowance])
+        served = Q(pk__in=first_new[:allowance])
     cards = (
         queue.filter(Q(is_new=True) | Q(due__lt=end))
         .annotate(estimate=estimate_ms())
@@ -163,17 +173,26 @@ def today(user: User, now: datetime | None = None) -> Today:
             due_now=Count("id", filter=Q(is_new=False, due__lte=now)),
             due_later=Count("id", filter=Q(is_new=False, due__gt=now)),
             new=Count("id", filter=Q(is_new=True)),
-            ms=Sum("estimate", filter=served),
+            new_ms=Sum("estimate", filter=served & Q(is_new=True)),
+            due_ms=Sum("estimate", filter=Q(is_new=False)),
         )
     )
+    budget = max(0, user.max_reviews_per_day - done["done"])
+    due_now = min(cards["due_now"], budget)
+    due_later = min(cards["due_later"], budget - due_now)
+    due = cards["due_now"] + cards["due_later"]
+    # The due cards served are not known without ordering them: their share of the time.
+    due_ms = (cards["due_ms"] or 0) * (due_now + due_later) / due if due else 0
     return Today(
         done=done["done"],
         remembered=done["remembered"],
         new_seen=done["new"],
-        due_now=cards["due_now"],
-        due_later=cards["due_later"],
+        due_now=due_now,
+        due_later=due_later,
         new_available=min(allowance, cards["new"]),
-        seconds=round((cards["ms"] or 0) / 1000),
+        seconds=round(((cards["new_ms"] or 0) + due_ms) / 1000),
+        kept=due - due_now - due_later,
+        limit=user.max_reviews_per_day,
     )
 
 
@@ -201,12 +220,14 @@ class Queue:
 
 
 def due_queue(user: User, now: datetime | None = None) -> Queue:
-    """Today's counts and the next card: cards due now, oldest first; then new cards,
-    within the day's limit; then the cards due later today (a learning step's "back in
-    6 min"), soonest first, so that a card comes back after the others, as in Anki. Never
-    two cards of one lesson back to back while a card of another is due now (the last
-    review's lesson goes last). Four queries: the counts (two), the last review's lesson
-    and the card.
+    """Today's counts and the next card: cards due now, the least likely to be recalled
+    first (after a break, what is fading most comes back first); then new cards, within
+    the day's limit; then the cards due later today (a learning step's "back in 6 min"),
+    soonest first, so that a card comes back after the others, as in Anki. Never two
+    cards of one lesson back to back while a card of another is due now (the last
+    review's lesson goes last). No due card past the day's review limit (`Today.kept`).
+    Four queries: the counts (two), the last review's lesson and the card; five with
+    cards due now (their memory model's parameters).
     """
     now = now or timezone.now()
     counts = today(user, now)
@@ -228,8 +249,11 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
         mix = _confused_with(user, last_question) if last_question is not None else Value(0)
         if counts.due_now:
             cards = queue.filter(is_new__in=[False], due__lte=now)
-        else:
-            cards = queue.filter(is_new__in=[True])
+            # A card with no memory yet (a contrast card just made) has no recall: it
+            # comes after those that are fading, by when it fell due.
+            recall = recall_expression(parameters_for(user), now).asc(nulls_last=True)
+            return Queue(counts, cards.order_by(apart, mix, recall, "due", "pk").first())
+        cards = queue.filter(is_new__in=[True])
         return Queue(counts, cards.order_by(apart, mix, "due", "pk").first())
     end = local_day_start(user, now) + timedelta(days=1)
     later = queue.filter(is_new__in=[False], due__gt=now, due__lt=end)

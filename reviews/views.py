@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from accounts.types import AuthedHttpRequest
 from lib.charts import Day, column_chart
 from lib.errors import AppError, ErrorKind
@@ -24,7 +25,10 @@ from . import scheduler as srs
 from .confusions import top_confusions
 from .contrast import contrast_view
 from .forms import CardFlagForm
+from .memory import parameters_for
 from .models import Card, Rating
+from .progress import recall_now
+from .recall import recall_before_review
 
 
 def _ratings(user, card, now, allowed=Rating.values):
@@ -95,7 +99,9 @@ def _session_page(
         "rating_table": srs.rating_table(),
     }
     if card is None:
-        context["coming_up"] = selectors.coming_up(request.user, now)
+        # Over the day's limit, the next reviews are the ones kept (the page says so).
+        if not queue.today.kept:
+            context["coming_up"] = selectors.coming_up(request.user, now)
     elif card.kind != Card.Kind.KEY_POINT:
         context["form"] = _question_form(card, chosen)
     elif request.GET.get("show") == str(card.pk):
@@ -185,6 +191,15 @@ def _answer_said(result: services.ReviewResult, back: str) -> str:
     return f"{head}: {label}, back in {back}."
 
 
+def _recall_said(user: User, result: services.ReviewResult) -> str:
+    """What the memory model expected of this card just before this review ("" for its
+    first review)."""
+    recall = recall_before_review(user, result.card, result.log)
+    if recall is None:
+        return ""
+    return f"Before this review the model gave you a {round(100 * recall)}% chance of recalling it."
+
+
 def _record(request, card, *, rating, choices, reps, now, confidence=None):
     """Record the review and show its outcome; a repeat of a recorded review shows that
     review's outcome, the same as the first time."""
@@ -208,6 +223,7 @@ def _record(request, card, *, rating, choices, reps, now, confidence=None):
         return redirect("reviews:session")
     back = srs.humanise(result.next_due - now)
     label = Rating(result.log.rating).label
+    recall_said = _recall_said(request.user, result)
     if result.leech:
         messages.warning(
             request,
@@ -230,10 +246,12 @@ def _record(request, card, *, rating, choices, reps, now, confidence=None):
                 "said": _answer_said(result, back),
                 "form": _question_form(card, set(choices), reps),
                 "back_in": back,
+                "next_due": result.next_due,
+                "recall_said": recall_said,
                 "contrast": contrast_view(card) if card.contrast_id else None,
             },
         )
-    messages.success(request, f"{label}: back in {back}.")
+    messages.success(request, f"{label}: back in {back}. {recall_said}".strip())
     return redirect("reviews:session")
 
 
@@ -272,6 +290,7 @@ def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpRespons
     per_day = selectors.reviews_per_day(user, now)
     today = selectors.local_day_start(user, now).date()
     out_of_queue = selectors.suspended_cards(user)
+    params = parameters_for(user)
     recent = [
         (day, per_day.get(day, 0)) for day in (today - timedelta(days=i) for i in range(13, -1, -1))
     ]
@@ -297,6 +316,7 @@ def _progress_page(request: AuthedHttpRequest, status: int = 200) -> HttpRespons
             "total_cards": Card.objects.filter(user=user).count(),
             "confusions": top_confusions(user),
             "today": selectors.today(user, now),
+            "recall": recall_now(user, params, now),
         },
         status=status,
     )

@@ -324,7 +324,7 @@ def test_progress_page_lists_stopped_cards_and_leeches_in_fixed_queries(
     client.force_login(learner)
     first = make_card(learner, lesson, 0)
     actions.card_suspend(user=learner, card_id=first.pk, now=NOON)
-    few = _progress_queries(client, django_assert_max_num_queries, 12)
+    few = _progress_queries(client, django_assert_max_num_queries, 15)
     for i in range(1, 6):
         card = make_card(learner, lesson, i)
         if i % 2:

@@ -1,9 +1,12 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from course.content_loader import load_content
 from quizzes.models import Answer
+from reviews.memory import parameters_for
+from reviews.progress import recall_now
 from reviews.selectors import due_queue, forecast
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +34,8 @@ def test_demo_learner_has_a_review_session_today(capsys, on_commit):
     assert forecast(user)[0].count == queue.reviews_due
     # Its reminder is owed now (the command queued the job; eager in tests).
     assert user.reminders.filter(sent_at__isnull=False).count() == 1
+    # The quiz answered yesterday made reviewed cards: the progress page's recall now is
+    # below 100% by module, and by source of pain for the cases.
+    recall = recall_now(user, parameters_for(user), timezone.now())
+    assert recall.modules and all(0 < row.percent < 100 for row in recall.modules)
+    assert recall.sources and any(row.below for row in recall.sources)

@@ -465,7 +465,9 @@ def test_review_pages_have_fixed_query_counts(client, quiz, learner):
         )
     # (The new-card count is skipped once the day's allowance is used up.)
     assert all(b <= a for a, b in zip(small, large, strict=True)), (small, large)
-    assert max(small) <= 14
+    # The progress page reads the memory model: its parameters and the recall by module
+    # and by source (three queries, whatever the deck).
+    assert max(small) <= 15
 
 
 def test_the_leech_threshold_is_one_number_for_the_page_and_the_api(

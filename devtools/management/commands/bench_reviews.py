@@ -3,7 +3,8 @@
     python manage.py bench_reviews --cards 10000 --logs 100000
 
 Creates a learner with that many cards and review logs (in a course of its own), times
-`due_queue` and `review_record` over many runs, prints median and 95th percentile, shows
+`due_queue`, the progress page's recall now (by module and by source, `recall_now`) and
+`review_record` over many runs, prints median and 95th percentile, shows
 the plan of the due query, then deletes what it made (unless --keep).
 """
 
@@ -20,7 +21,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from course.models import Course, Lesson, Module
+from reviews.memory import parameters_for
 from reviews.models import Card, ReviewLog, State
+from reviews.progress import recall_now
 from reviews.selectors import due_queue, due_reviews
 from reviews.services import review_record
 
@@ -54,6 +57,7 @@ class Command(BaseCommand):
                 cursor.execute(f"{analyse} {table}")
         try:
             queue_ms = self._time(runs, lambda _: due_queue(user, now))
+            recall_ms = self._time(runs, lambda _: recall_now(user, parameters_for(user), now))
             due_ids = list(
                 Card.objects.filter(user=user, is_new=False, due__lte=now)
                 .order_by("due")
@@ -70,6 +74,7 @@ class Command(BaseCommand):
                 ),
             )
             self._report("queue (due_queue)", queue_ms)
+            self._report("recall now (progress page)", recall_ms)
             self._report("answer (review_record)", answer_ms)
             plan = due_reviews(user, now).order_by("due", "pk").values("pk")[:1].explain()
             self.stdout.write("Plan of the due query:\n  " + plan.replace("\n", "\n  "))
