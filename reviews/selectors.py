@@ -177,7 +177,8 @@ def today(user: User, now: datetime | None = None) -> Today:
             due_ms=Sum("estimate", filter=Q(is_new=False)),
         )
     )
-    budget = max(0, user.max_reviews_per_day - done["done"])
+    # The limit is on reviews: a new card's first showing has its own limit above.
+    budget = max(0, user.max_reviews_per_day - (done["done"] - done["new"]))
     due_now = min(cards["due_now"], budget)
     due_later = min(cards["due_later"], budget - due_now)
     due = cards["due_now"] + cards["due_later"]
