@@ -100,7 +100,7 @@ class ReviewSettingsForm(forms.ModelForm):
         labels = {
             "desired_retention": "Desired retention",
             "new_cards_per_day": "New cards a day",
-            "reminders_enabled": "Email me on days when reviews are due",
+            "reminders_enabled": "Email me review reminders",
             "light_days": "Keep my days without reminders light",
         }
         help_texts = {
