@@ -32,8 +32,8 @@ REMINDER_MODES = [
         User.ReminderMode.RECALL.value,
         _choice(
             "When my memory fades",
-            "Only when my memory of a card fades below my desired retention — "
-            "the model's estimate.",
+            "Only when a card I have learned fades below my desired retention, "
+            "as my answers so far predict.",
         ),
     ),
 ]
@@ -71,6 +71,12 @@ class ReviewSettingsForm(forms.ModelForm):
         max_value=2000,
         help_text="10 to 2000. After a break, a backlog comes back over several days: the "
         "cards you are most likely to have forgotten first.",
+        error_messages={
+            "min_value": "Choose at least 10 reviews a day.",
+            "max_value": "Choose at most 2000 reviews a day.",
+            "invalid": "Enter a whole number of reviews, from 10 to 2000.",
+            "required": "Enter the most reviews a day, from 10 to 2000.",
+        },
     )
 
     field_order = [

@@ -142,7 +142,9 @@ def fit(histories: Iterable[Sequence[Review]]) -> FitOutcome:
     )
     if usable < MIN_TRAIN_ITEMS:
         outcome.reason = (
-            f"Too few reviews: {usable} usable for training, the optimiser needs {MIN_TRAIN_ITEMS}."
+            f"Too few reviews: {usable} of {review_count} can be trained on, "
+            f"{MIN_TRAIN_ITEMS} are needed (a review counts when it comes a day or more after "
+            "the card's last, and the optimiser sets unusual first intervals aside)."
         )
     elif len(test) < MIN_TEST_ITEMS:
         outcome.reason = f"Too few later reviews to test on: {len(test)}, {MIN_TEST_ITEMS} needed."

@@ -4,6 +4,7 @@ schedule says they will (the measured retention against the desired retention).
 
 Three queries, whatever the number of learners or reviews."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +17,8 @@ from .memory import DEFAULT_PARAMETERS
 from .models import MemoryFit, Rating, ReviewLog, State
 
 RETENTION_WINDOW = timedelta(days=30)
+# Fewer due reviews than this in the window, and the page draws no conclusion from them.
+MIN_VERDICT_REVIEWS = 30
 
 # What each FSRS-6 parameter does, in the order the scheduler reads them (w0–w20).
 PARAMETER_MEANINGS: tuple[str, ...] = (
@@ -63,6 +66,7 @@ class CourseMemoryReport:
     recent_learners: int
     desired_retention: float | None  # each recent review weighted by its learner's setting
     window_days: int = RETENTION_WINDOW.days
+    min_verdict_reviews: int = MIN_VERDICT_REVIEWS
 
     @property
     def parameters(self) -> list[ParameterRow]:
@@ -94,6 +98,30 @@ class CourseMemoryReport:
         if not self.recent_reviews:
             return None
         return self.recent_recalled / self.recent_reviews
+
+    @property
+    def measured_interval(self) -> tuple[float, float] | None:
+        """The Wilson 95% interval of the measured retention, in percent: how far chance
+        alone could move it with this many reviews."""
+        if not self.recent_reviews:
+            return None
+        n, p, z = self.recent_reviews, self.recent_recalled / self.recent_reviews, 1.96
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return 100 * (centre - half), 100 * (centre + half)
+
+    @property
+    def retention_verdict(self) -> str:
+        """ "below", "above" or "close" when the desired retention lies below, above or
+        inside the measured retention's 95% interval; "too few" under MIN_VERDICT_REVIEWS."""
+        interval, desired = self.measured_interval, self.desired_percent
+        if interval is None or desired is None or self.recent_reviews < MIN_VERDICT_REVIEWS:
+            return "too few"
+        if interval[1] < desired:
+            return "below"
+        if interval[0] > desired:
+            return "above"
+        return "close"
 
     @property
     def measured_percent(self) -> float | None:

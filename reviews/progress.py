@@ -13,7 +13,7 @@ from quizzes.models import Choice
 from quizzes.sources import source_name
 
 from .memory import LearnerParameters
-from .models import Card
+from .models import Card, State
 from .recall import recall_expression
 from .selectors import visible_cards
 
@@ -40,6 +40,7 @@ class RecallNow:
     desired: Decimal  # the learner's desired retention (0.80–0.97)
     modules: list[RecallRow]
     sources: list[RecallRow]
+    learning: int = 0  # cards in their learning or relearning steps, left out
 
     @property
     def desired_percent(self) -> int:
@@ -58,16 +59,28 @@ def reviewed_cards(user: User, now: datetime) -> QuerySet[Card]:
     )
 
 
+# The figures are for learned cards. A card in its learning or relearning steps was
+# seen (or its answer shown) minutes ago, and the model's recall for it is near 100%: true
+# for the next few minutes, and no sign of what has been learned; it is counted apart.
+LEARNED = Q(state=State.REVIEW)
+
+
 def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNow:
     """Average recall now by module and by source of pain (two queries, whatever the
     deck). A case card counts under the source of its answer (its right options'
     `Choice.source`); key points name no source and count by module only."""
     desired = Decimal(user.desired_retention)
-    cards = reviewed_cards(user, now).alias(recall=recall_expression(params, now))
-    below = Q(recall__lt=float(desired))
+    reviewed = reviewed_cards(user, now).alias(recall=recall_expression(params, now))
+    cards = reviewed.filter(LEARNED)
+    below = LEARNED & Q(recall__lt=float(desired))
     by_module = (
-        cards.values("module_id", "module__title", "module__course__title", "module__order")
-        .annotate(n=Count("id"), average=Avg("recall"), below=Count("id", filter=below))
+        reviewed.values("module_id", "module__title", "module__course__title", "module__order")
+        .annotate(
+            n=Count("id", filter=LEARNED),
+            learning=Count("id", filter=~LEARNED),
+            average=Avg("recall", filter=LEARNED),
+            below=Count("id", filter=below),
+        )
         .order_by("module__course__title", "module__order", "module_id")
     )
     # A case card's answer: its right options that name a source, joined once.
@@ -100,6 +113,7 @@ def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNo
         .annotate(n=Count("id"), average=Avg("recall"), below=Count("id", filter=below))
         .order_by()
     )
+    by_module = list(by_module)
     modules = [
         RecallRow(
             key=str(r["module_id"]),
@@ -110,6 +124,7 @@ def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNo
             below=r["below"],
         )
         for r in by_module
+        if r["n"]
     ]
     sources = sorted(
         (
@@ -126,4 +141,5 @@ def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNo
         # The most faded first: what to review before anything else.
         key=lambda row: (row.average, row.title),
     )
-    return RecallNow(desired=desired, modules=modules, sources=sources)
+    learning = sum(r["learning"] for r in by_module)
+    return RecallNow(desired=desired, modules=modules, sources=sources, learning=learning)

@@ -34,7 +34,7 @@ from .memory import (
     parameters_for,
     retrievability,
 )
-from .models import Card, ReviewLog
+from .models import Card, ReviewLog, State
 
 DAY_MICROSECONDS = 86_400_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -118,7 +118,13 @@ def recall_before(
 
 def recall_before_review(user: User, card: Card, log: ReviewLog) -> float | None:
     """What the memory model expected of a card just before one of its reviews, with the
-    parameters that schedule it now (one query): None for its first review."""
+    parameters that schedule it now (one query): None unless the card was learned (in
+    review) then. Before a first answer there is nothing to expect, and in a learning
+    or relearning step the card was seen minutes ago: the model's near-certain recall
+    there says nothing of the memory, and a learner who has just got it wrong again
+    would rightly not believe it."""
+    if log.state_before != State.REVIEW:
+        return None
     parameters = parameters_for(user, [card.course_id]).for_course(card.course_id)
     return recall_before(
         stability=log.stability_before,

@@ -13,7 +13,7 @@ from accounts.models import User
 from quizzes.models import Confidence
 
 from . import memory
-from .balance import DueLoad, card_seed
+from .balance import DueLoad, card_seed, fuzz_range
 from .models import Card, Rating
 
 
@@ -191,6 +191,18 @@ def review_interval_days(scheduler: fsrs.Scheduler, stability: float) -> int:
     reschedules a card as last_review + this; a change of parameters does too, once the
     card's stability is computed again from its logs (reviews.fitting)."""
     return scheduler._next_interval(stability=stability)  # pinned fsrs==6.3.2; tested
+
+
+def humanise_preview(delta: timedelta, maximum_interval: int = 36500) -> str:
+    """A rating button's "back in …": the range of days the card may go to when due
+    dates are spread (fsrs's fuzz, or the load balancer within the same range), so that
+    the button does not promise 8 days for a card that then goes to 9."""
+    days = delta.days
+    if settings.SRS_FUZZING and days < 60:
+        low, high = fuzz_range(days, maximum_interval)
+        if low != high:
+            return f"{low}–{high} days"
+    return humanise(delta)
 
 
 def humanise(delta: timedelta) -> str:

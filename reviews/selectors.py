@@ -24,7 +24,7 @@ from course.models import Lesson, Module, live_q
 from quizzes.models import Choice
 
 from .memory import parameters_for
-from .models import Card, Confusion, Rating, ReviewLog
+from .models import Card, Confusion, Rating, ReviewLog, State
 from .recall import recall_expression
 
 
@@ -110,10 +110,13 @@ class Today:
     day's limit, and cards due later today (learning steps, and reviews falling due
     before the end of the learner's local day).
 
-    The learner's review limit (`max_reviews_per_day`) caps the due cards served today at
-    the limit less the reviews done: due now first, then due later today. The rest are
-    `kept` for the coming days (after a break, the backlog comes back over several days,
-    the least likely to be recalled first: `due_queue`). New cards have their own limit."""
+    The learner's review limit (`max_reviews_per_day`) is on reviews of learned cards (in
+    the Review state), as Anki's is: those served today are capped at the limit less the
+    reviews of learned cards done today, due now first, then due later today. The rest
+    are `kept` for the coming days (after a break, the backlog comes back over several
+    days, the least likely to be recalled first: `due_queue`). Cards in their learning
+    or relearning steps (a card just forgotten comes back in minutes) are never held
+    back, and new cards have their own limit."""
 
     done: int  # reviews done today
     remembered: int  # of those, not rated Again
@@ -124,6 +127,10 @@ class Today:
     seconds: int  # the estimate for the cards to go
     kept: int = 0  # due today but over the day's review limit: kept for the coming days
     limit: int = 0  # the learner's most reviews a day (User.max_reviews_per_day)
+    # Of due_now and due_later, the learned cards (the rest are learning steps): the
+    # queue serves only this many, the least likely to be recalled first.
+    reviews_now: int = 0
+    reviews_later: int = 0
 
     @property
     def to_go(self) -> int:
@@ -159,6 +166,7 @@ def today(user: User, now: datetime | None = None) -> Today:
         done=Count("id"),
         new=Count("id", filter=Q(was_new=True)),
         remembered=Count("id", filter=Q(rating__gt=Rating.AGAIN)),
+        learned=Count("id", filter=Q(state_before=State.REVIEW)),
     )
     allowance = max(0, user.new_cards_per_day - done["new"])
     queue = in_queue(visible_cards(user, now), now)
@@ -166,34 +174,42 @@ def today(user: User, now: datetime | None = None) -> Today:
     if allowance:
         first_new = queue.filter(is_new__in=[True]).order_by("due", "pk").values("pk")
         served = Q(pk__in=first_new[:allowance])
+    learned = Q(is_new=False, state=State.REVIEW)
+    steps = Q(is_new=False) & ~Q(state=State.REVIEW)
     cards = (
         queue.filter(Q(is_new=True) | Q(due__lt=end))
         .annotate(estimate=estimate_ms())
         .aggregate(
-            due_now=Count("id", filter=Q(is_new=False, due__lte=now)),
-            due_later=Count("id", filter=Q(is_new=False, due__gt=now)),
+            steps_now=Count("id", filter=steps & Q(due__lte=now)),
+            steps_later=Count("id", filter=steps & Q(due__gt=now)),
+            learned_now=Count("id", filter=learned & Q(due__lte=now)),
+            learned_later=Count("id", filter=learned & Q(due__gt=now)),
             new=Count("id", filter=Q(is_new=True)),
             new_ms=Sum("estimate", filter=served & Q(is_new=True)),
-            due_ms=Sum("estimate", filter=Q(is_new=False)),
+            steps_ms=Sum("estimate", filter=steps),
+            learned_ms=Sum("estimate", filter=learned),
         )
     )
-    # The limit is on reviews: a new card's first showing has its own limit above.
-    budget = max(0, user.max_reviews_per_day - (done["done"] - done["new"]))
-    due_now = min(cards["due_now"], budget)
-    due_later = min(cards["due_later"], budget - due_now)
-    due = cards["due_now"] + cards["due_later"]
-    # The due cards served are not known without ordering them: their share of the time.
-    due_ms = (cards["due_ms"] or 0) * (due_now + due_later) / due if due else 0
+    budget = max(0, user.max_reviews_per_day - done["learned"])
+    reviews_now = min(cards["learned_now"], budget)
+    reviews_later = min(cards["learned_later"], budget - reviews_now)
+    learned = cards["learned_now"] + cards["learned_later"]
+    # The learned cards served are not known without ordering them: their share of the time.
+    learned_ms = (
+        (cards["learned_ms"] or 0) * (reviews_now + reviews_later) / learned if learned else 0
+    )
     return Today(
         done=done["done"],
         remembered=done["remembered"],
         new_seen=done["new"],
-        due_now=due_now,
-        due_later=due_later,
+        due_now=cards["steps_now"] + reviews_now,
+        due_later=cards["steps_later"] + reviews_later,
         new_available=min(allowance, cards["new"]),
-        seconds=round(((cards["new_ms"] or 0) + due_ms) / 1000),
-        kept=due - due_now - due_later,
+        seconds=round(((cards["new_ms"] or 0) + (cards["steps_ms"] or 0) + learned_ms) / 1000),
+        kept=learned - reviews_now - reviews_later,
         limit=user.max_reviews_per_day,
+        reviews_now=reviews_now,
+        reviews_later=reviews_later,
     )
 
 
@@ -253,11 +269,23 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
             # A card with no memory yet (a contrast card just made) has no recall: it
             # comes after those that are fading, by when it fell due.
             recall = recall_expression(parameters_for(user), now).asc(nulls_last=True)
+            if counts.kept:
+                # Over the day's limit: the learned cards served are the least likely to
+                # be recalled; the lesson and confusion order applies among them.
+                fading = cards.filter(state=State.REVIEW).order_by(recall, "due", "pk")
+                cards = cards.filter(
+                    ~Q(state=State.REVIEW) | Q(pk__in=fading.values("pk")[: counts.reviews_now])
+                )
             return Queue(counts, cards.order_by(apart, mix, recall, "due", "pk").first())
         cards = queue.filter(is_new__in=[True])
         return Queue(counts, cards.order_by(apart, mix, "due", "pk").first())
     end = local_day_start(user, now) + timedelta(days=1)
     later = queue.filter(is_new__in=[False], due__gt=now, due__lt=end)
+    if counts.kept:
+        soonest = later.filter(state=State.REVIEW).order_by("due", "pk")
+        later = later.filter(
+            ~Q(state=State.REVIEW) | Q(pk__in=soonest.values("pk")[: counts.reviews_later])
+        )
     return Queue(counts, later.order_by("due", "pk").first())
 
 

@@ -34,7 +34,8 @@ from .recall import recall_before_review
 def _ratings(user, card, now, allowed=Rating.values):
     intervals = srs.previews(user, card, now)
     return [
-        {"value": r, "label": Rating(r).label, "after": srs.humanise(intervals[r])} for r in allowed
+        {"value": r, "label": Rating(r).label, "after": srs.humanise_preview(intervals[r])}
+        for r in allowed
     ]
 
 
@@ -197,7 +198,9 @@ def _recall_said(user: User, result: services.ReviewResult) -> str:
     recall = recall_before_review(user, result.card, result.log)
     if recall is None:
         return ""
-    return f"Before this review the model gave you a {round(100 * recall)}% chance of recalling it."
+    return (
+        f"Before this review, we estimated a {round(100 * recall)}% chance you would remember it."
+    )
 
 
 def _record(request, card, *, rating, choices, reps, now, confidence=None):

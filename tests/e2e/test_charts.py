@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from quizzes.services import attempt_submit
 from reviews.models import Card, ReviewLog
+from reviews.selectors import local_day_start
 from tests.e2e.nav import expect_signed_in
 from tests.factories import (
     EnrollmentFactory,
@@ -101,13 +102,17 @@ def _learner_with_a_fortnight(email, *, due_today=0):
     # a few (besides the quiz's).
     log = ReviewLog.objects.filter(user=user).first()
     counts = [12, 48, 130, 7, 0, 0, 250, 96, 3, 1, 66, 140, 9, 1, 3]
+    # Each day's reviews spread over the part of that local day that has passed today, so
+    # that they stay on their day whatever the time the test runs.
+    midnight = local_day_start(user, now)
+    passed = now - midnight
     ReviewLog.objects.bulk_create(
         ReviewLog(
             card=log.card,
             user=user,
             module=log.module,
             rating=log.rating,
-            reviewed_at=now - timedelta(days=14 - day, minutes=k + 1),
+            reviewed_at=midnight - timedelta(days=14 - day) + passed * (k + 1) / (n + 1),
             state_before=log.state_before,
             state_after=log.state_after,
             due_before=log.due_before,

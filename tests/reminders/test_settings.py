@@ -75,7 +75,7 @@ def test_enrolment_asks_about_reminders(client, user):
 def test_reminder_mode_review_limit_and_light_days_are_saved(client, user):
     page = client.get("/review/settings/").content.decode()
     assert "At my hour, on days I have reviews due." in page
-    assert "Only when my memory of a card fades below my desired retention" in page
+    assert "Only when a card I have learned fades below my desired retention" in page
     assert "Most reviews a day" in page and "Keep my days without reminders light" in page
     data = {**BASE, "reminder_mode": "recall", "max_reviews_per_day": "50", "light_days": "on"}
     assert client.post("/review/settings/", data).status_code == 302
@@ -89,9 +89,9 @@ def test_reminder_mode_review_limit_and_light_days_are_saved(client, user):
     ("change", "message"),
     [
         ({"reminder_mode": "hourly"}, "Choose when reminders come"),
-        ({"max_reviews_per_day": "5"}, "greater than or equal to 10"),
-        ({"max_reviews_per_day": "2001"}, "less than or equal to 2000"),
-        ({"max_reviews_per_day": ""}, "This field is required"),
+        ({"max_reviews_per_day": "5"}, "Choose at least 10 reviews a day."),
+        ({"max_reviews_per_day": "2001"}, "Choose at most 2000 reviews a day."),
+        ({"max_reviews_per_day": ""}, "Enter the most reviews a day, from 10 to 2000."),
     ],
 )
 def test_bad_mode_or_limit_is_a_form_error_and_nothing_changes(client, user, change, message):

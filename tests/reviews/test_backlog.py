@@ -8,7 +8,7 @@ import fsrs
 import pytest
 
 from reviews import selectors
-from reviews.models import Card
+from reviews.models import Card, State
 from reviews.services import review_record
 from tests.factories import LessonFactory, UserFactory, reviewed_key_point_card
 
@@ -88,12 +88,26 @@ def test_the_daily_limit_keeps_the_rest_of_the_backlog_for_the_coming_days(learn
     assert tomorrow.due_now >= 2 and tomorrow.kept == 0
 
 
-def test_cards_due_later_today_count_against_the_limit_and_new_cards_do_not(learner, lesson):
+def test_under_the_limit_the_least_likely_to_be_recalled_are_served_whatever_their_lesson(
+    learner, lesson
+):
+    # The three most faded cards are of one lesson, the rest of another: the rule that
+    # keeps one lesson's cards apart orders the cards served, but does not choose them.
+    learner.max_reviews_per_day = 3
+    learner.save()
+    faded = deck(learner, lesson, [(1.0, 45), (2.0, 35), (5.0, 20)])
+    deck(learner, LessonFactory(), [(30.0, 40), (60.0, 90), (12.0, 33)])
+    served = serve_all(learner, BACK)
+    assert sorted(served) == sorted(c.pk for c in faded)
+    assert selectors.today(learner, BACK).kept == 3
+
+
+def test_the_limit_is_on_learned_cards_and_learning_steps_are_never_held_back(learner, lesson):
     learner.max_reviews_per_day = 3
     learner.new_cards_per_day = 2
     learner.save()
-    deck(learner, lesson, BACKLOG[:2])  # due now
-    deck(learner, LessonFactory(), BACKLOG[:3], due=BACK + timedelta(hours=3))  # later today
+    due_now = deck(learner, lesson, BACKLOG[:2])
+    later = deck(learner, LessonFactory(), BACKLOG[:3], due=BACK + timedelta(hours=3))
     new = reviewed_key_point_card(learner, LessonFactory(), due=BACK, last_review=None)
     new.is_new, new.state, new.step, new.stability, new.difficulty = True, 1, 0, None, None
     new.save()
@@ -102,12 +116,16 @@ def test_cards_due_later_today_count_against_the_limit_and_new_cards_do_not(lear
     assert today.new_available == 1 and today.to_go == 4
     assert today.due_today == 5  # the forecast's today: every card due
     served = serve_all(learner, BACK)
-    # Two due now, the new card, then (the new card's first showing is not a review, so
-    # one review is left) the soonest card due later today: the new card's learning step.
-    assert served[2:] == [new.pk, new.pk] and len(served) == 4
-    # Three reviews done: the limit is reached; the cards due later today wait.
-    later = selectors.due_queue(learner, BACK + timedelta(hours=4))
-    assert later.card is None and later.today.kept == 3
+    # The two learned cards due now, the new card and its learning step (a step is not
+    # held back by the limit, nor is a new card's first showing a review), then the one
+    # review left of the three: the soonest learned card due later today.
+    assert set(served[:2]) == {c.pk for c in due_now}
+    assert served[2:4] == [new.pk, new.pk]
+    assert served[4:] == [sorted(later, key=lambda c: (c.due, c.pk))[0].pk]
+    # Three learned cards reviewed: the limit is reached; the other two wait.
+    after = selectors.due_queue(learner, BACK + timedelta(hours=4))
+    assert after.card is None or after.card.state != State.REVIEW
+    assert after.today.kept == 2
 
 
 def test_the_session_and_home_pages_say_what_the_limit_keeps(client, learner, lesson, time_machine):
@@ -124,7 +142,8 @@ def test_the_session_and_home_pages_say_what_the_limit_keeps(client, learner, le
     page = client.get("/review/").content.decode()
     assert "Nothing more to review today" in page
     assert (
-        "Your limit of 2 reviews a day is reached: the 4 cards still due come back tomorrow" in page
+        "Your limit of 2 reviews a day is reached: the 4 cards still due wait for the "
+        "coming days, up to 2 a day" in page
     )
 
 

@@ -362,3 +362,15 @@ def test_a_quiz_places_its_cards_in_range_with_one_query_more(settings):
     days = [(c.due - T0).days for c in Card.objects.filter(user=second)]
     assert len(days) == 12 and all(low <= d <= high for d in days)
     assert len(set(days)) >= 3  # spread, each card counted where it went
+
+
+def test_a_rating_button_promises_the_range_a_spread_due_date_may_take(settings):
+    settings.SRS_FUZZING = True
+    low, high = fuzz_range(8, 36500)
+    assert srs.humanise_preview(timedelta(days=8, hours=1)) == f"{low}–{high} days"
+    assert (low, high) == (6, 10)  # fsrs: 8 ± (1 + 0.15 × 4.5 + 0.1 × 1)
+    # Too short to spread, or spreading off: the interval itself.
+    assert srs.humanise_preview(timedelta(days=1)) == "1 day"
+    assert srs.humanise_preview(timedelta(minutes=10)) == "10 min"
+    settings.SRS_FUZZING = False
+    assert srs.humanise_preview(timedelta(days=8, hours=1)) == "8 days"

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reviews.memory import DEFAULT_PARAMETERS
-from reviews.memory_report import course_memory_report
+from reviews.memory_report import CourseMemoryReport, course_memory_report
 from reviews.models import MemoryFit, Rating, ReviewLog, State
 from tests.factories import LessonFactory, StaffFactory, UserFactory, reviewed_key_point_card
 
@@ -150,7 +150,7 @@ def test_course_page_shows_cohort_parameters_learners_and_retention_in_fixed_que
     assert "1 of the 2 learners with reviews in this course" in page
     # 8 of 10 due reviews recalled, against 0.90 × 8 + 0.80 × 2 = 88% desired.
     assert "10 by 2 learners" in page
-    assert "<td>80.0%</td>" in page and "<td>88.0%</td>" in page
+    assert "<td>80.0% <span" in page and "<td>88.0%</td>" in page
     assert "<td>-8.0 points</td>" in page
 
     for _ in range(4):  # more learners, their own fits and reviews: the same queries
@@ -195,3 +195,31 @@ def test_only_editors_see_the_memory_model(client, lesson):
     client.force_login(_editor())
     assert client.get(url).status_code == 200
     assert client.get("/admin/reviews/memoryfit/course/999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("reviews", "recalled", "verdict"),
+    [
+        (2, 1, "too few"),  # 50% of two reviews says nothing
+        (400, 348, "below"),  # 87%: the interval (83.4–89.9%) lies under 90%
+        (400, 356, "close"),  # 89%: 90% is inside the interval
+        (400, 380, "above"),  # 95%
+    ],
+)
+def test_the_retention_verdict_waits_for_enough_reviews_and_allows_for_chance(
+    reviews, recalled, verdict
+):
+    report = CourseMemoryReport(
+        course=None,  # type: ignore[arg-type]
+        cohort_fit=None,
+        latest_unused=None,
+        learners_with_reviews=1,
+        learners_with_own_fit=0,
+        recent_reviews=reviews,
+        recent_recalled=recalled,
+        recent_learners=1,
+        desired_retention=0.9,
+    )
+    assert report.retention_verdict == verdict
+    low, high = report.measured_interval
+    assert low < 100 * recalled / reviews < high
