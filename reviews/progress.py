@@ -113,7 +113,7 @@ def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNo
         .annotate(n=Count("id"), average=Avg("recall"), below=Count("id", filter=below))
         .order_by()
     )
-    by_module = list(by_module)
+    module_rows = list(by_module)
     modules = [
         RecallRow(
             key=str(r["module_id"]),
@@ -123,7 +123,7 @@ def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNo
             average=r["average"],
             below=r["below"],
         )
-        for r in by_module
+        for r in module_rows
         if r["n"]
     ]
     sources = sorted(
@@ -141,5 +141,5 @@ def recall_now(user: User, params: LearnerParameters, now: datetime) -> RecallNo
         # The most faded first: what to review before anything else.
         key=lambda row: (row.average, row.title),
     )
-    learning = sum(r["learning"] for r in by_module)
+    learning = sum(r["learning"] for r in module_rows)
     return RecallNow(desired=desired, modules=modules, sources=sources, learning=learning)
