@@ -6,6 +6,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from accounts.models import User
+from reviews.models import Card
+
 
 def _gain(output: str, label: str) -> float:
     """The last column (default minus fitted) of the line that starts with `label`."""
@@ -30,3 +33,15 @@ def test_bench_memory_reports_fit_times_losses_and_memory():
     assert _gain(output, "log loss of what is used") > 0
     assert _gain(output, "cohort fit: log loss") > 0
     assert _gain(output, "cohort fit: RMSE") > 0
+
+
+def test_bench_memory_times_the_nightly_job_on_learners_in_the_database(db):
+    out = StringIO()
+    call_command("bench_memory", learners=2, heavy=0, seed=2, db_learners=3, stdout=out)
+    output = out.getvalue()
+    assert re.search(r"The nightly job's work on 3 learners in \w+ \([\d,]+ reviews\)", output)
+    assert re.search(r"learners, as a whole\s+[\d.]+ s\s+3 fits kept", output)
+    assert re.search(r"10,000 learners, all refitted\s+[\d.,]+ min\s+target < 1 hour", output)
+    # Its learners, cards and course are gone afterwards.
+    assert not User.objects.filter(email__startswith="bench-fit-").exists()
+    assert not Card.objects.exists()

@@ -17,7 +17,11 @@ core the nightly job calls (no database). Reported:
   against default parameters, as means over the cohort, and how many fits were accepted;
 - peak memory as the learners are fitted one by one (it should stay flat).
 
-Times are the fit's alone; the job also reads each learner's logs from the database.
+Times are the fit's alone. With --db-learners N, N typical learners are also written to
+the database (cards and logs) and the nightly job's own work is timed as a whole: reading
+their logs, fitting, saving the fits and rescheduling the cards of those that go in use
+(`reviews.fitting.fit_learners`), and the course cohort's fit (`fit_cohort`); the data is
+deleted afterwards.
 """
 
 import math
@@ -25,14 +29,20 @@ import random
 import statistics
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import fsrs
 from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
 
+from accounts.models import User
 from devtools.management.commands.bench_reminders import peak_rss_kib
+from devtools.management.commands.bench_reviews import bench_lesson
+from reviews import fitting
 from reviews.memory import DEFAULT_PARAMETERS, FitOutcome, fit
+from reviews.models import Card, Rating, ReviewLog, State
 from reviews.simulate import simulate_histories
 
 # The cohort's centre, as multiples of the defaults (and the decay set outright).
@@ -63,6 +73,54 @@ def learner_parameters(rng: random.Random, around: Sequence[float]) -> list[floa
     ]
 
 
+def _write_learner(user: User, lesson: Any, histories: list[list[tuple[int, datetime]]]) -> None:
+    """A learner's key-point cards with these histories as their logs (as the nightly job
+    reads them); each card left in review after its last review."""
+    cards = [
+        Card(
+            user=user,
+            kind=Card.Kind.KEY_POINT,
+            course_id=lesson.module.course_id,
+            module_id=lesson.module_id,
+            lesson=lesson,
+            key_index=i,
+            front=f"Q{i}",
+            back="A",
+            state=State.REVIEW,
+            step=None,
+            stability=1.0,
+            difficulty=5.0,
+            due=history[-1][1] + timedelta(days=1),
+            last_review=history[-1][1],
+            is_new=False,
+            reps=len(history),
+            created_at=history[0][1],
+        )
+        for i, history in enumerate(histories)
+    ]
+    Card.objects.bulk_create(cards)
+    ReviewLog.objects.bulk_create(
+        [
+            ReviewLog(
+                card=card,
+                user=user,
+                module_id=lesson.module_id,
+                rating=rating,
+                reviewed_at=at,
+                was_new=reps == 0,
+                reps=reps,
+                state_before=State.REVIEW if reps else State.LEARNING,
+                state_after=State.RELEARNING if rating == Rating.AGAIN else State.REVIEW,
+                due_before=at,
+                due_after=at,
+            )
+            for card, history in zip(cards, histories, strict=True)
+            for reps, (rating, at) in enumerate(history)
+        ],
+        batch_size=5000,
+    )
+
+
 def mean(values: Sequence[float]) -> float:
     return statistics.fmean(values) if values else float("nan")
 
@@ -76,8 +134,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--heavy", type=int, default=7, help="Learners of ~5,000 reviews to time."
         )
+        parser.add_argument(
+            "--db-learners",
+            type=int,
+            default=0,
+            help="Typical learners written to the database to time the nightly job's work.",
+        )
 
-    def handle(self, *args: Any, learners: int, seed: int, heavy: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, learners: int, seed: int, heavy: int, db_learners: int, **options: Any
+    ) -> None:
         rng = random.Random(seed)  # noqa: S311 (simulated learners)
         start = datetime(2026, 1, 5, 8, tzinfo=UTC)
         middle = centre()
@@ -130,6 +196,57 @@ class Command(BaseCommand):
             + ", ".join(f"{n}: {kib / 1024:.0f} MB" for n, kib in memory)
             + f"; after the cohort fit (all histories at once): {cohort_peak / 1024:.0f} MB"
         )
+        if db_learners:
+            self._time_the_job(db_learners, rng, middle)
+
+    def _time_the_job(self, count: int, rng: random.Random, middle: Sequence[float]) -> None:
+        """Write `count` typical learners (cards and logs), then time the nightly job's
+        work on them as a whole, and delete them."""
+        now = timezone.now()
+        start = now - timedelta(days=TYPICAL["days"] + 1)
+        course, module, lesson = bench_lesson(now)
+        users = []
+        try:
+            for n in range(count):
+                user = User.objects.create_user(
+                    email=f"bench-fit-{time.time_ns()}-{n}@example.org", password=None
+                )
+                users.append(user)
+                histories = simulate_histories(
+                    learner_parameters(rng, middle),
+                    seed=rng.randrange(2**32),
+                    start=start,
+                    **TYPICAL,
+                )
+                _write_learner(user, lesson, histories)
+            ids = [u.pk for u in users]
+            reviews = ReviewLog.objects.filter(user_id__in=ids).count()
+            started = time.perf_counter()
+            fits = fitting.fit_learners(ids, now)
+            seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            cohort = fitting.fit_cohort(course, now)
+            cohort_seconds = time.perf_counter() - started
+            per_learner = seconds / count
+            self.stdout.write(
+                f"The nightly job's work on {count} learners in {connection.vendor} "
+                f"({reviews:,} reviews): read, fit, save and reschedule"
+            )
+            self._row("learners, as a whole", f"{seconds:,.2f} s", f"{len(fits)} fits kept")
+            self._row("per learner", f"{per_learner * 1000:,.0f} ms")
+            self._row(
+                f"{PROJECTED_LEARNERS:,} learners, all refitted",
+                f"{per_learner * PROJECTED_LEARNERS / 60:,.1f} min",
+                "target < 1 hour",
+            )
+            self._row(
+                "cohort fit of their course",
+                f"{cohort_seconds:,.2f} s",
+                "in use" if cohort.in_use else cohort.reason,
+            )
+        finally:
+            User.objects.filter(pk__in=[u.pk for u in users]).delete()
+            course.delete()
 
     def _row(self, label: str, value: str, note: str = "") -> None:
         self.stdout.write(f"  {label:<44} {value:>14}  {note}")

@@ -30,6 +30,36 @@ from reviews.services import review_record
 BATCH = 5000
 
 
+def bench_lesson(now: datetime) -> tuple[Course, Module, Lesson]:
+    """A published course, module and lesson of its own for a benchmark's cards."""
+    course = Course.objects.create(
+        slug=f"bench-{time.time_ns()}",
+        title="Benchmark",
+        audience="patient",
+        summary="Benchmark",
+        description_md="Benchmark",
+        status="published",
+        publish_at=now - timedelta(days=400),
+    )
+    module = Module.objects.create(
+        course=course,
+        slug="m",
+        title="M",
+        status="published",
+        publish_at=now - timedelta(days=400),
+    )
+    lesson = Lesson.objects.create(
+        module=module,
+        slug="l",
+        title="L",
+        summary="S",
+        body_md="B",
+        status="published",
+        publish_at=now - timedelta(days=400),
+    )
+    return course, module, lesson
+
+
 class Command(BaseCommand):
     help = "Benchmark the review queue and review answers at scale."
 
@@ -90,31 +120,7 @@ class Command(BaseCommand):
             user = User.objects.create_user(
                 email=f"bench-{time.time_ns()}@example.org", password=None, name="Bench"
             )
-            course = Course.objects.create(
-                slug=f"bench-{time.time_ns()}",
-                title="Benchmark",
-                audience="patient",
-                summary="Benchmark",
-                description_md="Benchmark",
-                status="published",
-                publish_at=now - timedelta(days=400),
-            )
-            module = Module.objects.create(
-                course=course,
-                slug="m",
-                title="M",
-                status="published",
-                publish_at=now - timedelta(days=400),
-            )
-            lesson = Lesson.objects.create(
-                module=module,
-                slug="l",
-                title="L",
-                summary="S",
-                body_md="B",
-                status="published",
-                publish_at=now - timedelta(days=400),
-            )
+            course, module, lesson = bench_lesson(now)
         rows = []
         for i in range(cards):
             kind = rng.random()
