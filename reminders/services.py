@@ -36,6 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable
+from django.db.models.lookups import Exact
 
 from accounts.models import User
 from lib.timezones import local_date, valid_zone, zone_or_utc
@@ -88,10 +89,13 @@ def due_cards(now: datetime) -> QuerySet[Card]:
     return reminder_cards(now).filter(user=OuterRef("pk"))
 
 
-def owed_trigger(now: datetime) -> Q | Combinable:
+def owed_trigger(now: datetime) -> Exists:
     """What makes a reminder owed, by mode: on the clock, any review due; by recall,
-    the earliest card in review whose due has passed (both subqueries on the learner)."""
-    return (~RECALL & Exists(due_cards(now))) | (RECALL & Exists(due_cards(now).filter(FADING)))
+    the earliest card in review whose due has passed. One subquery on the learner, the
+    mode inside it: two subqueries joined by OR are run learner by learner, which made
+    claiming 10,000 reminders take twice as long."""
+    on_the_clock: Exact[str] = Exact(OuterRef("reminder_mode"), User.ReminderMode.CLOCK.value)
+    return Exists(due_cards(now).filter(Q(on_the_clock) | FADING))
 
 
 def owed_now(now: datetime) -> QuerySet[User]:
