@@ -25,7 +25,7 @@ from quizzes.models import Choice
 
 from .memory import parameters_for
 from .models import Card, Confusion, Rating, ReviewLog, State
-from .recall import recall_expression
+from .recall import fading_first
 
 
 def visible_cards(user: User, now: datetime | None = None) -> QuerySet[Card]:
@@ -268,7 +268,7 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
             cards = queue.filter(is_new__in=[False], due__lte=now)
             # A card with no memory yet (a contrast card just made) has no recall: it
             # comes after those that are fading, by when it fell due.
-            recall = recall_expression(parameters_for(user), now).asc(nulls_last=True)
+            recall = fading_first(parameters_for(user), now)
             if counts.kept:
                 # Over the day's limit: the learned cards served are the least likely to
                 # be recalled; the lesson and confusion order applies among them.

@@ -10,7 +10,7 @@ import pytest
 
 from reviews.memory import DEFAULT_PARAMETERS, LearnerParameters, parameters_for
 from reviews.models import Card, MemoryFit
-from reviews.recall import recall_before, recall_expression
+from reviews.recall import fading_first, recall_before, recall_expression
 from tests.factories import LessonFactory, UserFactory, reviewed_key_point_card
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,30 @@ def test_recall_before_a_review_is_the_librarys_at_that_time():
         recall_before(stability=None, last_review=None, at=NOW, parameters=DEFAULT_PARAMETERS)
         is None
     )
+
+
+@pytest.mark.parametrize("cohort", [False, True], ids=["one curve", "two curves"])
+def test_fading_first_orders_cards_as_their_recall_does(cohort):
+    user = UserFactory()
+    lessons = LessonFactory(), LessonFactory()
+    cards = [
+        *_cards(user, lessons[0], CASES[4:9]),
+        *_cards(user, lessons[1], [(2.0, timedelta(days=5)), (30.0, timedelta(days=40))]),
+    ]
+    if cohort:
+        MemoryFit.objects.create(
+            scope=MemoryFit.Scope.COHORT,
+            course_id=lessons[1].course_id,
+            parameters=list(FITTED),
+            fitted_at=NOW,
+            review_count=1000,
+            accepted=True,
+            in_use=True,
+        )
+    params = parameters_for(user)
+    expected = sorted(
+        cards,
+        key=lambda c: (_library(c, params.for_course(c.course_id)), c.pk),
+    )
+    got = Card.objects.order_by(fading_first(params, NOW), "pk").values_list("pk", flat=True)
+    assert list(got) == [c.pk for c in expected]
