@@ -264,7 +264,8 @@ class ReviewOutSerializer(serializers.Serializer):
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_recall_before(self, result: services.ReviewResult) -> float | None:
         """The memory model's chance, 0–1, that you would recall the card just before
-        this review; null for its first review."""
+        this review; null unless the card was learned then (a first answer or a learning
+        step has none)."""
         return recall_before_review(self.context["user"], result.card, result.log)
 
     @extend_schema_field(ContrastResultSerializer(allow_null=True))
@@ -350,7 +351,7 @@ class RecallRowSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="The module's id, or the source's key.")
     title = serializers.CharField()
     course = serializers.CharField(help_text="The module's course; empty for a source.")
-    cards = serializers.IntegerField(help_text="Reviewed cards in your reviews.")
+    cards = serializers.IntegerField(help_text="Learned cards in your reviews.")
     average = serializers.FloatField(
         help_text="Average probability of recalling them now, 0–1 (the memory model's)."
     )
@@ -359,8 +360,9 @@ class RecallRowSerializer(serializers.Serializer):
 
 
 class RecallNowSerializer(serializers.Serializer):
-    """How much you would recall now: for each reviewed card, the memory model's estimate
-    of the chance you would answer it right if asked now, averaged."""
+    """How much you would recall now: for each learned card, the memory model's estimate
+    of the chance you would answer it right if asked now, averaged. Cards still in their
+    learning or relearning steps are counted apart (`learning`)."""
 
     desired_retention = serializers.DecimalField(
         source="desired", max_digits=3, decimal_places=2, coerce_to_string=False
@@ -370,6 +372,9 @@ class RecallNowSerializer(serializers.Serializer):
         source="sources",
         many=True,
         help_text="Case cards by the source of pain of their answer, the most faded first.",
+    )
+    learning = serializers.IntegerField(
+        help_text="Cards still learning, or relearning after a wrong answer: not counted."
     )
 
 
