@@ -22,7 +22,6 @@ from .contrast import contrast_view, open_contrast_pairs
 from .memory import parameters_for
 from .models import Card, CardFlag, ContrastPair, Rating
 from .progress import recall_now
-from .recall import recall_before_review
 
 # --- contrast cards and confusions -------------------------------------------------------
 
@@ -266,7 +265,7 @@ class ReviewOutSerializer(serializers.Serializer):
         """The memory model's chance, 0–1, that you would recall the card just before
         this review; null unless the card was learned then (a first answer or a learning
         step has none)."""
-        return recall_before_review(self.context["user"], result.card, result.log)
+        return result.recall_before
 
     @extend_schema_field(ContrastResultSerializer(allow_null=True))
     def get_contrast(self, result: services.ReviewResult) -> dict | None:
@@ -341,7 +340,7 @@ class ReviewView(APIView):
             duration_ms=data.get("duration_ms"),
             confidence=data.get("confidence"),
         )
-        response = Response(ReviewOutSerializer(result, context={"user": request.user}).data)
+        response = Response(ReviewOutSerializer(result).data)
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
         return response

@@ -26,16 +26,12 @@ from django.db.models import (
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast, Power
 
-from accounts.models import User
-
 from .memory import (
     DEFAULT_PARAMETERS,
     LearnerParameters,
     decay_and_factor,
-    parameters_for,
     retrievability,
 )
-from .models import Card, ReviewLog, State
 
 DAY_MICROSECONDS = 86_400_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -126,21 +122,3 @@ def recall_before(
     if stability is None or last_review is None:
         return None
     return retrievability(stability, (at - last_review).days, parameters)
-
-
-def recall_before_review(user: User, card: Card, log: ReviewLog) -> float | None:
-    """What the memory model expected of a card just before one of its reviews, with the
-    parameters that schedule it now (one query): None unless the card was learned (in
-    review) then. Before a first answer there is nothing to expect, and in a learning
-    or relearning step the card was seen minutes ago: the model's near-certain recall
-    there says nothing of the memory, and a learner who has just got it wrong again
-    would rightly not believe it."""
-    if log.state_before != State.REVIEW:
-        return None
-    parameters = parameters_for(user, [card.course_id]).for_course(card.course_id)
-    return recall_before(
-        stability=log.stability_before,
-        last_review=log.last_review_before,
-        at=log.reviewed_at,
-        parameters=parameters,
-    )

@@ -38,6 +38,7 @@ from . import scheduler as srs
 from .balance import learner_load
 from .confusions import review_recorded
 from .models import Card, Rating, ReviewLog, State
+from .recall import recall_before
 from .selectors import MAX_DURATION_MS, local_day_start, visible_cards
 
 MIN_DURATION_MS = 1_000  # a quiz answer measured as quicker than this was not measured
@@ -174,6 +175,26 @@ class ReviewResult:
     card: Card
     log: ReviewLog
     replayed: bool = False  # a repeat of a review recorded before
+    # The parameters that scheduled it (None: read them when needed, for a repeat).
+    parameters: tuple[float, ...] | None = None
+
+    @property
+    def recall_before(self) -> float | None:
+        """The memory model's chance that the card would be recalled just before this
+        review, from the stability and last review it had then; None unless it was a
+        learned card (in review). Before a first answer there is nothing to expect, and
+        in a learning or relearning step the card was seen minutes ago: the model's
+        near-certain recall there says nothing of the memory, and a learner who has just
+        got it wrong again would rightly not believe it."""
+        if self.log.state_before != State.REVIEW:
+            return None
+        parameters = self.parameters or srs.parameters_for_card(self.card.user, self.card.course_id)
+        return recall_before(
+            stability=self.log.stability_before,
+            last_review=self.log.last_review_before,
+            at=self.log.reviewed_at,
+            parameters=parameters,
+        )
 
     @property
     def correct(self) -> bool | None:
@@ -257,9 +278,15 @@ def review_record(
         )
     rating = _rating_for(card, rating, choices, confidence)
 
-    # The card's scheduler reads the parameters in use for its course: one query.
+    # The parameters in use for the card's course (one query): they schedule it, and
+    # give the recall it had before this review.
+    parameters = srs.parameters_for_card(user, card.course_id)
     outcome = srs.review(
-        srs.scheduler_for_card(user, card), card, rating, now, load=learner_load(user, now)
+        srs.scheduler_for_card(user, card, parameters=parameters),
+        card,
+        rating,
+        now,
+        load=learner_load(user, now),
     )
     failures = card.failures + (rating == Rating.AGAIN)
     leech = failures >= LEECH_FAILURES
@@ -297,7 +324,7 @@ def review_record(
     card.failures, card.is_leech, card.suspended = failures, leech, leech
     if duration_ms is not None:
         card.answer_ms = duration_ms
-    return ReviewResult(card=card, log=log)
+    return ReviewResult(card=card, log=log, parameters=tuple(parameters))
 
 
 def _rating_for(

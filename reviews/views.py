@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.types import AuthedHttpRequest
 from lib.charts import Day, column_chart
 from lib.errors import AppError, ErrorKind
@@ -28,7 +27,6 @@ from .forms import CardFlagForm
 from .memory import parameters_for
 from .models import Card, Rating
 from .progress import recall_now
-from .recall import recall_before_review
 
 
 def _ratings(user, card, now, allowed=Rating.values):
@@ -192,10 +190,10 @@ def _answer_said(result: services.ReviewResult, back: str) -> str:
     return f"{head}: {label}, back in {back}."
 
 
-def _recall_said(user: User, result: services.ReviewResult) -> str:
-    """What the memory model expected of this card just before this review ("" for its
-    first review)."""
-    recall = recall_before_review(user, result.card, result.log)
+def _recall_said(result: services.ReviewResult) -> str:
+    """What the memory model expected of this card just before this review ("" unless it
+    was a learned card)."""
+    recall = result.recall_before
     if recall is None:
         return ""
     return (
@@ -226,7 +224,7 @@ def _record(request, card, *, rating, choices, reps, now, confidence=None):
         return redirect("reviews:session")
     back = srs.humanise(result.next_due - now)
     label = Rating(result.log.rating).label
-    recall_said = _recall_said(request.user, result)
+    recall_said = _recall_said(result)
     if result.leech:
         messages.warning(
             request,

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reviews.models import Card
+from reviews.services import review_record
 from tests.factories import (
     LessonFactory,
     QuizFactory,
@@ -150,3 +151,14 @@ def test_after_a_review_the_page_says_the_recall_the_model_expected(client, setu
     ).content.decode()
     assert f"we estimated a {round(100 * library(sij_case))}% chance" in page
     assert "It comes back on <time" in page
+
+
+def test_a_repeat_of_a_review_states_the_same_recall_before_it(setup):
+    learner, _, _, cards = setup
+    faded = cards[1]
+    kwargs = {"user": learner, "card_id": faded.pk, "reps": faded.reps, "rating": 3, "early": True}
+    first = review_record(**kwargs, now=NOW)
+    again = review_record(**kwargs, now=NOW)
+    assert again.replayed and again.parameters is None  # read afresh for the repeat
+    assert first.recall_before == pytest.approx(library(faded), rel=1e-12)
+    assert again.recall_before == first.recall_before
