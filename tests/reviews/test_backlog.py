@@ -4,13 +4,13 @@ limit; cards due later today count against it)."""
 
 from datetime import UTC, datetime, timedelta
 
-import fsrs
 import pytest
 
 from reviews import selectors
 from reviews.models import Card, State
 from reviews.services import review_record
 from tests.factories import LessonFactory, UserFactory, reviewed_key_point_card
+from tests.reviews.library_recall import library_recall as recall_at
 
 pytestmark = pytest.mark.django_db
 
@@ -44,15 +44,7 @@ def lesson():
 
 
 def library_recall(card):
-    return fsrs.Scheduler().get_card_retrievability(
-        fsrs.Card(
-            stability=card.stability,
-            difficulty=5.0,
-            last_review=card.last_review,
-            state=fsrs.State.Review,
-        ),
-        current_datetime=BACK,
-    )
+    return recall_at(card, BACK)
 
 
 def serve_all(user, now, limit=50):

@@ -12,6 +12,7 @@ from reviews.memory import DEFAULT_PARAMETERS, LearnerParameters, parameters_for
 from reviews.models import Card, MemoryFit
 from reviews.recall import fading_first, recall_before, recall_expression
 from tests.factories import LessonFactory, UserFactory, reviewed_key_point_card
+from tests.reviews.library_recall import library_recall
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +47,7 @@ def _cards(user, lesson, cases):
 
 
 def _library(card, parameters):
-    scheduler = fsrs.Scheduler(parameters=parameters)
-    return scheduler.get_card_retrievability(
-        fsrs.Card(
-            stability=card.stability,
-            difficulty=5.0,
-            last_review=card.last_review,
-            state=fsrs.State.Review,
-        ),
-        current_datetime=NOW,
-    )
+    return library_recall(card, NOW, parameters)
 
 
 def _sql_recall(params):

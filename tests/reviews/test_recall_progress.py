@@ -4,7 +4,6 @@ queries; after a review, the page says what the model expected of the card befor
 
 from datetime import UTC, datetime, timedelta
 
-import fsrs
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +17,7 @@ from tests.factories import (
     question_with,
     reviewed_key_point_card,
 )
+from tests.reviews.library_recall import library_recall
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,7 @@ def card(user, lesson, *, stability, days, index=0, question=None):
 
 
 def library(made):
-    return fsrs.Scheduler().get_card_retrievability(
-        fsrs.Card(
-            stability=made.stability,
-            difficulty=5.0,
-            last_review=made.last_review,
-            state=fsrs.State.Review,
-        ),
-        current_datetime=NOW,
-    )
+    return library_recall(made, NOW)
 
 
 def case(quiz, source, slug, lesson):
