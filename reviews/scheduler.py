@@ -173,11 +173,15 @@ def review(
     )
 
 
-def previews(user: User, card: Card, now: datetime) -> dict[int, timedelta]:
+def previews(
+    user: User, card: Card, now: datetime, *, parameters: Sequence[float] | None = None
+) -> dict[int, timedelta]:
     """When the card would come back after each rating (without fuzz: "about"), with the
-    parameters for its course (one query)."""
+    parameters for its course (read when not given: one query)."""
+    if parameters is None:
+        parameters = parameters_for_card(user, card.course_id)
     scheduler = fsrs.Scheduler(
-        parameters=parameters_for_card(user, card.course_id),
+        parameters=parameters,
         desired_retention=float(user.desired_retention),
         enable_fuzzing=False,
     )

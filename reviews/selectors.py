@@ -23,7 +23,7 @@ from course.access import is_editor
 from course.models import Lesson, Module, live_q
 from quizzes.models import Choice
 
-from .memory import parameters_for
+from .memory import LearnerParameters, parameters_for
 from .models import Card, Confusion, Rating, ReviewLog, State
 from .recall import fading_first
 
@@ -217,6 +217,8 @@ def today(user: User, now: datetime | None = None) -> Today:
 class Queue:
     today: Today
     card: Card | None
+    # The memory model's parameters, when the queue read them (to order cards due now).
+    parameters: LearnerParameters | None = None
 
     # The names the queue had before Today, for callers that read them here.
     @property
@@ -268,7 +270,8 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
             cards = queue.filter(is_new__in=[False], due__lte=now)
             # A card with no memory yet (a contrast card just made) has no recall: it
             # comes after those that are fading, by when it fell due.
-            recall = fading_first(parameters_for(user), now)
+            parameters = parameters_for(user)
+            recall = fading_first(parameters, now)
             if counts.kept:
                 # Over the day's limit: the learned cards served are the least likely to
                 # be recalled; the lesson and confusion order applies among them.
@@ -276,7 +279,8 @@ def due_queue(user: User, now: datetime | None = None) -> Queue:
                 cards = cards.filter(
                     ~Q(state=State.REVIEW) | Q(pk__in=fading.values("pk")[: counts.reviews_now])
                 )
-            return Queue(counts, cards.order_by(apart, mix, recall, "due", "pk").first())
+            card = cards.order_by(apart, mix, recall, "due", "pk").first()
+            return Queue(counts, card, parameters)
         cards = queue.filter(is_new__in=[True])
         return Queue(counts, cards.order_by(apart, mix, "due", "pk").first())
     end = local_day_start(user, now) + timedelta(days=1)

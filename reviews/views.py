@@ -29,8 +29,8 @@ from .models import Card, Rating
 from .progress import recall_now
 
 
-def _ratings(user, card, now, allowed=Rating.values):
-    intervals = srs.previews(user, card, now)
+def _ratings(user, card, now, allowed=Rating.values, parameters=None):
+    intervals = srs.previews(user, card, now, parameters=parameters)
     return [
         {"value": r, "label": Rating(r).label, "after": srs.humanise_preview(intervals[r])}
         for r in allowed
@@ -105,7 +105,8 @@ def _session_page(
         context["form"] = _question_form(card, chosen)
     elif request.GET.get("show") == str(card.pk):
         context["flipped"] = True
-        context["ratings"] = _ratings(request.user, card, now)
+        known = queue.parameters and queue.parameters.for_course(card.course_id)
+        context["ratings"] = _ratings(request.user, card, now, parameters=known or None)
     if card is not None and card.due > now:
         context["early"] = card.due
     return render(request, "reviews/session.html", context, status=status)

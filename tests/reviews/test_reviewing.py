@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     question_with,
     read_lesson,
+    reviewed_key_point_card,
 )
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,23 @@ def test_marking_a_lesson_done_makes_its_key_point_cards_once(client, quiz, lear
     client.post(f"/courses/{lesson.course.slug}/{lesson.slug}/done/")
     card = Card.objects.get(user=learner, kind="key_point")
     assert (card.front, card.back, card.is_new) == ("Front?", "Back.", True)
+
+
+def test_a_shown_key_point_due_now_reads_the_memory_model_once(client, quiz, learner):
+    # The queue reads the parameters to order the cards due now; the rating buttons'
+    # previews reuse them.
+    lesson = quiz.questions.first().lesson
+    now = timezone.now()
+    card = reviewed_key_point_card(
+        learner, lesson, due=now - timedelta(hours=1), last_review=now - timedelta(days=5)
+    )
+    card.save()
+    client.force_login(learner)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/review/?show={card.pk}").content.decode()
+    assert "Back" in page and "Again" in page
+    fits = [q for q in queries.captured_queries if "reviews_memoryfit" in q["sql"]]
+    assert len(fits) == 1
 
 
 def test_review_session_page_by_rating_a_key_point(client, quiz, learner):
