@@ -41,6 +41,7 @@ from accounts.models import User
 from devtools.management.commands.bench_reminders import peak_rss_kib
 from devtools.management.commands.bench_reviews import bench_lesson
 from reviews import fitting
+from reviews.fitting import REFIT_AFTER_NEW_REVIEWS
 from reviews.memory import DEFAULT_PARAMETERS, FitOutcome, fit
 from reviews.models import Card, Rating, ReviewLog, State
 from reviews.simulate import simulate_histories
@@ -51,7 +52,6 @@ CENTRE_DECAY = 0.3  # w20: the defaults' 0.1542 is a flatter forgetting curve
 SPREAD = 0.1  # each learner's parameters: the centre times e^N(0, SPREAD)
 TYPICAL = {"cards": 100, "days": 60}  # our course: about 100 cards, a few hundred reviews
 HEAVY = {"cards": 250, "days": 365}  # about 5,000 reviews
-REFIT_AFTER = 50  # new reviews since the last fit that earn a learner a refit
 PROJECTED_LEARNERS = 10_000
 SHOWN = (0, 1, 2, 3, 8, 9, 11, 20)  # the parameters set apart in the recovery table
 
@@ -261,10 +261,10 @@ class Command(BaseCommand):
     ) -> None:
         typical = statistics.median(o.seconds for o in outcomes) if outcomes else 0.0
         reviews = statistics.median(o.review_count for o in outcomes) if outcomes else 0
-        # A learner earns a refit once every REFIT_AFTER / (reviews a day) nights; we
+        # A learner earns a refit once every REFIT_AFTER_NEW_REVIEWS / (reviews a day) nights; we
         # assume every one of the 10,000 is reviewing as actively as the simulated ones
         # do in their first weeks (an upper bound: many will have finished the course).
-        share = mean([min(1.0, n / REFIT_AFTER) for n in per_day])
+        share = mean([min(1.0, n / REFIT_AFTER_NEW_REVIEWS) for n in per_day])
         self.stdout.write("Fit times (fit and its held-out test; median)")
         if heavy_runs:
             heavy_seconds = statistics.median(o.seconds for o in heavy_runs)
@@ -285,9 +285,10 @@ class Command(BaseCommand):
             "target < 1 hour",
         )
         self._row(
-            f"{PROJECTED_LEARNERS:,} learners, ≥{REFIT_AFTER} new reviews only",
+            f"{PROJECTED_LEARNERS:,} learners, ≥{REFIT_AFTER_NEW_REVIEWS} new reviews only",
             f"{typical * PROJECTED_LEARNERS * share:,.0f} s",
-            f"{share:.0%} a night: mean {mean(per_day):.1f} reviews a day ÷ {REFIT_AFTER}",
+            f"{share:.0%} a night: mean {mean(per_day):.1f} reviews a day "
+            f"÷ {REFIT_AFTER_NEW_REVIEWS}",
         )
 
     def _report_losses(self, outcomes: list[FitOutcome], whole: FitOutcome) -> None:
