@@ -178,6 +178,9 @@ class Lesson(Publishable):
     )
     minutes = models.PositiveSmallIntegerField("reading time (minutes)", default=10)
     order = models.PositiveIntegerField(default=0, help_text="Position within the module.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="The number of the published revision learners see."
+    )
 
     class Meta:
         # Module order first, then lesson order: the reading order of the course.
@@ -301,3 +304,81 @@ class PublicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.title}"
+
+
+class Revision(models.Model):
+    """One version of a lesson or a quiz question.
+
+    A draft is where an editor changes an item that learners may already see: its `data`
+    holds the item's editable fields (a question's options included) as the editor left
+    them, while learners go on reading the item's own row. Publishing a draft writes its
+    data onto the row in one transaction and numbers it (the item's `version`); a
+    scheduled draft is published so by the beat job when `publish_at` comes. The
+    published revisions, in order, are the item's history; restoring one starts a new
+    draft from its data. An item has at most one open (draft or scheduled) revision: the
+    database holds that, so two editors' first saves make one draft, not two."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version number, given when it is published."
+    )
+    based_on = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version the draft was started from."
+    )
+    data = models.JSONField(default=dict)
+    note = models.CharField(
+        "what changed", max_length=200, blank=True, help_text="Shown in the item's history."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="A scheduled draft: when it is published."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(status__in=["draft", "scheduled"]),
+                name="one_open_revision_per_item",
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "number"],
+                condition=Q(number__isnull=False),
+                name="revision_number_unique_per_item",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "status"], name="revision_item_idx"),
+            # The beat job's "scheduled drafts whose time has come".
+            models.Index(
+                fields=["publish_at"],
+                condition=Q(status="scheduled"),
+                name="revision_scheduled_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.number is not None:
+            return f"version {self.number}"
+        return self.get_status_display().lower()

@@ -86,6 +86,11 @@ class Question(models.Model):
         help_text="The lesson that teaches this point: linked when the question is missed.",
     )
     order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="The number of the published revision learners are asked (course.Revision).",
+    )
     # Near-miss twins: cases that differ by one finding. A sitting of a module quiz takes
     # at most one question of each twin group (the connected twins), so that a retake
     # can serve the other twin. Symmetrical: "the twins of q" is `q.twins.all()`.
@@ -227,6 +232,9 @@ class Answer(models.Model):
         null=True,
         blank=True,
         help_text="How sure the learner said they were; empty when not given.",
+    )
+    question_version = models.PositiveIntegerField(
+        default=1, help_text="The version of the question that was answered."
     )
 
     class Meta:

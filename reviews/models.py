@@ -47,6 +47,11 @@ class Card(models.Model):
         Lesson, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     key_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    question_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Question cards: the version of the question last answered.",
+    )
     front = models.TextField(blank=True, help_text="Key points: the question side.")
     back = models.TextField(blank=True, help_text="Key points: the answer side.")
 
@@ -155,6 +160,9 @@ class ReviewLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The case answered (for a contrast card, the side that was asked).",
+    )
+    question_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version of that question that was answered."
     )
     # The card as it was before this review, so that the last review can be undone.
     step_before = models.PositiveSmallIntegerField(null=True, blank=True)
