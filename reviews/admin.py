@@ -212,7 +212,19 @@ class MemoryFitAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "course__title"]
     date_hierarchy = "fitted_at"
     ordering = ["-fitted_at", "-pk"]
-    readonly_fields = [f.name for f in MemoryFit._meta.fields]
+    # The detail page: every field, read only, the parameters as `parameters_kept` (a
+    # rejected fit stores the defaults it started from, which it never used).
+    fields = readonly_fields = [
+        "parameters_kept" if f.name == "parameters" else f.name
+        for f in MemoryFit._meta.fields
+        if f.name != "id"
+    ]
+
+    @admin.display(description="parameters")
+    def parameters_kept(self, fit: MemoryFit) -> str:
+        if not fit.accepted:
+            return "None kept: this fit was not used (see the reason), so it scheduled no cards."
+        return ", ".join(f"{w:g}" for w in fit.parameters)
 
     @admin.display(description="learner or course")
     def fitted_to(self, fit: MemoryFit) -> str:

@@ -223,3 +223,17 @@ def test_the_retention_verdict_waits_for_enough_reviews_and_allows_for_chance(
     assert report.retention_verdict == verdict
     low, high = report.measured_interval
     assert low < 100 * recalled / reviews < high
+
+
+def test_a_rejected_fits_page_says_it_kept_no_parameters_and_an_accepted_one_lists_them(
+    client, lesson, clock
+):
+    fitted = [round(0.1 * i + 0.05, 2) for i in range(len(DEFAULT_PARAMETERS))]
+    kept = _fit(course=lesson.course, parameters=fitted)
+    rejected = _fit(user=UserFactory(), in_use=False, accepted=False, reason="Too few reviews.")
+    client.force_login(_editor())
+    page = client.get(f"/admin/reviews/memoryfit/{kept.pk}/change/").content.decode()
+    assert ", ".join(f"{w:g}" for w in fitted) in page
+    page = client.get(f"/admin/reviews/memoryfit/{rejected.pk}/change/").content.decode()
+    assert "None kept: this fit was not used" in page and "Too few reviews." in page
+    assert ", ".join(f"{w:g}" for w in DEFAULT_PARAMETERS) not in page
