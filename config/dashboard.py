@@ -188,6 +188,14 @@ class ReminderSection:
         sent = self.sent
         return 100 * sum(w.returned for w in self.weeks) / sent if sent else None
 
+    @property
+    def turned_off(self) -> int:
+        return sum(w.turned_off for w in self.weeks)
+
+    @property
+    def failed(self) -> int:
+        return sum(w.failed for w in self.weeks)
+
 
 def reminder_section(*, now: datetime) -> ReminderSection:
     weeks = reminder_outcomes(now=now, weeks=WEEKS)

@@ -72,6 +72,7 @@ def test_an_empty_site_shows_friendly_text_and_the_app_list(editor_client):
 
 def test_the_sections_show_their_charts_and_the_place_learners_stop(editor_client, site):
     learners(3, site)
+    reminder(UserFactory(), created_at=NOW - HOUR, sent=False, failed=True)
 
     text = editor_client.get(reverse("admin:index")).content.decode()
 
@@ -83,6 +84,7 @@ def test_the_sections_show_their_charts_and_the_place_learners_stop(editor_clien
     assert "2.0" in text  # two attempts each to pass
     assert "Newsletter sign-ups per week" in text
     assert "100% of the 3 reminders sent" in text
+    assert "1 reminder failed in the last 12 weeks." in text
 
 
 def test_the_course_picker_chooses_the_funnel_and_ignores_a_bad_value(editor_client, site):
