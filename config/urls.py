@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import pages
+from . import dashboard, pages
 from .context_processors import api_docs_visible_to
 from .style import favicon, style_guide
 
@@ -34,6 +34,10 @@ def docs_for_staff(view):
 
 
 urlpatterns = [
+    # The admin's index with the editors' dashboard above the app list (admin:index
+    # reverses to the same address, and this pattern comes first).
+    path("admin/", dashboard.index, name="dashboard"),
+    path("admin/dashboard/<slug:section>.csv", dashboard.section_csv, name="dashboard-csv"),
     path("admin/", admin.site.urls),
     path("style/", style_guide, name="style"),
     path("favicon.ico", favicon),

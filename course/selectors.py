@@ -9,10 +9,11 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import User
 from accounts.types import AnyUser
+from lib.weeks import as_week, week_of, week_starts, window_start
 
 from .access import (
     LessonAccess,
@@ -448,3 +449,102 @@ def signup_role_for(*, next_url: str) -> dict[str, str]:
     ):
         return {"role": User.Role.CLINICIAN}
     return {}
+
+
+# --- The editors' dashboard ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    week: date  # the Monday (UTC) the ISO week starts on
+    count: int
+
+
+@dataclass(frozen=True)
+class CourseEnrolments:
+    course: Course
+    weeks: list[WeekCount]  # oldest first, every week of the window, 0 where none
+
+    @property
+    def total(self) -> int:
+        return sum(w.count for w in self.weeks)
+
+
+def enrolments_per_week(*, weeks: int, now: datetime) -> list[CourseEnrolments]:
+    """New enrolments in each course in each of the last `weeks` ISO weeks (UTC), weeks
+    with none as 0. Two queries, whatever the number of learners."""
+    starts = week_starts(now=now, weeks=weeks)
+    counts = {
+        (row["course"], as_week(row["week"])): row["n"]
+        for row in Enrollment.objects.filter(
+            created_at__gte=window_start(starts), created_at__lte=now
+        )
+        .annotate(week=week_of("created_at"))
+        .values("course", "week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return [
+        CourseEnrolments(
+            course=course,
+            weeks=[WeekCount(week, counts.get((course.pk, week), 0)) for week in starts],
+        )
+        for course in Course.objects.all()
+    ]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    lesson: Lesson
+    completed: int  # enrolled learners who have marked the lesson done
+    drop: int  # how many fewer than at the step before (the enrolled, for the first)
+    biggest_drop: bool = False  # where most learners stop
+
+
+@dataclass(frozen=True)
+class CompletionFunnel:
+    course: Course
+    enrolled: int
+    steps: list[FunnelStep]  # the live lessons, in reading order
+
+    def percent(self, step: FunnelStep) -> float | None:
+        return 100 * step.completed / self.enrolled if self.enrolled else None
+
+    @property
+    def stop(self) -> FunnelStep | None:
+        return next((step for step in self.steps if step.biggest_drop), None)
+
+
+def completion_funnel(course: Course, *, now: datetime) -> CompletionFunnel:
+    """Of the learners enrolled in `course`, how many have completed each live lesson, in
+    reading order, and the step that loses the most of them. Three queries, whatever the
+    number of learners."""
+    lessons = list(
+        Lesson.objects.filter(live_q(now=now), live_q("module__", now), course=course)
+        .select_related("module")
+        .order_by("module__order", "module__pk", "order", "pk")
+    )
+    enrolled = Enrollment.objects.filter(course=course).count()
+    # Progress of learners who have since left the course is not counted: the funnel is
+    # "of the learners enrolled".
+    done = dict(
+        LessonProgress.objects.filter(
+            Exists(Enrollment.objects.filter(user=OuterRef("user"), course=course)),
+            course=course,
+            completed_at__isnull=False,
+        )
+        .values("lesson")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("lesson", "n")
+    )
+    steps, before = [], enrolled
+    for lesson in lessons:
+        completed = done.get(lesson.pk, 0)
+        steps.append(FunnelStep(lesson, completed, before - completed))
+        before = completed
+    biggest = max((s.drop for s in steps), default=0)
+    if biggest > 0:
+        at = next(i for i, s in enumerate(steps) if s.drop == biggest)
+        steps[at] = FunnelStep(steps[at].lesson, steps[at].completed, biggest, True)
+    return CompletionFunnel(course=course, enrolled=enrolled, steps=steps)

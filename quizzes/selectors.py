@@ -195,3 +195,63 @@ def quizzes_for_lesson(
         .filter(wanted)
         .order_by(F("lesson_id").asc(nulls_last=True), "pk")
     )
+
+
+# --- The editors' dashboard ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleQuizOutcome:
+    quiz: Quiz
+    sat: int  # learners with at least one submitted attempt
+    passed: int  # of those, learners who have passed it at least once
+    attempts_to_pass: int  # attempts up to and including each passer's first pass, summed
+
+    @property
+    def pass_percent(self) -> float | None:
+        return 100 * self.passed / self.sat if self.sat else None
+
+    @property
+    def mean_attempts_to_pass(self) -> float | None:
+        """How many attempts a learner who passed needed, on average (1.0: all at once)."""
+        return self.attempts_to_pass / self.passed if self.passed else None
+
+
+def module_quiz_outcomes() -> list[ModuleQuizOutcome]:
+    """Every module quiz (not the lessons' self-checks), in reading order, with who sat
+    it, who passed and how many attempts passing took. Two queries, whatever the number
+    of learners or attempts."""
+    quizzes = list(
+        Quiz.objects.filter(lesson__isnull=True)
+        .select_related("course", "module")
+        .order_by("course__order", "course__title", "module__order", "order", "pk")
+    )
+    first_pass = (
+        Attempt.objects.filter(user=OuterRef("user"), quiz=OuterRef("quiz"), passed=True)
+        .order_by("submitted_at", "pk")
+        .values("submitted_at")[:1]
+    )
+    # Each attempt carries its learner's first pass of the quiz (null if none), so that the
+    # attempts up to it are counted in the same grouped query.
+    figures = {
+        row["quiz"]: row
+        for row in Attempt.objects.filter(quiz__lesson__isnull=True)
+        .annotate(first_pass=Subquery(first_pass))
+        .values("quiz")
+        .annotate(
+            sat=Count("user", distinct=True),
+            passed=Count("user", distinct=True, filter=Q(passed=True)),
+            to_pass=Count("pk", filter=Q(submitted_at__lte=F("first_pass"))),
+        )
+        .order_by()
+    }
+    empty = {"sat": 0, "passed": 0, "to_pass": 0}
+    return [
+        ModuleQuizOutcome(
+            quiz=quiz,
+            sat=(row := figures.get(quiz.pk, empty))["sat"],
+            passed=row["passed"],
+            attempts_to_pass=row["to_pass"],
+        )
+        for quiz in quizzes
+    ]

@@ -46,6 +46,31 @@ PARAMETER_MEANINGS: tuple[str, ...] = (
 )
 
 
+def wilson_interval(successes: int, n: int) -> tuple[float, float] | None:
+    """The Wilson 95% interval of the share `successes / n`, in percent: how far chance
+    alone could move it with this many trials (None for none)."""
+    if not n:
+        return None
+    p, z = successes / n, 1.96
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def retention_verdict(
+    *, interval: tuple[float, float] | None, desired_percent: float | None, reviews: int
+) -> str:
+    """ "below", "above" or "close" when the desired retention lies below, above or
+    inside the measured retention's 95% interval; "too few" under MIN_VERDICT_REVIEWS."""
+    if interval is None or desired_percent is None or reviews < MIN_VERDICT_REVIEWS:
+        return "too few"
+    if interval[1] < desired_percent:
+        return "below"
+    if interval[0] > desired_percent:
+        return "above"
+    return "close"
+
+
 @dataclass
 class ParameterRow:
     name: str
@@ -103,25 +128,17 @@ class CourseMemoryReport:
     def measured_interval(self) -> tuple[float, float] | None:
         """The Wilson 95% interval of the measured retention, in percent: how far chance
         alone could move it with this many reviews."""
-        if not self.recent_reviews:
-            return None
-        n, p, z = self.recent_reviews, self.recent_recalled / self.recent_reviews, 1.96
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        return 100 * (centre - half), 100 * (centre + half)
+        return wilson_interval(self.recent_recalled, self.recent_reviews)
 
     @property
     def retention_verdict(self) -> str:
         """ "below", "above" or "close" when the desired retention lies below, above or
         inside the measured retention's 95% interval; "too few" under MIN_VERDICT_REVIEWS."""
-        interval, desired = self.measured_interval, self.desired_percent
-        if interval is None or desired is None or self.recent_reviews < MIN_VERDICT_REVIEWS:
-            return "too few"
-        if interval[1] < desired:
-            return "below"
-        if interval[0] > desired:
-            return "above"
-        return "close"
+        return retention_verdict(
+            interval=self.measured_interval,
+            desired_percent=self.desired_percent,
+            reviews=self.recent_reviews,
+        )
 
     @property
     def measured_percent(self) -> float | None:

@@ -1,9 +1,10 @@
 """What is due, and how the learner is doing. Fixed query counts whatever the deck size."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import (
+    Avg,
     Case,
     Count,
     Exists,
@@ -24,6 +25,7 @@ from course.models import Lesson, Module, live_q
 from quizzes.models import Choice
 
 from .memory import LearnerParameters, parameters_for
+from .memory_report import retention_verdict, wilson_interval
 from .models import Card, Confusion, Rating, ReviewLog, State
 from .recall import fading_first
 
@@ -450,4 +452,83 @@ def suspended_cards(user: User) -> list[Card]:
         .exclude(contrast__retired_at__isnull=False)
         .select_related("lesson__course", "question")
         .order_by("-is_leech", "due", "pk")
+    )
+
+
+# --- The editors' dashboard ----------------------------------------------------------
+
+ACTIVITY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date  # a UTC date
+    count: int
+
+
+@dataclass(frozen=True)
+class ReviewActivity:
+    """Reviews across every course (answers given in quizzes left out)."""
+
+    active_7: int  # learners with a review in the last 7 days
+    active_30: int  # and in the last 30
+    per_day: list[DayCount]  # the last 30 UTC days, oldest first, today last
+    due_reviews: int  # reviews of learned cards (Review state) in the last 30 days
+    recalled: int  # of those, not rated Again
+    desired_retention: float | None  # the learners' setting, weighted by their reviews
+
+    @property
+    def measured_percent(self) -> float | None:
+        return 100 * self.recalled / self.due_reviews if self.due_reviews else None
+
+    @property
+    def desired_percent(self) -> float | None:
+        return None if self.desired_retention is None else 100 * self.desired_retention
+
+    @property
+    def measured_interval(self) -> tuple[float, float] | None:
+        return wilson_interval(self.recalled, self.due_reviews)
+
+    @property
+    def verdict(self) -> str:
+        return retention_verdict(
+            interval=self.measured_interval,
+            desired_percent=self.desired_percent,
+            reviews=self.due_reviews,
+        )
+
+
+def review_activity(*, now: datetime) -> ReviewActivity:
+    """Who reviews, how much each day (UTC days), and the measured retention of learned
+    cards against the desired retention, as in reviews.memory_report but over every
+    course. Two queries, whatever the number of learners or reviews."""
+    month = now - timedelta(days=ACTIVITY_DAYS)
+    logs = ReviewLog.objects.filter(in_quiz=False, reviewed_at__lte=now)
+    learned = Q(state_before=State.REVIEW, reviewed_at__gte=month)
+    figures = logs.filter(reviewed_at__gte=month).aggregate(
+        active_7=Count("user", distinct=True, filter=Q(reviewed_at__gte=now - timedelta(days=7))),
+        active_30=Count("user", distinct=True),
+        due_reviews=Count("pk", filter=learned),
+        recalled=Count("pk", filter=learned & ~Q(rating=Rating.AGAIN)),
+        desired=Avg("user__desired_retention", filter=learned),
+    )
+    today = now.astimezone(UTC).date()
+    first = today - timedelta(days=ACTIVITY_DAYS - 1)
+    counts = dict(
+        logs.filter(reviewed_at__gte=datetime.combine(first, time.min, tzinfo=UTC))
+        .annotate(day=TruncDate("reviewed_at", tzinfo=UTC))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    days = [first + timedelta(days=n) for n in range(ACTIVITY_DAYS)]
+    desired = figures["desired"]
+    return ReviewActivity(
+        active_7=figures["active_7"],
+        active_30=figures["active_30"],
+        per_day=[DayCount(day, counts.get(day, 0)) for day in days],
+        due_reviews=figures["due_reviews"],
+        recalled=figures["recalled"],
+        desired_retention=float(desired) if desired is not None else None,
     )
