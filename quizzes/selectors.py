@@ -30,8 +30,8 @@ class AttemptsCounted(StrEnum):
     """Which attempts item statistics count: each learner's first at the quiz, or every
     attempt. First by default: a retake comes after the learner has seen the answers
     and their explanations, so it says less about the question. (Moodle's statistics
-    report long counted first attempts unless asked for all; since 2.x it starts from
-    the quiz's grading method, whose choices include "first attempt".)"""
+    report once counted first attempts unless asked for all; it now starts from the
+    quiz's grading method, one of whose choices is the first attempt.)"""
 
     FIRST = "first"
     ALL = "all"
@@ -49,7 +49,7 @@ class ItemStatistics:
     discrimination: float | None  # corrected item-total correlation, -1 to 1
     discrimination_index: float | None  # Moodle's: the same correlation × 100
     discriminative_efficiency: float | None  # Moodle's: percent of the most it could be
-    top_wrong: Choice | None  # the wrong option chosen most often
+    top_wrong: Choice | None  # the wrong option (by today's key) chosen most often
     top_wrong_count: int
 
     @property
