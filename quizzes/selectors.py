@@ -5,8 +5,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from accounts.types import AnyUser
 from course.access import lessons_visible_to
@@ -17,22 +18,67 @@ from .draw import PoolQuestion, default_draw, twin_groups
 from .models import Answer, Attempt, Choice, Question, Quiz
 from .services import QuestionFeedback
 
-# Below this, strong learners do little better than weak ones on a question: check it.
+# Below this correlation (Moodle's discrimination index below 20), strong learners do
+# little better than weak ones on a question: check it.
 LOW_DISCRIMINATION = 0.2
+# Fewer answers than this, and the correlation is mostly chance (its standard error is
+# about 1/√n, 0.18 at 30): the page says "too few answers" rather than flag the question.
+MIN_ANSWERS_TO_FLAG = 30
+
+
+class AttemptsCounted(StrEnum):
+    """Which attempts item statistics count: each learner's first at the quiz, or every
+    attempt. First by default: a retake comes after the learner has seen the answers
+    and their explanations, so it says less about the question. (Moodle's statistics
+    report once counted first attempts unless asked for all; it now starts from the
+    quiz's grading method, one of whose choices is the first attempt.)"""
+
+    FIRST = "first"
+    ALL = "all"
 
 
 @dataclass
 class ItemStatistics:
+    """One version of one question, over the attempts counted."""
+
     question: Question
+    number: int  # the question's place in the quiz, from 1 (its versions share it)
+    version: int  # the version answered (the question's current one is question.version)
     answered: int
     facility: float | None  # mean score, percent: how easy the question is
     discrimination: float | None  # corrected item-total correlation, -1 to 1
-    top_wrong: Choice | None  # the wrong option chosen most often
+    discrimination_index: float | None  # Moodle's: the same correlation × 100
+    discriminative_efficiency: float | None  # Moodle's: percent of the most it could be
+    top_wrong: Choice | None  # the wrong option (by today's key) chosen most often
     top_wrong_count: int
 
     @property
+    def current(self) -> bool:
+        return self.version == self.question.version
+
+    @property
+    def version_label(self) -> str:
+        return f"v{self.version}"
+
+    @property
+    def too_few_answers(self) -> bool:
+        """Answered, but too seldom for its discrimination to say much."""
+        return 0 < self.answered < MIN_ANSWERS_TO_FLAG
+
+    @property
     def low_discrimination(self) -> bool:
-        return self.discrimination is not None and self.discrimination < LOW_DISCRIMINATION
+        return (
+            not self.too_few_answers
+            and self.discrimination is not None
+            and self.discrimination < LOW_DISCRIMINATION
+        )
+
+    @property
+    def note(self) -> str:
+        """The flag as the table and the CSV show it."""
+        if self.low_discrimination:
+            return "check"
+        return "too few answers" if self.too_few_answers else ""
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:
@@ -48,52 +94,138 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def item_statistics(quiz: Quiz) -> list[ItemStatistics]:
-    """Per question, over every submitted attempt: how many answered it, the facility
-    (mean score), the discrimination and the most popular wrong option.
+def discrimination_index(marks: list[float], rest: list[float]) -> float | None:
+    """Moodle's discrimination index: 100 × the correlation between the mark on the
+    question and the mark on the rest of the test, over the attempts that answered it
+    (moodle/moodle, question/classes/statistics/questions/calculator.php,
+    secondary_question_walker: 100 · covariance / √(mark variance · other mark variance)).
+    None when either has no spread (or fewer than two answers), as there."""
+    r = pearson(marks, rest)
+    return None if r is None else 100 * r
+
+
+def discriminative_efficiency(marks: list[float], rest: list[float]) -> float | None:
+    """Moodle's discriminative efficiency: 100 × the covariance of the mark on the
+    question with the mark on the rest of the test, over the largest covariance the two
+    could have with the same marks: that of the marks and the rest each sorted in
+    ascending order and paired off, best with best (Moodle's calculator.php,
+    secondary_steps_walker's covariancemaxsum and secondary_question_walker). Unlike the
+    index it does not punish a very easy or very hard question for the little spread its
+    marks can have. None when that largest covariance is zero (or fewer than two answers).
+    """
+    n = len(marks)
+    if n < 2:
+        return None
+    mean_mark, mean_rest = sum(marks) / n, sum(rest) / n
+    covariance = sum((m - mean_mark) * (r - mean_rest) for m, r in zip(marks, rest, strict=True))
+    most = sum(
+        (m - mean_mark) * (r - mean_rest) for m, r in zip(sorted(marks), sorted(rest), strict=True)
+    )
+    # Both sums over n - 1 in Moodle: the ratio is the same.
+    return None if most == 0 else 100 * covariance / most
+
+
+def counted_attempts(quiz: Quiz, counted: AttemptsCounted) -> QuerySet[Attempt]:
+    """The quiz's attempts item statistics count: every one, or each learner's first
+    (the earliest submitted; the first made, of two submitted at the same moment)."""
+    attempts = Attempt.objects.filter(quiz=quiz)
+    if counted == AttemptsCounted.ALL:
+        return attempts
+    first = (
+        Attempt.objects.filter(quiz=quiz, user=OuterRef("user"))
+        .order_by("submitted_at", "pk")
+        .values("pk")[:1]
+    )
+    return attempts.filter(pk=Subquery(first))
+
+
+@dataclass(frozen=True)
+class AttemptCounts:
+    all: int  # every submitted attempt
+    first: int  # each learner's first: one per learner
+
+    def of(self, counted: AttemptsCounted) -> int:
+        return self.first if counted == AttemptsCounted.FIRST else self.all
+
+
+def attempt_counts(quiz: Quiz) -> AttemptCounts:
+    """How many attempts the statistics count either way (one query)."""
+    counts = Attempt.objects.filter(quiz=quiz).aggregate(
+        all=Count("pk"), first=Count("user", distinct=True)
+    )
+    return AttemptCounts(all=counts["all"], first=counts["first"])
+
+
+def item_statistics(
+    quiz: Quiz, counted: AttemptsCounted = AttemptsCounted.FIRST
+) -> list[ItemStatistics]:
+    """Per question and version answered, over the attempts counted (each learner's
+    first by default): how many answered it, the facility (mean score), the
+    discrimination and the most popular wrong option. The questions come in the quiz's
+    order, each's current version first, then the older ones from the newest; the
+    current version has a row even before anyone answers it.
 
     Discrimination is the corrected item-total correlation: the Pearson correlation
-    between the score on this question and the score on the rest of the attempt. Near
-    zero or negative, strong learners do no better than weak ones: a question to check.
-    Four queries, whatever the number of attempts.
+    between the score on this question and the score on the rest of the attempt (of a
+    module quiz, the rest of that sitting's draw). Near zero or negative, strong
+    learners do no better than weak ones: a question to check. Moodle reports it × 100
+    as the discrimination index, beside its discriminative efficiency (see those
+    functions). Four queries, whatever the number of attempts.
     """
     questions = list(quiz.questions.order_by("order", "pk"))
+    attempts = counted_attempts(quiz, counted)
     rows = list(
-        Answer.objects.filter(attempt__quiz=quiz).values_list("attempt_id", "question_id", "score")
+        Answer.objects.filter(attempt__in=attempts).values_list(
+            "attempt_id", "question_id", "question_version", "score"
+        )
     )
     totals: dict[int, float] = defaultdict(float)
-    per_question: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for attempt_id, question_id, score in rows:
+    per_item: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
+    for attempt_id, question_id, version, score in rows:
         totals[attempt_id] += float(score)
-        per_question[question_id].append((attempt_id, float(score)))
+        per_item[question_id, version].append((attempt_id, float(score)))
 
     wrong_counts = (
-        Answer.choices.through.objects.filter(answer__attempt__quiz=quiz, choice__is_correct=False)
-        .values("choice_id", "choice__question_id")
+        Answer.choices.through.objects.filter(
+            answer__attempt__in=attempts, choice__is_correct=False
+        )
+        .values("choice_id", "choice__question_id", "answer__question_version")
         .annotate(n=Count("id"))
         .order_by("-n", "choice_id")
     )
-    top_wrong: dict[int, tuple[int, int]] = {}
+    top_wrong: dict[tuple[int, int], tuple[int, int]] = {}
     for row in wrong_counts:
-        top_wrong.setdefault(row["choice__question_id"], (row["choice_id"], row["n"]))
+        item = (row["choice__question_id"], row["answer__question_version"])
+        top_wrong.setdefault(item, (row["choice_id"], row["n"]))
     choices = {c.pk: c for c in Choice.objects.filter(pk__in=[c for c, _ in top_wrong.values()])}
 
+    versions: dict[int, set[int]] = defaultdict(set)
+    for question_id, version in per_item:
+        versions[question_id].add(version)
     stats = []
-    for question in questions:
-        scores = per_question.get(question.pk, [])
-        xs = [s for _, s in scores]
-        rest = [totals[a] - s for a, s in scores]
-        wrong = top_wrong.get(question.pk)
-        stats.append(
-            ItemStatistics(
-                question=question,
-                answered=len(scores),
-                facility=round(100 * sum(xs) / len(xs), 1) if xs else None,
-                discrimination=None if (r := pearson(xs, rest)) is None else round(r, 2),
-                top_wrong=choices.get(wrong[0]) if wrong else None,
-                top_wrong_count=wrong[1] if wrong else 0,
+    for number, question in enumerate(questions, start=1):
+        current = question.version
+        for version in sorted(versions[question.pk] | {current}, key=lambda v: (v != current, -v)):
+            scores = per_item.get((question.pk, version), [])
+            xs = [s for _, s in scores]
+            rest = [totals[a] - s for a, s in scores]
+            wrong = top_wrong.get((question.pk, version))
+            index = discrimination_index(xs, rest)
+            efficiency = discriminative_efficiency(xs, rest)
+            stats.append(
+                ItemStatistics(
+                    question=question,
+                    number=number,
+                    version=version,
+                    answered=len(scores),
+                    facility=round(100 * sum(xs) / len(xs), 1) if xs else None,
+                    discrimination=None if index is None else round(index / 100, 2),
+                    discrimination_index=None if index is None else round(index, 1),
+                    discriminative_efficiency=None if efficiency is None else round(efficiency, 1),
+                    top_wrong=choices.get(wrong[0]) if wrong else None,
+                    top_wrong_count=wrong[1] if wrong else 0,
+                )
             )
-        )
     return stats
 
 

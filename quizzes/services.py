@@ -208,8 +208,17 @@ def attempt_submit(
                 )
                 if not closed:
                     raise AlreadySubmitted(Attempt.objects.filter(sitting__pk=sitting.pk).first())
+            # Each answer keeps the version of its question read with the options that
+            # scored it above (the rows this submission loaded), not a fresh read: an
+            # editor publishing meanwhile must not relabel what this learner answered.
             rows = Answer.objects.bulk_create(
-                Answer(attempt=attempt, question=q, score=s, confidence=confidences.get(q.pk))
+                Answer(
+                    attempt=attempt,
+                    question=q,
+                    question_version=q.version,
+                    score=s,
+                    confidence=confidences.get(q.pk),
+                )
                 for q, _, s in scored
             )
             Answer.choices.through.objects.bulk_create(

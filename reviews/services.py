@@ -79,6 +79,8 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
             course_id=quiz.course_id,
             module_id=quiz.module_id,
             lesson_id=question.lesson_id or quiz.lesson_id,
+            # The version the quiz answer recorded: the one this first review is of.
+            question_version=result.answer.question_version,
             due=now,
             created_at=now,
             answer_ms=duration_ms,
@@ -93,6 +95,7 @@ def cards_from_attempt(*, attempt: Attempt, results: list[AnsweredQuestion], now
         )
         log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=True)
         log.in_quiz, log.confidence, log.question = True, result.confidence, question
+        log.question_version = card.question_version
         logs.append(log)
         _apply(card, outcome, rating)
         cards.append(card)
@@ -293,6 +296,12 @@ def review_record(
     log = _log(card, user, rating, now, outcome, duration_ms=duration_ms, was_new=card.is_new)
     log.made_leech = leech
     log.confidence = confidence
+    # The version of the question asked (a contrast card's side asked), from the question
+    # row this review read with the card: no query more. The card keeps it too, but only a
+    # question card: a contrast card moves on to its other side after the review.
+    asked = card.question.version if card.question is not None else None
+    log.question_version = asked
+    keeps_version = {"question_version": asked} if card.kind == Card.Kind.QUESTION else {}
     try:
         with transaction.atomic():
             updated = Card.objects.filter(pk=card.pk, reps=reps).update(
@@ -309,6 +318,7 @@ def review_record(
                 suspended=leech,
                 # The day's time estimate reads the latest measured time from the card.
                 answer_ms=F("answer_ms") if duration_ms is None else duration_ms,
+                **keeps_version,
             )
             if updated == 1:
                 log.save()
@@ -324,6 +334,8 @@ def review_record(
     card.failures, card.is_leech, card.suspended = failures, leech, leech
     if duration_ms is not None:
         card.answer_ms = duration_ms
+    if keeps_version:
+        card.question_version = asked
     return ReviewResult(card=card, log=log, parameters=tuple(parameters))
 
 

@@ -5,9 +5,11 @@ import re
 import pytest
 
 from quizzes.models import Question
-from quizzes.selectors import item_statistics, pearson
+from quizzes.selectors import MIN_ANSWERS_TO_FLAG, item_statistics, pearson
 from quizzes.services import attempt_submit
 from tests.factories import EnrollmentFactory, QuizFactory, StaffFactory, UserFactory, question_with
+
+from .item_data import record
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +101,13 @@ def test_statistics_page_in_the_admin(client):
 
 
 def test_statistics_page_charts_facility_and_flags_low_discrimination(client):
-    quiz, (q1, q2, q3), _ = _four_attempts()
+    quiz = QuizFactory()
+    q1, q2, q3 = (question_with(quiz, correct=(0,)) for _ in range(3))
+    # The four learners of _four_attempts, eight times over: 32 answers to each question,
+    # enough to flag, and the same correlations (a copied data set keeps its r).
+    for _ in range(8):
+        for picks in [(0, 0, 0), (0, 0, 1), (0, 1, 1), (1, 2, 0)]:
+            record(quiz, dict(zip((q1, q2, q3), picks, strict=True)))
     client.force_login(StaffFactory())
     page = client.get(f"/admin/quizzes/quiz/{quiz.pk}/statistics/").content.decode()
     assert "css/charts.css" in page
@@ -110,7 +118,20 @@ def test_statistics_page_charts_facility_and_flags_low_discrimination(client):
     assert figure.count('class="plot-row is-flagged"') == 2
     rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>', figure)
     assert rows == [
-        (f"1. {q1.slug}", "75%", "check"),
-        (f"2. {q2.slug}", "50%", ""),
-        (f"3. {q3.slug}", "50%", "check"),
+        (f"1. {q1.slug} v1", "75%", "check"),
+        (f"2. {q2.slug} v1", "50%", ""),
+        (f"3. {q3.slug} v1", "50%", "check"),
     ]
+    assert page.count("⚠ check") == 2 and "(too few answers)" not in page
+
+
+def test_below_the_minimum_answers_a_low_discrimination_is_not_flagged(client):
+    quiz, (q1, q2, q3), _ = _four_attempts()
+    stats = {s.question.pk: s for s in item_statistics(quiz)}
+    assert stats[q3.pk].discrimination == -0.3 and stats[q3.pk].answered == 4 < MIN_ANSWERS_TO_FLAG
+    assert not stats[q3.pk].low_discrimination and stats[q3.pk].too_few_answers
+    client.force_login(StaffFactory())
+    page = client.get(f"/admin/quizzes/quiz/{quiz.pk}/statistics/").content.decode()
+    figure = page[page.index('<figure class="plot plot-rows">') : page.index("</figure>")]
+    assert "is-flagged" not in figure and "⚠ check" not in page
+    assert page.count("(too few answers)") == 3
