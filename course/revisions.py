@@ -172,18 +172,7 @@ def draft_save(
         if revision is None:
             try:
                 with transaction.atomic():
-                    return Revision.objects.create(
-                        content_type=_content_type(item),
-                        object_id=item.pk,
-                        status=Revision.Status.DRAFT,
-                        based_on=item.version,
-                        data=data,
-                        note=note,
-                        created_by=by,
-                        created_at=now,
-                        updated_by=by,
-                        updated_at=now,
-                    )
+                    return _create_draft(item=item, data=data, by=by, note=note, now=now)
             except IntegrityError:
                 # Two first saves at once: the one-open-revision constraint let the other
                 # in first. Its draft is THE draft; this save updates it.
@@ -199,6 +188,23 @@ def draft_save(
             update_fields=["data", "note", "status", "publish_at", "updated_by", "updated_at"]
         )
         return revision
+
+
+def _create_draft(
+    *, item: Any, data: dict[str, Any], by: User | None, note: str, now: datetime
+) -> Revision:
+    return Revision.objects.create(
+        content_type=_content_type(item),
+        object_id=item.pk,
+        status=Revision.Status.DRAFT,
+        based_on=item.version,
+        data=data,
+        note=note,
+        created_by=by,
+        created_at=now,
+        updated_by=by,
+        updated_at=now,
+    )
 
 
 def _refuse_invalid(adapter: Versioned, data: dict[str, Any]) -> None:
