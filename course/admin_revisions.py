@@ -150,6 +150,11 @@ class RevisionAdminMixin(admin.ModelAdmin):
             super().save_related(request, form, formsets, change)
             return
         form.save_m2m()  # relations outside the versioned data are saved as before
+        for formset in formsets:
+            # The inline rows go to the draft, not the database: say so to the admin's
+            # change message (construct_change_message), which reads these.
+            for saved in ("new_objects", "changed_objects", "deleted_objects"):
+                setattr(formset, saved, [])
         assert isinstance(request.user, User)  # the admin lets in only signed-in staff
         item = self.model._default_manager.get(pk=form.instance.pk)
         adapter = revisions.adapter_for(item)
