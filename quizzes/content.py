@@ -175,23 +175,35 @@ def _parse_question(
             "source": _source(o, key, source_keys, required=sources_required),
         }
         parsed.append(value)
-    offered = [o for o in parsed if not o["retired"]]
-    if len(offered) < 2:
-        q.fail("at least two options must still be offered (not retired)")
-    # A retired option keeps the correctness its choosers were shown; only the options
-    # still offered are held to the rules.
-    correct = sum(o["is_correct"] for o in offered)
-    if question["kind"] == Question.Kind.SINGLE and correct != 1:
-        q.fail(f"a single-answer question needs exactly one correct option, not {correct}")
-    if correct == 0:
-        q.fail("no option is marked correct")
-    if correct == len(offered):
-        q.fail("every option is marked correct; nothing would be tested")
-    if pain_map and keys != set(BY_KEY):
-        missing = ", ".join(sorted(set(BY_KEY) - keys))
-        q.fail(f"a pain-map question lists all six regions; missing {missing}")
+    if problems := option_problems(question["kind"], parsed):
+        q.fail(problems[0])
     question["options"] = parsed
     return question
+
+
+def option_problems(kind: str, options: list[dict[str, Any]]) -> list[str]:
+    """What is wrong with a question's options as a whole (each a dict with `text`,
+    `region`, `is_correct` and `retired`): the rules a quiz file and an editor's draft
+    are both held to."""
+    problems = []
+    offered = [o for o in options if not o["retired"]]
+    if len(offered) < 2:
+        problems.append("at least two options must still be offered (not retired)")
+    # A retired option keeps the correctness its choosers were shown; only the options
+    # still offered are held to the rules.
+    correct = sum(bool(o["is_correct"]) for o in offered)
+    if kind == Question.Kind.SINGLE and correct != 1:
+        problems.append(f"a single-answer question needs exactly one correct option, not {correct}")
+    if correct == 0:
+        problems.append("no option is marked correct")
+    if offered and correct == len(offered):
+        problems.append("every option is marked correct; nothing would be tested")
+    missing = set(BY_KEY) - {o["region"] for o in options}
+    if kind == Question.Kind.PAIN_MAP and missing:
+        problems.append(
+            f"a pain-map question lists all six regions; missing {', '.join(sorted(missing))}"
+        )
+    return problems
 
 
 def _source(o: Where, option: str, source_keys: frozenset[str] | None, *, required: bool) -> str:
