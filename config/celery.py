@@ -47,6 +47,12 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.fit_memory_models",
         "schedule": crontab(hour=3, minute=0),
     },
+    "course-publish-due-revisions": {
+        # Scheduled drafts of live lessons and questions whose time has come are published.
+        # The time is on the revision, so a missed minute is caught up by the next run.
+        "task": "course.tasks.publish_due_revisions",
+        "schedule": 60.0,
+    },
     "outbox-sweep": {
         # Re-enqueue mail that was recorded but never sent (the broker was down, a worker
         # died). The database, not the queue, knows what is owed.

@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.types import AuthedHttpRequest
 
 from . import services
+from .admin_revisions import RevisionAdminMixin
 from .models import (
     Course,
     Enrollment,
@@ -151,8 +152,11 @@ class ModuleAdmin(PublishingAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(PublishingAdmin):
-    list_display = ["title", "module", "order", "is_free", "state", "preview_link"]
+class LessonAdmin(RevisionAdminMixin, PublishingAdmin):
+    """A live lesson's content is edited in a draft (course.admin_revisions); a lesson
+    learners cannot see yet is edited directly."""
+
+    list_display = ["title", "module", "order", "is_free", "state", "version", "preview_link"]
     list_editable = ["order"]
     list_filter = ["course", "module", "status", "is_free"]
     list_select_related = ["module", "course"]

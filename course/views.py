@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST
 
 from lib.errors import AppError, ErrorKind
 
-from . import engagement, hooks, selectors, services
+from . import engagement, hooks, revisions, selectors, services
 from .access import LessonAccess, courses_visible_to, is_editor, lesson_access, lesson_is_live
 from .markdown import around_outcomes
-from .models import Course, Lesson
+from .models import Course, Lesson, Revision
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,17 +50,41 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _revision_to_preview(request: HttpRequest, lesson: Lesson) -> Revision | None:
+    """The revision an editor asked to see the lesson as (`?revision=<id>`). Only
+    editors: for anyone else the parameter means nothing and the page is the lesson's."""
+    wanted = request.GET.get("revision")
+    if wanted is None or not is_editor(request.user):
+        return None
+    revision = (
+        revisions.revisions_of(lesson).filter(pk=int(wanted)).first()
+        if wanted.isdigit() and len(wanted) <= 18  # a bigger number is no row, and no 500
+        else None
+    )
+    if revision is None:
+        raise Http404("No such revision of this lesson.")
+    return revision
+
+
 def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     lesson = selectors.lesson_for_page(request.user, course_slug, lesson_slug)
     if lesson is None:
         raise Http404("No such lesson.")
+    revision = _revision_to_preview(request, lesson)
+    live_version = lesson.version
+    if revision is not None:
+        # The draft's data on the lesson in memory only: the page shows it exactly as
+        # learners will, and nothing is saved.
+        revisions.adapter_for(lesson).load(lesson, revision.data)
     outline = selectors.course_outline(request.user, lesson.course)
     access = lesson_access(request.user, lesson, enrolled=outline.enrolled)
     row = next((r for r in outline.lessons if r.lesson.pk == lesson.pk), None)
     previous, following = outline.neighbours(lesson)
-    if access is LessonAccess.OPEN:
+    # An editor previewing (a draft lesson, or a revision) sees the lesson as an enrolled
+    # learner would, without the enrolment offer, and the visit counts for nothing.
+    preview = revision is not None or (is_editor(request.user) and not lesson_is_live(lesson))
+    if access is LessonAccess.OPEN and not preview:
         services.lesson_record_view(user=request.user, lesson=lesson)
-    preview = is_editor(request.user) and not lesson_is_live(lesson)
     extra = hooks.lesson_page.context(
         user=request.user, lesson=lesson, last_in_module=_last_in_module(outline, lesson)
     )
@@ -76,6 +100,8 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "previous": previous,
             "next": following,
             "preview": preview,
+            "preview_revision": revision,
+            "live_version": live_version,
             "references": selectors.lesson_references(lesson)
             if access is LessonAccess.OPEN
             else [],

@@ -77,7 +77,7 @@ def test_return_to_draft_action_hides_and_records(client, editor):
 
 
 def test_markdown_is_rendered_and_sanitised_on_save(client, editor):
-    lesson = LessonFactory()
+    lesson = LessonFactory(status=DRAFT)  # a live lesson's edit goes to a draft instead
     client.post(
         f"/admin/course/lesson/{lesson.pk}/change/",
         _lesson_form(
