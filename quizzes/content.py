@@ -186,19 +186,19 @@ def option_problems(kind: str, options: list[dict[str, Any]]) -> list[str]:
     `region`, `is_correct` and `retired`): the rules a quiz file and an editor's draft
     are both held to."""
     problems = []
-    offered = [o for o in options if not o["retired"]]
+    offered = [o for o in options if not o.get("retired")]
     if len(offered) < 2:
         problems.append("at least two options must still be offered (not retired)")
     # A retired option keeps the correctness its choosers were shown; only the options
     # still offered are held to the rules.
-    correct = sum(bool(o["is_correct"]) for o in offered)
+    correct = sum(bool(o.get("is_correct")) for o in offered)
     if kind == Question.Kind.SINGLE and correct != 1:
         problems.append(f"a single-answer question needs exactly one correct option, not {correct}")
     if correct == 0:
         problems.append("no option is marked correct")
     if offered and correct == len(offered):
         problems.append("every option is marked correct; nothing would be tested")
-    missing = set(BY_KEY) - {o["region"] for o in options}
+    missing = set(BY_KEY) - {o.get("region") for o in options}
     if kind == Question.Kind.PAIN_MAP and missing:
         problems.append(
             f"a pain-map question lists all six regions; missing {', '.join(sorted(missing))}"
