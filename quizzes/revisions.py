@@ -14,7 +14,7 @@ from course.revisions import Field, Versioned
 from lib.errors import AppError, ErrorKind
 
 from .content import KINDS, option_problems
-from .models import Choice, Question
+from .models import Choice, Question, Quiz
 from .painmap import BY_KEY
 from .versions import CHOICE_FIELDS, QUESTION_FIELDS, question_data
 
@@ -96,14 +96,7 @@ class QuestionVersioned(Versioned):
         return problems
 
     def is_live(self, item: Any) -> bool:
-        """Its quiz is published, with its module and course (and lesson, for a lesson's
-        self-check), as the lesson adapter counts one: learners see it, or will when its
-        publish time comes."""
-        quiz = item.quiz
-        parents: list[Publishable] = [quiz.module, quiz.course]
-        if quiz.lesson_id is not None:
-            parents.append(quiz.lesson)
-        return all(p.status == Publishable.Status.PUBLISHED for p in parents)
+        return quiz_is_live(item.quiz)
 
     def preview_url(self, revision: Revision) -> str:
         url = reverse("quizzes:question_preview", args=[revision.object_id])
@@ -118,6 +111,17 @@ class QuestionVersioned(Versioned):
         if key == "kind":
             return str(Question.Kind(value).label) if value in KINDS else str(value)
         return super().display(key, value)
+
+
+def quiz_is_live(quiz: Quiz) -> bool:
+    """Its module and course are published (and its lesson, for a lesson's self-check),
+    as the lesson adapter counts one: learners see its questions, or will when the
+    publish time comes. Edits to its questions then go to drafts."""
+    parents: list[Publishable] = [quiz.module, quiz.course]
+    if quiz.lesson_id is not None:
+        assert quiz.lesson is not None
+        parents.append(quiz.lesson)
+    return all(p.status == Publishable.Status.PUBLISHED for p in parents)
 
 
 def _each_option(options: list[dict[str, Any]], *, pain_map: bool) -> list[str]:
