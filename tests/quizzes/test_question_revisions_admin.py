@@ -194,9 +194,7 @@ def test_a_question_learners_cannot_see_is_saved_directly(client, editor, questi
     assert not Revision.objects.filter(object_id=question.pk).exists()
 
 
-def test_a_live_quizs_page_shows_its_questions_words_without_editing_them(
-    client, editor, question
-):
+def test_a_live_quizs_page_shows_its_questions_words_without_editing_them(client, editor, question):
     page = client.get(f"/admin/quizzes/quiz/{question.quiz_id}/change/").content.decode()
     assert "Live prompt?" in page
     assert 'name="questions-0-prompt"' not in page  # edited on the question's own page

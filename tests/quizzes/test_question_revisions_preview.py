@@ -54,7 +54,7 @@ def test_the_preview_shows_the_question_as_the_quiz_asks_it_then_every_option_ex
     for choice in choices:
         assert f'type="radio" id="q{question.pk}-{choice.pk}"' in page
         assert choice.explanation in page
-    feedback = page[page.index("every option explained") :]
+    feedback = page[page.index("After the answer") :]
     right = feedback[feedback.index(choices[1].text) :]
     assert right.index("Correct") < right.index("</li>")
     assert "Submit answers" not in page  # nothing to send
