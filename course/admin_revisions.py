@@ -351,8 +351,10 @@ class RevisionAdminMixin(admin.ModelAdmin):
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
+    """A cleaned form value as the revision's JSON holds it: dates as ISO text, a chosen
+    row as its id."""
+    if isinstance(value, models.Model):
+        return value.pk
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -26,6 +26,7 @@ from lib.content import (
     save_content,
 )
 
+from . import revisions
 from .figures import FigureError, check_svg
 from .markdown import figure_names, learning_outcomes, render_markdown
 from .models import Course, Lesson, Module, Publishable, Reference
@@ -310,7 +311,12 @@ def _load_lesson(
     values["body_html"] = render_markdown(
         values["body_md"], figures=values["figures"], heading_ids=True
     )
-    return save_content(
+    # A live lesson the load rewrites gets a new version in its history, like an
+    # editor's published draft (course.revisions).
+    versioned = revisions.adapter_for(Lesson)
+    live = Lesson.objects.filter(course=course, slug=slug, status=Publishable.Status.PUBLISHED)
+    before = versioned.snapshot(live[0]) if live else None
+    lesson = save_content(
         Lesson,
         {"course": course, "slug": slug},
         values,
@@ -319,3 +325,8 @@ def _load_lesson(
         formerly=Q(course=course, slug__in=formerly) if formerly else None,
         on_create=_published(),
     )
+    if before is not None:
+        revisions.record_change(
+            item=lesson, before=before, by=None, note="Loaded from the content folder"
+        )
+    return lesson

@@ -172,18 +172,7 @@ def draft_save(
         if revision is None:
             try:
                 with transaction.atomic():
-                    return Revision.objects.create(
-                        content_type=_content_type(item),
-                        object_id=item.pk,
-                        status=Revision.Status.DRAFT,
-                        based_on=item.version,
-                        data=data,
-                        note=note,
-                        created_by=by,
-                        created_at=now,
-                        updated_by=by,
-                        updated_at=now,
-                    )
+                    return _create_draft(item=item, data=data, by=by, note=note, now=now)
             except IntegrityError:
                 # Two first saves at once: the one-open-revision constraint let the other
                 # in first. Its draft is THE draft; this save updates it.
@@ -199,6 +188,23 @@ def draft_save(
             update_fields=["data", "note", "status", "publish_at", "updated_by", "updated_at"]
         )
         return revision
+
+
+def _create_draft(
+    *, item: Any, data: dict[str, Any], by: User | None, note: str, now: datetime
+) -> Revision:
+    return Revision.objects.create(
+        content_type=_content_type(item),
+        object_id=item.pk,
+        status=Revision.Status.DRAFT,
+        based_on=item.version,
+        data=data,
+        note=note,
+        created_by=by,
+        created_at=now,
+        updated_by=by,
+        updated_at=now,
+    )
 
 
 def _refuse_invalid(adapter: Versioned, data: dict[str, Any]) -> None:
@@ -311,6 +317,60 @@ def revision_restore(
         note=f"Restored from version {revision.number}",
         now=now,
     )
+
+
+def record_change(
+    *,
+    item: Any,
+    before: dict[str, Any],
+    by: User | None,
+    note: str,
+    now: datetime | None = None,
+) -> int | None:
+    """A live item was changed outside the draft flow (the content loader rewrote it):
+    record its new state as the next published version, after the `before` state if the
+    history has not started, so that the history stays whole. Returns the new version,
+    or None when nothing a learner reads changed."""
+    adapter = adapter_for(item)
+    after = adapter.snapshot(item)
+    if after == before:
+        return None
+    now = now or timezone.now()
+    with transaction.atomic():
+        item = type(item)._default_manager.select_for_update().get(pk=item.pk)
+        history_started = revisions_of(item).filter(number__isnull=False).exists()
+        if not history_started:
+            revisions_of(item).create(
+                content_type=_content_type(item),
+                object_id=item.pk,
+                status=Revision.Status.PUBLISHED,
+                number=item.version,
+                data=before,
+                note="As first published",
+                created_at=now,
+                updated_at=now,
+                published_at=now,
+            )
+        highest = revisions_of(item).aggregate(n=Max("number"))["n"] or 0
+        number = max(highest, item.version) + 1
+        revisions_of(item).create(
+            content_type=_content_type(item),
+            object_id=item.pk,
+            status=Revision.Status.PUBLISHED,
+            number=number,
+            based_on=item.version,
+            data=after,
+            note=note,
+            created_by=by,
+            created_at=now,
+            updated_by=by,
+            updated_at=now,
+            published_at=now,
+            published_by=by,
+        )
+        item.version = number
+        item.save(update_fields=["version"])
+    return number
 
 
 def publish_due_revisions(*, now: datetime) -> int:

@@ -6,6 +6,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from course import revisions
@@ -201,3 +203,25 @@ def test_restore_makes_a_draft_of_an_old_version(client, editor):
 def test_restore_of_an_unknown_version_is_404(client, editor):
     lesson = LessonFactory()
     assert client.post(f"/admin/course/lesson/{lesson.pk}/versions/9/restore/").status_code == 404
+
+
+def test_the_history_page_reads_in_fixed_queries(client, editor, django_assert_num_queries):
+    lesson = LessonFactory()
+
+    def publish(title):
+        data = {**revisions.adapter_for(lesson).snapshot(lesson), "title": title}
+        draft = revisions.draft_save(item=lesson, data=data, by=StaffFactory())
+        revisions.draft_publish(revision=draft, by=StaffFactory())
+
+    publish("Two")
+    url = f"/admin/course/lesson/{lesson.pk}/versions/"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for title in ["Three", "Four", "Five"]:
+        publish(title)
+    revisions.draft_save(
+        item=lesson, data={**revisions.adapter_for(lesson).snapshot(lesson)}, by=editor
+    )
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Version 5 (live)" in page
