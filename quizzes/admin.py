@@ -14,9 +14,8 @@ from course.models import Revision
 from lib.charts import Row, RowChart, row_chart
 
 from .models import Attempt, Choice, Question, Quiz, Sitting
-from .revisions import quiz_is_live
 from .selectors import LOW_DISCRIMINATION, ItemStatistics, item_statistics
-from .versions import CHOICE_FIELDS, QUESTION_FIELDS, choice_data, question_data
+from .versions import CHOICE_FIELDS, QUESTION_FIELDS, choice_data, question_data, quiz_is_live
 
 
 def facility_chart(stats: list[ItemStatistics]) -> RowChart:

@@ -13,12 +13,14 @@ import yaml
 from django.db.models import Q, QuerySet
 
 from course.models import Course, Lesson, Module
+from course.revisions import record_change
 from lib.content import ORDERED, ContentError, LoadReport, Where, attempt, save_content
 
 from .models import Choice, Question, Quiz
 from .painmap import BY_KEY
 from .quality import bend_problems
 from .sources import NONE
+from .versions import question_data, quiz_is_live
 
 KINDS = {k.value for k in Question.Kind}
 MAX_HOURS = 24 * 365  # a cool-down of up to a year
@@ -283,6 +285,13 @@ def load_quiz(
     )
     kept = []
     by_slug: dict[str, Question] = {}
+    # A live question the load rewrites gets a new version in its history, like an
+    # editor's published draft (quizzes.revisions): what each was before, to compare.
+    before = (
+        {q.pk: question_data(q) for q in quiz.questions.prefetch_related("choices")}
+        if quiz_is_live(quiz)
+        else {}
+    )
     for order, q in enumerate(data["questions"], start=1):
         question = save_content(
             Question,
@@ -301,6 +310,13 @@ def load_quiz(
         kept.append(question.pk)
         by_slug[q["slug"]] = question
         _save_choices(path, question, q["options"], report)
+        if question.pk in before:
+            record_change(
+                item=question,
+                before=before[question.pk],
+                by=None,
+                note="Loaded from the content folder",
+            )
     _remove_unused(path, quiz.questions.exclude(pk__in=kept), "question")
     _save_twins(quiz, by_slug, data["twins"], report)
     return quiz

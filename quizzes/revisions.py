@@ -9,14 +9,13 @@ from typing import Any
 
 from django.urls import reverse
 
-from course.models import Lesson, Publishable, Revision
+from course.models import Lesson, Revision
 from course.revisions import Field, Versioned
-from lib.errors import AppError, ErrorKind
 
 from .content import KINDS, option_problems
-from .models import Choice, Question, Quiz
+from .models import Choice, Question
 from .painmap import BY_KEY
-from .versions import CHOICE_FIELDS, QUESTION_FIELDS, question_data
+from .versions import CHOICE_FIELDS, QUESTION_FIELDS, question_data, quiz_is_live
 
 PROMPT_MAX = Question._meta.get_field("prompt").max_length or 300
 TEXT_MAX = Choice._meta.get_field("text").max_length or 300
@@ -51,18 +50,13 @@ class QuestionVersioned(Versioned):
         kept = set()
         for option in data["choices"]:
             values = {name: option[name] for name in CHOICE_FIELDS if name in option}
-            if option.get("id") is None:
+            # An option of an old version that is no longer the question's (one nobody
+            # had answered, which the content loader deleted) comes back as a new row;
+            # an id never names another question's option.
+            choice = rows.get(option.get("id"))
+            if choice is None:
                 kept.add(Choice.objects.create(question=item, **values).pk)
                 continue
-            choice = rows.get(option["id"])
-            if choice is None:
-                # Not one of this question's options (removed meanwhile, say, by the
-                # content loader): refused, and the whole publish rolls back.
-                raise AppError(
-                    "An option of this draft is no longer one of the question's: "
-                    "open the question again and save the draft.",
-                    ErrorKind.STALE,
-                )
             kept.add(choice.pk)
             for name, value in values.items():
                 setattr(choice, name, value)
@@ -111,17 +105,6 @@ class QuestionVersioned(Versioned):
         if key == "kind":
             return str(Question.Kind(value).label) if value in KINDS else str(value)
         return super().display(key, value)
-
-
-def quiz_is_live(quiz: Quiz) -> bool:
-    """Its module and course are published (and its lesson, for a lesson's self-check),
-    as the lesson adapter counts one: learners see its questions, or will when the
-    publish time comes. Edits to its questions then go to drafts."""
-    parents: list[Publishable] = [quiz.module, quiz.course]
-    if quiz.lesson_id is not None:
-        assert quiz.lesson is not None
-        parents.append(quiz.lesson)
-    return all(p.status == Publishable.Status.PUBLISHED for p in parents)
 
 
 def _each_option(options: list[dict[str, Any]], *, pain_map: bool) -> list[str]:

@@ -16,13 +16,24 @@ from typing import Any
 
 from django.db.models import Q
 
-from course.models import Revision
+from course.models import Publishable, Revision
 
-from .models import Choice, Question
+from .models import Choice, Question, Quiz
 from .services import OptionFeedback, QuestionFeedback
 
 QUESTION_FIELDS = ("vignette", "prompt", "kind")
 CHOICE_FIELDS = ("text", "region", "is_correct", "explanation", "order", "retired", "source")
+
+
+def quiz_is_live(quiz: Quiz) -> bool:
+    """Its module and course are published (and its lesson, for a lesson's self-check),
+    as the lesson adapter counts one: learners see its questions, or will when the
+    publish time comes. Edits to its questions then go to drafts."""
+    parents: list[Publishable] = [quiz.module, quiz.course]
+    if quiz.lesson_id is not None:
+        assert quiz.lesson is not None
+        parents.append(quiz.lesson)
+    return all(p.status == Publishable.Status.PUBLISHED for p in parents)
 
 
 def choice_data(choice: Choice) -> dict[str, Any]:

@@ -89,12 +89,19 @@ def test_apply_updates_options_in_place_creates_new_and_retires_removed(question
     assert question.choices.count() == 4
 
 
-def test_apply_refuses_an_option_of_another_question(question):
+def test_apply_never_touches_another_questions_option(question):
     other = question_with(question.quiz, correct=(0,))
+    theirs = other.choices.first()
     data = QuestionVersioned().snapshot(question)
-    data["choices"][1]["id"] = other.choices.first().pk
-    with pytest.raises(AppError):
-        QuestionVersioned().apply(question, data)
+    data["choices"][1] |= {"id": theirs.pk, "text": "Not yours"}
+
+    QuestionVersioned().apply(question, data)
+
+    theirs.refresh_from_db()
+    assert theirs.text != "Not yours" and theirs.question_id == other.pk
+    # It is this question's option, new, and the one it stood in place of is retired.
+    assert question.choices.get(text="Not yours").pk != theirs.pk
+    assert question.choices.filter(retired=True).count() == 1
 
 
 def test_validate_refuses_a_question_with_no_correct_option(question):
