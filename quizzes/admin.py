@@ -1,11 +1,17 @@
+from typing import Any
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.forms import BaseFormSet, BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from course import revisions
+from course.admin_revisions import RevisionAdminMixin
+from course.models import Revision
 from lib.charts import Row, RowChart, row_chart
 from lib.csvexport import csv_response
 
@@ -18,6 +24,7 @@ from .selectors import (
     attempt_counts,
     item_statistics,
 )
+from .versions import CHOICE_FIELDS, QUESTION_FIELDS, choice_data, question_data, quiz_is_live
 
 
 def facility_chart(stats: list[ItemStatistics]) -> RowChart:
@@ -96,6 +103,16 @@ class QuestionInline(admin.TabularInline):
     fields = ["order", "slug", "kind", "prompt", "lesson"]
     extra = 0
     show_change_link = True
+
+    # A live quiz's questions change through their drafts, on each question's own page:
+    # here, what learners read is shown, not edited, and no question is added.
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and quiz_is_live(obj):
+            return ["kind", "prompt", "lesson"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return (obj is None or not quiz_is_live(obj)) and super().has_add_permission(request, obj)
 
 
 @admin.register(Quiz)
@@ -179,15 +196,64 @@ class QuizAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/quizzes/statistics.html", context)
 
 
+# The options' fields an editor changes in the admin; the others (retired, the source of
+# pain) come from the content files.
+CHOICE_FORM_FIELDS: tuple[str, ...] = ("order", "text", "region", "is_correct", "explanation")
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    """The options of a question. Given `draft_rows` (a draft's options), it shows them
+    as the draft has them: the options it keeps, with its values, and those it adds as
+    extra rows; the options it removed are not shown."""
+
+    def __init__(
+        self, *args: Any, draft_rows: list[dict[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
+        self.draft_rows = draft_rows
+        if draft_rows is not None:
+            kwargs["initial"] = [
+                {name: row.get(name) for name in CHOICE_FORM_FIELDS}
+                for row in draft_rows
+                if row.get("id") is None
+            ]
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        if self.draft_rows is None or hasattr(self, "_queryset"):
+            return super().get_queryset()
+        rows = {c.pk: c for c in super().get_queryset()}
+        shown = []
+        for row in self.draft_rows:
+            choice = rows.get(row.get("id"))
+            if choice is not None:
+                for name in CHOICE_FIELDS:
+                    if name in row:
+                        setattr(choice, name, row[name])
+                shown.append(choice)
+        self._queryset = shown
+        return shown
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
-    fields = ["order", "text", "region", "is_correct", "explanation"]
+    formset = ChoiceFormSet
+    fields = list(CHOICE_FORM_FIELDS)
     extra = 0
+
+    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        """A draft's new options are extra rows."""
+        revision = getattr(obj, "_open_revision", None)
+        if revision is not None and request.method != "POST":
+            return sum(1 for row in revision.data.get("choices", []) if row.get("id") is None)
+        return self.extra
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["slug", "quiz", "kind", "prompt"]
+class QuestionAdmin(RevisionAdminMixin, admin.ModelAdmin):
+    """A live question (its quiz learners see) is edited in a draft that holds its words
+    and all its options (course.admin_revisions); publishing writes them at once."""
+
+    list_display = ["slug", "quiz", "kind", "prompt", "version"]
     list_filter = ["quiz__course", "kind", "quiz"]
     list_select_related = ["quiz"]
     search_fields = ["slug", "prompt", "vignette"]
@@ -199,6 +265,59 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="near-miss twins")
     def twin_list(self, question: Question) -> str:
         return ", ".join(t.slug for t in question.twins.all()) or "none"
+
+    def draft_data(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseFormSet]
+    ) -> dict[str, Any]:
+        """The question's fields from the form, and its options from the inline: each
+        row kept (its values as edited), each new row (no id), and none of the rows
+        deleted, which publishing retires. What the inline does not edit (retired, the
+        source of pain) stays as the draft or the row has it."""
+        item = Question.objects.get(pk=form.instance.pk)
+        draft = revisions.open_revision(item)
+        data = dict(draft.data) if draft else question_data(item)
+        for name in QUESTION_FIELDS:
+            if name in form.cleaned_data:
+                data[name] = form.cleaned_data[name]
+        if "lesson" in form.cleaned_data:
+            lesson = form.cleaned_data["lesson"]
+            data["lesson"] = lesson.pk if lesson else None
+        options = next((f for f in formsets if getattr(f, "model", None) is Choice), None)
+        if options is None:
+            return data
+        before = {row["id"]: row for row in data["choices"] if row.get("id") is not None}
+        rows = []
+        for option in options.forms:
+            pk = option.instance.pk
+            if pk is None and not option.has_changed():
+                continue  # an empty extra row
+            if options.can_delete and option in options.deleted_forms:
+                continue  # removed: publishing retires it
+            prior = before.get(pk) or (
+                choice_data(Choice.objects.get(pk=pk)) if pk else {"retired": False, "source": ""}
+            )
+            row = {"id": pk} | {name: prior.get(name) for name in CHOICE_FIELDS}
+            row |= {name: option.cleaned_data[name] for name in CHOICE_FORM_FIELDS}
+            rows.append(row)
+        data["choices"] = rows
+        return data
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseFormSet], change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        # Saved to a draft, the options' formset wrote no rows: the admin's history
+        # message (construct_change_message) then reads that nothing was.
+        for formset in formsets:
+            if not hasattr(formset, "new_objects"):
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # type: ignore[attr-defined]
+
+    def draft_formset_kwargs(
+        self, request: HttpRequest, obj: Any, inline: Any, prefix: str, revision: Revision
+    ) -> dict[str, Any]:
+        if isinstance(inline, ChoiceInline):
+            return {"draft_rows": revision.data.get("choices", [])}
+        return {}
 
 
 @admin.register(Sitting)

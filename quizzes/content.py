@@ -13,12 +13,14 @@ import yaml
 from django.db.models import Q, QuerySet
 
 from course.models import Course, Lesson, Module
+from course.revisions import record_change
 from lib.content import ORDERED, ContentError, LoadReport, Where, attempt, save_content
 
 from .models import Choice, Question, Quiz
 from .painmap import BY_KEY
 from .quality import bend_problems
 from .sources import NONE
+from .versions import question_data, quiz_is_live
 
 KINDS = {k.value for k in Question.Kind}
 MAX_HOURS = 24 * 365  # a cool-down of up to a year
@@ -175,23 +177,35 @@ def _parse_question(
             "source": _source(o, key, source_keys, required=sources_required),
         }
         parsed.append(value)
-    offered = [o for o in parsed if not o["retired"]]
-    if len(offered) < 2:
-        q.fail("at least two options must still be offered (not retired)")
-    # A retired option keeps the correctness its choosers were shown; only the options
-    # still offered are held to the rules.
-    correct = sum(o["is_correct"] for o in offered)
-    if question["kind"] == Question.Kind.SINGLE and correct != 1:
-        q.fail(f"a single-answer question needs exactly one correct option, not {correct}")
-    if correct == 0:
-        q.fail("no option is marked correct")
-    if correct == len(offered):
-        q.fail("every option is marked correct; nothing would be tested")
-    if pain_map and keys != set(BY_KEY):
-        missing = ", ".join(sorted(set(BY_KEY) - keys))
-        q.fail(f"a pain-map question lists all six regions; missing {missing}")
+    if problems := option_problems(question["kind"], parsed):
+        q.fail(problems[0])
     question["options"] = parsed
     return question
+
+
+def option_problems(kind: str, options: list[dict[str, Any]]) -> list[str]:
+    """What is wrong with a question's options as a whole (each a dict with `text`,
+    `region`, `is_correct` and `retired`): the rules a quiz file and an editor's draft
+    are both held to."""
+    problems = []
+    offered = [o for o in options if not o.get("retired")]
+    if len(offered) < 2:
+        problems.append("at least two options must still be offered (not retired)")
+    # A retired option keeps the correctness its choosers were shown; only the options
+    # still offered are held to the rules.
+    correct = sum(bool(o.get("is_correct")) for o in offered)
+    if kind == Question.Kind.SINGLE and correct != 1:
+        problems.append(f"a single-answer question needs exactly one correct option, not {correct}")
+    if correct == 0:
+        problems.append("no option is marked correct")
+    if offered and correct == len(offered):
+        problems.append("every option is marked correct; nothing would be tested")
+    missing = set(BY_KEY) - {o.get("region") for o in options}
+    if kind == Question.Kind.PAIN_MAP and missing:
+        problems.append(
+            f"a pain-map question lists all six regions; missing {', '.join(sorted(missing))}"
+        )
+    return problems
 
 
 def _source(o: Where, option: str, source_keys: frozenset[str] | None, *, required: bool) -> str:
@@ -271,6 +285,13 @@ def load_quiz(
     )
     kept = []
     by_slug: dict[str, Question] = {}
+    # A live question the load rewrites gets a new version in its history, like an
+    # editor's published draft (quizzes.revisions): what each was before, to compare.
+    before = (
+        {q.pk: question_data(q) for q in quiz.questions.prefetch_related("choices")}
+        if quiz_is_live(quiz)
+        else {}
+    )
     for order, q in enumerate(data["questions"], start=1):
         question = save_content(
             Question,
@@ -289,6 +310,13 @@ def load_quiz(
         kept.append(question.pk)
         by_slug[q["slug"]] = question
         _save_choices(path, question, q["options"], report)
+        if question.pk in before:
+            record_change(
+                item=question,
+                before=before[question.pk],
+                by=None,
+                note="Loaded from the content folder",
+            )
     _remove_unused(path, quiz.questions.exclude(pk__in=kept), "question")
     _save_twins(quiz, by_slug, data["twins"], report)
     return quiz

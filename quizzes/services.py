@@ -268,6 +268,11 @@ class QuestionFeedback:
     number: int = 0  # its place in the attempt, from 1
     confidence: int | None = None  # how sure the learner said they were, if they did
     fraction: Decimal = ZERO  # the score as stored, for the certainty-based mark
+    # The version of the question answered; `versions.as_answered` shows that version
+    # when the question has been revised since.
+    version: int = 1
+    revised: bool = False  # revised since it was answered
+    shown_as_answered: bool = False  # ... and shown as it was then
 
     @property
     def missed(self) -> bool:
@@ -316,6 +321,7 @@ def attempt_feedback(attempt: Attempt) -> list[QuestionFeedback]:
                 score=float(answer.score) if answer else 0.0,
                 fraction=answer.score if answer else ZERO,
                 confidence=answer.confidence if answer else None,
+                version=answer.question_version if answer else question.version,
                 # A retired option is shown only to the learners who chose it.
                 options=[
                     OptionFeedback(choice=c, chosen=c.pk in chosen)

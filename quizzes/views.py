@@ -28,6 +28,7 @@ from .models import Attempt, Question
 from .painmap import BY_KEY, REGIONS
 from .selectors import feedback_lessons, study_first
 from .sittings import RetakeNotYet, has_passed, retake_opens_at
+from .versions import as_answered, question_from_data, question_revision
 
 
 def _forms(
@@ -186,7 +187,8 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (attempt.user_id == request.user.pk or is_editor(request.user))
     ):
         raise Http404("No such attempt.")
-    feedback = services.attempt_feedback(attempt)
+    # A question revised since is shown as the learner answered it.
+    feedback = as_answered(services.attempt_feedback(attempt))
     visible = feedback_lessons(request.user, feedback)
     missed = [f for f in feedback if f.missed]
     quiz = attempt.quiz
@@ -223,6 +225,45 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "go_on": go_on,
             "retake_at": retake_at,
+        },
+    )
+
+
+def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A question as a learner meets it in the quiz, then its feedback: for editors
+    only. `?revision=<id>` shows that revision of the question (a draft, or any version
+    in its history) instead of the row learners see now."""
+    if not is_editor(request.user):
+        raise Http404("No such question.")
+    question = get_object_or_404(
+        Question.objects.select_related("quiz__course", "quiz__module").prefetch_related("choices"),
+        pk=pk,
+    )
+    revision = None
+    if "revision" in request.GET:
+        revision_id = form_int(request.GET["revision"])
+        revision = question_revision(question, revision_id) if revision_id else None
+        if revision is None:
+            raise Http404("No such revision of this question.")
+        question = question_from_data(question, revision.data)
+    offered = [c for c in question.choices.all() if not c.retired]
+    choices = ordered_options(question, shuffled_options(offered, f"preview:{question.pk}"))
+    form = QuestionForm(question=question, number=1, options=[Option(choice=c) for c in choices])
+    feedback = services.QuestionFeedback(
+        question=question,
+        score=0.0,
+        options=[services.OptionFeedback(choice=c, chosen=False) for c in offered],
+    )
+    return render(
+        request,
+        "quizzes/question_preview.html",
+        {
+            "question": question,
+            "quiz": question.quiz,
+            "course": question.quiz.course,
+            "revision": revision,
+            "form": form,
+            "item": feedback,
         },
     )
 
