@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from course.admin_views import lesson_markdown_preview
+
 from . import pages
 from .context_processors import api_docs_visible_to
 from .style import favicon, style_guide
@@ -34,6 +36,12 @@ def docs_for_staff(view):
 
 
 urlpatterns = [
+    # Before the admin's own: its catch-all would take the address for a lesson's.
+    path(
+        "admin/course/lesson/markdown-preview/",
+        admin.site.admin_view(lesson_markdown_preview),
+        name="admin_lesson_markdown_preview",
+    ),
     path("admin/", admin.site.urls),
     path("style/", style_guide, name="style"),
     path("favicon.ico", favicon),

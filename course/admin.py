@@ -9,6 +9,12 @@ from accounts.models import User
 from accounts.types import AuthedHttpRequest
 
 from . import services
+from .admin_forms import (
+    LessonAdminForm,
+    ModuleChoiceField,
+    course_short_name,
+    modules_for_choice,
+)
 from .models import (
     Course,
     Enrollment,
@@ -152,7 +158,8 @@ class ModuleAdmin(PublishingAdmin):
 
 @admin.register(Lesson)
 class LessonAdmin(PublishingAdmin):
-    list_display = ["title", "module", "order", "is_free", "state", "preview_link"]
+    form = LessonAdminForm
+    list_display = ["title", "module_label", "order", "is_free", "state", "preview_link"]
     list_editable = ["order"]
     list_filter = ["course", "module", "status", "is_free"]
     list_select_related = ["module", "course"]
@@ -178,6 +185,17 @@ class LessonAdmin(PublishingAdmin):
         ),
         ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "module":
+            kwargs.update(form_class=ModuleChoiceField, queryset=modules_for_choice())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="module", ordering="module__order")
+    def module_label(self, lesson: Lesson) -> str:
+        """Short: the course's short name and the module's number ("CPD 2"); the
+        module's title is in the filter beside the list."""
+        return f"{course_short_name(lesson.course)} {lesson.module.order}"
 
     def save_model(
         self, request: HttpRequest, obj: Publishable, form: ModelForm, change: bool

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -5,10 +8,37 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from course.admin_forms import (
+    LessonChoiceField,
+    ModuleChoiceField,
+    course_short_name,
+    lessons_for_choice,
+    modules_for_choice,
+)
 from lib.charts import Row, RowChart, row_chart
 
 from .models import Attempt, Choice, Question, Quiz, Sitting
 from .selectors import LOW_DISCRIMINATION, ItemStatistics, item_statistics
+
+
+class QuizChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{course_short_name(obj.course)}: {obj.title}"
+
+
+def labelled_choice(db_field: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Module, lesson and quiz choices named with their course ("CPD: Module 2 — …"),
+    each list from one query."""
+    if db_field.name == "module":
+        kwargs.update(form_class=ModuleChoiceField, queryset=modules_for_choice())
+    elif db_field.name == "lesson":
+        kwargs.update(form_class=LessonChoiceField, queryset=lessons_for_choice())
+    elif db_field.name == "quiz":
+        kwargs.update(
+            form_class=QuizChoiceField,
+            queryset=Quiz.objects.select_related("course").order_by("course__order", "order"),
+        )
+    return kwargs
 
 
 def facility_chart(stats: list[ItemStatistics]) -> RowChart:
@@ -41,6 +71,11 @@ class QuestionInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **labelled_choice(db_field, kwargs)
+        )
+
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
@@ -67,7 +102,13 @@ class QuizAdmin(admin.ModelAdmin):
         "retake_after_hours",
         "order",
     ]
+    prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **labelled_choice(db_field, kwargs)
+        )
 
     def get_urls(self):
         return [
@@ -116,7 +157,13 @@ class QuestionAdmin(admin.ModelAdmin):
     fields = ["quiz", "slug", "kind", "vignette", "prompt", "lesson", "order", "twin_list"]
     # Twins come from quiz.yaml (and must stay symmetric there): shown, not edited here.
     readonly_fields = ["twin_list"]
+    prepopulated_fields = {"slug": ["prompt"]}
     inlines = [ChoiceInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **labelled_choice(db_field, kwargs)
+        )
 
     @admin.display(description="near-miss twins")
     def twin_list(self, question: Question) -> str:
