@@ -111,9 +111,15 @@ class LessonAdminForm(forms.ModelForm):
     objectives = ObjectivesField(
         required=False,
         label="Objectives",
-        help_text="What a learner can do after the lesson: “After this lesson you can…”.",
+        help_text="One per line: what a learner can do after the lesson (“After this "
+        "lesson you can…”). Empty lines are left out.",
     )
-    key_points = KeyPointsField(required=False, label="Key points")
+    key_points = KeyPointsField(
+        required=False,
+        label="Key points",
+        help_text="Each becomes a review card and needs both sides. Empty a row to remove "
+        "it; save to get more empty rows.",
+    )
     sources = SourcesField(
         required=False, label="Sources", help_text="The references the lesson rests on."
     )

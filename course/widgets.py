@@ -123,7 +123,7 @@ class MarkdownEditor(ProjectTemplateWidget, forms.Textarea):
     def __init__(
         self, *, preview_url: str, figures: list[dict] | None = None, lesson_pk: int | None = None
     ) -> None:
-        super().__init__(attrs={"rows": 24, "class": "vLargeTextField markdown-source"})
+        super().__init__(attrs={"rows": 24, "class": "markdown-source"})
         self.preview_url = preview_url
         self.figures = figures or []
         self.lesson_pk = lesson_pk
