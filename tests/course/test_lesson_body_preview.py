@@ -84,3 +84,13 @@ def test_the_body_lists_the_lessons_own_diagrams_to_insert(client):
     assert "Not this lesson" not in page
     assert 'src="/static/js/lesson-editor.js"' in page
     assert f'data-preview-url="{URL}"' in page
+
+
+@pytest.mark.parametrize("lesson", ["abc", "99999999999999999999999", "²", ""])
+def test_a_bad_lesson_id_previews_without_figures_not_an_error(client, lesson):
+    client.force_login(StaffFactory())
+    response = client.post(
+        f"{URL}?lesson={lesson}", {"body_md": "[figure: nerve-map]", "fragment": "1"}
+    )
+    assert response.status_code == 200
+    assert "[figure: nerve-map]" in response.content.decode()  # shown as written
