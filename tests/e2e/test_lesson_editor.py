@@ -7,11 +7,20 @@ import pytest
 from django.core.management import call_command
 
 from course.models import Lesson
+from tests.e2e.test_accessibility import ALL_RULES, AXE
 from tests.factories import EditorFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+# axe on the widgets this form adds (the rest of the form is Django's own); without its
+# preloading of style sheets, which applies an inline style the page's CSP refuses.
+AXE_ON_WIDGETS = """options => axe.run(
+        {include: [['.md-editor'], ['.pair-list-frame'], ['.reference-checklist'],
+                   ['textarea[name=objectives]']]},
+        {...options, preload: false, resultTypes: ['violations']})
+    .then(r => r.violations.map(v => ({id: v.id, help: v.help,
+        nodes: v.nodes.map(n => n.html.slice(0, 200))})))"""
 
 
 @pytest.fixture
@@ -24,6 +33,7 @@ def test_editing_a_lesson_with_preview_diagrams_and_key_points(
     live_server, page, screenshot, session_cookie, lesson
 ):
     page.context.add_cookies([session_cookie(EditorFactory())])
+    page.context.add_init_script(path=AXE)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/admin/course/lesson/{lesson.pk}/change/")
     pane = page.locator(".md-preview-pane")
@@ -49,6 +59,7 @@ def test_editing_a_lesson_with_preview_diagrams_and_key_points(
     assert page.locator(f"textarea[name=key_points-{before}-front]").is_visible()
 
     screenshot("lesson-form-1280")
+    assert not page.evaluate(AXE_ON_WIDGETS, ALL_RULES)
     scroll_width, inner_width = page.evaluate(WIDTH)
     assert scroll_width <= inner_width
 
