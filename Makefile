@@ -22,6 +22,7 @@ run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py createcachetable
 	DEBUG=true $(BIN)/python manage.py load_content
 	DEBUG=true $(BIN)/python manage.py ensure_demo_admin
+	DEBUG=true $(BIN)/python manage.py ensure_demo_editor
 	DEBUG=true $(BIN)/python manage.py ensure_demo_learner
 	DEBUG=true $(BIN)/python manage.py ensure_demo_clinician
 	DEBUG=true bin/dev

@@ -7,6 +7,8 @@ from django.apps.registry import Apps
 from django.conf import settings
 from django.db.models.signals import post_init, post_migrate, post_save, pre_save
 
+from .roles import sync_editor_group_after_migrate
+
 SITE_NAME = "Buttock nerve pain"
 
 
@@ -24,7 +26,8 @@ def sync_site(
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts"
+    # "People", not "Accounts": allauth's email addresses are listed as "Accounts" too.
+    verbose_name = "People"
 
     def ready(self) -> None:
         # Models can be imported only once the app registry is ready, that is here.
@@ -36,6 +39,9 @@ class AccountsConfig(AppConfig):
         )
 
         post_migrate.connect(sync_site, sender=self)
+        # Every app's post_migrate, not only ours: the group holds permissions of apps
+        # migrated after this one, created only when their own signal is sent.
+        post_migrate.connect(sync_editor_group_after_migrate, dispatch_uid="editor-group")
         # A new password ends every API token (see accounts.tokens for why on the model).
         post_init.connect(remember_password_hash, sender=User, dispatch_uid="tokens-hash")
         pre_save.connect(note_password_change, sender=User, dispatch_uid="tokens-password")

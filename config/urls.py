@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from course.admin_views import lesson_markdown_preview
+
 from . import dashboard, pages
 from .context_processors import api_docs_visible_to
 from .style import favicon, style_guide
@@ -38,6 +40,12 @@ urlpatterns = [
     # reverses to the same address, and this pattern comes first).
     path("admin/", dashboard.index, name="dashboard"),
     path("admin/dashboard/<slug:section>.csv", dashboard.section_csv, name="dashboard-csv"),
+    # Before the admin's own: its catch-all would take the address for a lesson's.
+    path(
+        "admin/course/lesson/markdown-preview/",
+        admin.site.admin_view(lesson_markdown_preview),
+        name="admin_lesson_markdown_preview",
+    ),
     path("admin/", admin.site.urls),
     path("style/", style_guide, name="style"),
     path("favicon.ico", favicon),

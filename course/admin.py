@@ -9,6 +9,12 @@ from accounts.models import User
 from accounts.types import AuthedHttpRequest
 
 from . import services
+from .admin_forms import (
+    LessonAdminForm,
+    ModuleChoiceField,
+    course_short_name,
+    modules_for_choice,
+)
 from .admin_revisions import RevisionAdminMixin
 from .models import (
     Course,
@@ -156,7 +162,14 @@ class LessonAdmin(RevisionAdminMixin, PublishingAdmin):
     """A live lesson's content is edited in a draft (course.admin_revisions); a lesson
     learners cannot see yet is edited directly."""
 
-    list_display = ["title", "module", "order", "is_free", "state", "version", "preview_link"]
+    form = LessonAdminForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    # Short columns, so that titles keep to a few lines beside the admin's two sidebars at
+    # 1280 px; whether a lesson is a free preview is a filter.
+    list_display = ["title", "module_label", "order", "state", "version", "preview"]
     list_editable = ["order"]
     list_filter = ["course", "module", "status", "is_free"]
     list_select_related = ["module", "course"]
@@ -182,6 +195,27 @@ class LessonAdmin(RevisionAdminMixin, PublishingAdmin):
         ),
         ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "module":
+            kwargs.update(form_class=ModuleChoiceField, queryset=modules_for_choice())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="module", ordering="module__order")
+    def module_label(self, lesson: Lesson) -> str:
+        """Short: the course's short name and the module's number ("CPD 2"); the
+        module's title is in the filter beside the list."""
+        return f"{course_short_name(lesson.course)} {lesson.module.order}"
+
+    @admin.display(description="preview")
+    def preview(self, lesson: Lesson) -> str:
+        """One short word in the column; the rest for screen readers."""
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Preview'
+            '<span class="visually-hidden"> “{}” as a learner</span></a>',
+            lesson.get_absolute_url(),
+            lesson.title,
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Publishable, form: ModelForm, change: bool

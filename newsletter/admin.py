@@ -200,6 +200,8 @@ class IssueAdmin(admin.ModelAdmin):
     def send(self, request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         """Say who will get it, and send only when the editor confirms (POST)."""
         issue = self._issue_or_404(request, pk)
+        if not request.user.has_perm("newsletter.send_issue"):
+            raise PermissionDenied
         if request.method == "POST":
             services.issue_send(issue=issue, by=request.user, now=timezone.now())
             messages.success(

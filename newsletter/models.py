@@ -71,6 +71,11 @@ class Issue(models.Model):
     # still goes out.
     recipients_written_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    class Meta:
+        # Sending reaches every subscriber in the segment and cannot be undone: its own
+        # permission, apart from writing an issue.
+        permissions = [("send_issue", "Can send an issue to subscribers")]
+
     def __str__(self) -> str:
         return self.subject
 

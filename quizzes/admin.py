@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseFormSet, BaseInlineFormSet, ModelForm
@@ -10,6 +11,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from course import revisions
+from course.admin_forms import (
+    LessonChoiceField,
+    ModuleChoiceField,
+    course_short_name,
+    lessons_for_choice,
+    modules_for_choice,
+)
 from course.admin_revisions import RevisionAdminMixin
 from course.models import Revision
 from lib.charts import Row, RowChart, row_chart
@@ -25,6 +33,26 @@ from .selectors import (
     item_statistics,
 )
 from .versions import CHOICE_FIELDS, QUESTION_FIELDS, choice_data, question_data, quiz_is_live
+
+
+class QuizChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{course_short_name(obj.course)}: {obj.title}"
+
+
+def labelled_choice(db_field: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Module, lesson and quiz choices named with their course ("CPD: Module 2 — …"),
+    each list from one query."""
+    if db_field.name == "module":
+        kwargs.update(form_class=ModuleChoiceField, queryset=modules_for_choice())
+    elif db_field.name == "lesson":
+        kwargs.update(form_class=LessonChoiceField, queryset=lessons_for_choice())
+    elif db_field.name == "quiz":
+        kwargs.update(
+            form_class=QuizChoiceField,
+            queryset=Quiz.objects.select_related("course").order_by("course__order", "order"),
+        )
+    return kwargs
 
 
 def facility_chart(stats: list[ItemStatistics]) -> RowChart:
@@ -114,6 +142,11 @@ class QuestionInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return (obj is None or not quiz_is_live(obj)) and super().has_add_permission(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **labelled_choice(db_field, kwargs)
+        )
+
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
@@ -140,7 +173,13 @@ class QuizAdmin(admin.ModelAdmin):
         "retake_after_hours",
         "order",
     ]
+    prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **labelled_choice(db_field, kwargs)
+        )
 
     def get_urls(self):
         return [
@@ -260,7 +299,13 @@ class QuestionAdmin(RevisionAdminMixin, admin.ModelAdmin):
     fields = ["quiz", "slug", "kind", "vignette", "prompt", "lesson", "order", "twin_list"]
     # Twins come from quiz.yaml (and must stay symmetric there): shown, not edited here.
     readonly_fields = ["twin_list"]
+    prepopulated_fields = {"slug": ["prompt"]}
     inlines = [ChoiceInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **labelled_choice(db_field, kwargs)
+        )
 
     @admin.display(description="near-miss twins")
     def twin_list(self, question: Question) -> str:

@@ -2,9 +2,11 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, User
+from accounts.roles import EDITORS
 from completion.models import Evaluation, Reflection
 from completion.services import CpdFeedback, cpd_feedback_save
 from course.engagement import required_seconds
@@ -223,3 +225,23 @@ def give_reading_time(user, lesson):
         lesson=lesson,
         defaults={"course_id": lesson.course_id, "engaged_seconds": required_seconds(lesson)},
     )
+
+
+class EditorFactory(UserFactory):
+    """Staff, not superuser, in the Editors group (accounts.roles)."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def editors_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=EDITORS))
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "course.Reference"
+
+    key = factory.Sequence(lambda n: f"ref-{n}")
+    citation = factory.Sequence(lambda n: f"Author {n}. A study of buttock pain. 20{n % 100:02d}.")
+    kind = "primary"
