@@ -119,7 +119,12 @@ def test_answers_to_the_november_2026_items_survive_todays_content(tmp_path):
         # not part of the attempt).
         feedback = [f for f in attempt_feedback(attempt) if f.question.pk in questions]
         assert feedback and all(any(o.chosen for o in f.options) for f in feedback)
-        assert len(item_statistics(attempt.quiz)) == attempt.quiz.questions.count()
+        # One row per question version answered, and the current version of each.
+        stats = item_statistics(attempt.quiz)
+        assert {row.question.pk for row in stats} == set(
+            attempt.quiz.questions.values_list("pk", flat=True)
+        )
+        assert sum(row.current for row in stats) == attempt.quiz.questions.count()
     # Key-point cards carry the lessons' current wording.
     for card in Card.objects.filter(user=user, kind=Card.Kind.KEY_POINT).select_related("lesson"):
         assert card.front == card.lesson.key_points[card.key_index]["front"]
