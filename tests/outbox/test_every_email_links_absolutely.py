@@ -15,6 +15,7 @@ from django.utils import timezone
 from completion.services import certificate_revoke
 from newsletter import tasks as newsletter_tasks
 from newsletter.models import Issue, Subscriber
+from outbox.emails import assemble
 from reminders import tasks as reminder_tasks
 from tests.completion.conftest import cpd_course, issued  # noqa: F401 (fixtures)
 from tests.factories import LessonFactory, StaffFactory, UserFactory, reviewed_key_point_card
@@ -179,10 +180,8 @@ def test_a_newsletter_keeps_its_headings_lists_emphasis_and_links_in_both_parts(
 
 
 def test_the_email_module_makes_any_relative_link_absolute_when_it_assembles():
-    from outbox.emails import assemble
-
     html = (
-        '<a href="/pain-map/">map</a> <a href=\'courses/\'>courses</a> '
+        "<a href=\"/pain-map/\">map</a> <a href='courses/'>courses</a> "
         '<img src="/static/logo.png" alt=""> <a href="mailto:a@example.org">us</a> '
         '<a href="https://other.example.net/x">there</a>'
     )
