@@ -143,6 +143,7 @@ class _PlainText(HTMLParser):
         self.links: list[tuple[str, int]] = []  # (href, where its words start in inline)
         self.quotes = 0
         self.pre = 0
+        self.rows = 0  # rows of the open table so far
 
     def flush(self) -> str:
         text = "".join(self.inline)
@@ -153,14 +154,15 @@ class _PlainText(HTMLParser):
         return text
 
     def push(self, text: str, *, tight: bool = False) -> None:
-        if text.strip():
-            quote = "> " * self.quotes
-            lines = text.split("\n")
-            text = "\n".join(
-                quote + (self.prefix if i == 0 else " " * len(self.prefix)) + line
-                for i, line in enumerate(lines)
-            )
-            self.blocks.append((text, tight))
+        if not text.strip():
+            return  # nothing yet: a list item's marker waits for its first words
+        quote = "> " * self.quotes
+        lines = text.split("\n")
+        text = "\n".join(
+            quote + (self.prefix if i == 0 else " " * len(self.prefix)) + line
+            for i, line in enumerate(lines)
+        )
+        self.blocks.append((text, tight))
         self.prefix = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -179,9 +181,9 @@ class _PlainText(HTMLParser):
             marker = f"{count + 1}. " if ordered else "- "
             self.prefix = "  " * (len(self.lists) - 1) + marker
             self.tight = count > 0 or len(self.lists) > 1
-        elif tag == "tr":
-            self.tight = True
-        elif tag in ("td", "th") and self.inline:
+        elif tag == "table":
+            self.rows = 0
+        elif tag in ("td", "th") and "".join(self.inline).strip():
             self.inline.append(" | ")
         elif tag == "br":
             self.inline.append(_BREAK)
@@ -204,9 +206,12 @@ class _PlainText(HTMLParser):
             else:
                 text = f"{'#' * int(tag[1])} {text}"
             self.push(text)
+        elif tag == "tr":  # a table's rows one to a line, the table set apart
+            self.push(self.flush(), tight=self.rows > 0)
+            self.rows += 1
         elif tag in _BLOCKS:
             self.push(self.flush(), tight=self.tight)
-            self.tight = tag in ("li", "tr") and bool(self.lists or tag == "tr")
+            self.tight = tag == "li" and bool(self.lists)
             if tag in ("ul", "ol") and self.lists:
                 self.lists.pop()
                 self.tight = bool(self.lists)
