@@ -1,11 +1,29 @@
+from typing import Any
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.http import HttpRequest
 
+from lib.urls import absolute_link, absolute_url
 from outbox import emails
 from outbox.services import email_record
+
+
+def _on_site_url(value: Any, hosts: set[str]) -> Any:
+    """An address allauth built for its email (confirmation, password reset, sign-up)
+    from the request's Host header, moved to the site's public address: a forged Host
+    must not put another domain into a password link, and every email links to
+    SITE_URL. Anything else passes as it is."""
+    if not isinstance(value, str):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or parts.netloc not in hosts:
+        return value
+    return absolute_link(parts._replace(scheme="", netloc="").geturl())
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -53,16 +71,37 @@ class AccountAdapter(DefaultAccountAdapter):
             template_prefix,
             email,
             context,
-            subject_prefix=self.format_email_subject(""),  # "[Buttock nerve pain] "
+            subject_prefix=self.format_email_subject(""),
             headers=headers,
             request=allauth_context.request,
         )
+
+    def format_email_subject(self, subject: str) -> str:
+        # No "[site]" prefix: allauth's subjects read like the platform's own (plain
+        # sentences, templates/account/email/*_subject.txt); the sender's name says who.
+        return subject
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # As allauth's own send_mail, except the last step: instead of talking to the
         # mail server inside the request, record the message and let a worker send it,
         # so a slow or absent mail server never holds up (or loses) a sign-up.
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
-        ctx.update(context)
+        site = get_current_site(request)
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": site,
+            "site_url": absolute_url("/"),
+        }
+        hosts = {site.domain, *self._request_hosts(request)}
+        ctx.update({key: _on_site_url(value, hosts) for key, value in context.items()})
         email_record(self.render_mail(template_prefix, email, ctx))
+
+    @staticmethod
+    def _request_hosts(request: HttpRequest | None) -> list[str]:
+        if request is None:
+            return []
+        try:
+            return [request.get_host()]
+        except ValidationError:  # DisallowedHost: allauth would not have built a link on it
+            return []

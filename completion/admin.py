@@ -6,8 +6,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
@@ -28,6 +28,12 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown on the certificate's verification page, for anyone who checks it, "
         "and emailed to the learner.",
+        error_messages={"required": "Give the reason for revoking."},
+    )
+    confirm = forms.BooleanField(
+        label="I understand: the verification page will say this certificate is revoked, "
+        "the learner is emailed the reason, and it cannot be undone.",
+        error_messages={"required": "Tick the box to confirm that you mean to revoke it."},
     )
 
 
@@ -148,45 +154,109 @@ class CertificateAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    change_form_template = "admin/completion/certificate/change_form.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/revoke/",
+                self.admin_site.admin_view(self.revoke_view),
+                name="completion_certificate_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _revoke_all(
+        self, request: HttpRequest, certificates: QuerySet[Certificate], form: RevokeForm
+    ) -> int | None:
+        """Revoke each certificate for the form's confirmed reason, with a line in its
+        history; how many were revoked, or None (and the error on the form) if the
+        service refused."""
+        assert isinstance(request.user, User)  # the admin lets in only signed-in staff
+        reason = form.cleaned_data["reason"]
+        revoked = 0
+        try:
+            with transaction.atomic():  # all of them or, if one is refused, none
+                for certificate in certificates:
+                    if certificate_revoke(certificate=certificate, reason=reason, by=request.user):
+                        certificate.refresh_from_db(fields=["revoked_reason"])
+                        # The certificate's history says who revoked it, when and why.
+                        self.log_change(
+                            request, certificate, f"Revoked: {certificate.revoked_reason}"
+                        )
+                        revoked += 1
+        except AppError as error:
+            form.add_error("reason", error.message)
+            return None
+        return revoked
+
+    def _revoke_page(
+        self,
+        request: HttpRequest,
+        form: RevokeForm,
+        certificates: QuerySet[Certificate],
+        **context: Any,
+    ) -> TemplateResponse:
+        return TemplateResponse(
+            request,
+            "admin/completion/revoke.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "form": form,
+                "certificates": certificates.select_related("user"),
+                **context,
+            },
+        )
+
     @admin.action(description="Revoke the selected certificates (a reason is asked for)")
     def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> HttpResponse | None:
-        """First a page that asks for the reason; its form posts back to this action with
-        `apply`, and then each certificate not revoked yet is revoked for it."""
+        """First a page that asks for the reason and a confirmation; its form posts back
+        to this action with `apply`, and then each certificate not revoked yet is revoked
+        for it."""
         certificates = queryset.filter(revoked_at__isnull=True)
         form = RevokeForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            assert isinstance(request.user, User)  # the admin lets in only signed-in staff
-            revoked = 0
-            try:
-                with transaction.atomic():  # all of them or, if one is refused, none
-                    for certificate in certificates:
-                        revoked += certificate_revoke(
-                            certificate=certificate,
-                            reason=form.cleaned_data["reason"],
-                            by=request.user,
-                        )
-            except AppError as error:
-                form.add_error("reason", error.message)
-            else:
+            revoked = self._revoke_all(request, certificates, form)
+            if revoked is not None:
                 messages.success(
                     request,
                     f"Revoked {revoked} certificate{'' if revoked == 1 else 's'}; "
                     f"{'the learner was' if revoked == 1 else 'each learner was'} emailed.",
                 )
                 return None
-        return TemplateResponse(
+        return self._revoke_page(
             request,
-            "admin/completion/revoke.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Revoke certificates",
-                "opts": self.model._meta,
-                "form": form,
-                "certificates": certificates.select_related("user"),
-                "already": queryset.filter(revoked_at__isnull=False).count(),
-                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
+            form,
+            certificates,
+            title="Revoke certificates",
+            already=queryset.filter(revoked_at__isnull=False).count(),
+            selected=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+        )
+
+    def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        """The same confirmation, reached from the certificate's own page."""
+        certificate = get_object_or_404(Certificate, pk=pk)
+        if not self.has_change_permission(request, certificate):
+            raise PermissionDenied
+        certificates = Certificate.objects.filter(pk=pk, revoked_at__isnull=True)
+        form = RevokeForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            revoked = self._revoke_all(request, certificates, form)
+            if revoked is not None:
+                if revoked:
+                    messages.success(request, "Revoked the certificate; the learner was emailed.")
+                else:
+                    messages.warning(request, "This certificate was revoked already.")
+                return redirect("admin:completion_certificate_change", pk)
+        return self._revoke_page(
+            request,
+            form,
+            certificates,
+            title=f"Revoke certificate {certificate.code}",
+            original=certificate,
+            already=int(certificate.revoked_at is not None),
         )
 
     @admin.action(

@@ -205,8 +205,16 @@ def _published() -> dict:
 
 
 def load_content(root: Path = CONTENT_DIR) -> LoadReport:
-    """Load the content folder: every app's registered loader in turn (lib.content)."""
-    return run_loaders(root)
+    """Load the content folder: every app's registered loader in turn (lib.content).
+
+    What this run created is reported as created only, even where a later step of the
+    same run writes to it again (a quiz's twins are written once all its questions
+    exist): on a fresh database nothing was "updated"."""
+    report = run_loaders(root)
+    created = set(report.created)
+    # An update reads "<label> (<what changed>)"; labels have no " (" of their own.
+    report.updated = [u for u in report.updated if u.split(" (", 1)[0] not in created]
+    return report
 
 
 @dataclass

@@ -6,6 +6,9 @@ must not be built from the request's Host header either (a forged Host would put
 attacker's domain into a password or unsubscribe link).
 """
 
+import re
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -20,3 +23,16 @@ def absolute_url(path_or_viewname: str, *args: object) -> str:
     else:
         path = reverse(path_or_viewname, args=args)
     return settings.SITE_URL + path
+
+
+# A scheme (https:, mailto:, data:, cid: ...): the link says where it goes already.
+_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def absolute_link(href: str) -> str:
+    """A link as written (`/pain-map/`, `pain-map/`, `#top`, `https://...`) made
+    absolute against the site's public address; one that names its scheme is kept."""
+    href = href.strip()
+    if _HAS_SCHEME.match(href):
+        return href
+    return urljoin(settings.SITE_URL + "/", href)

@@ -168,6 +168,7 @@ class IssueAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": f"Preview: {issue.subject}",
                 "issue": issue,
+                "subject": message.subject,
                 "text": message.body,
                 "opts": self.model._meta,
                 "audience": services.issue_audience(issue),

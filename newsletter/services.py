@@ -327,17 +327,23 @@ def issue_progress(issue: Issue) -> dict:
 
 
 def issue_message(
-    issue: Issue, subscriber: Subscriber | None, *, to: str | None = None
+    issue: Issue, subscriber: Subscriber | None, *, to: str | None = None, test: bool = False
 ) -> EmailMultiAlternatives:
     """The email for one subscriber, with its unsubscribe and preferences links. With no
-    subscriber (an editor's test), the links point to the newsletter page."""
+    subscriber (the admin's preview, or an editor's test send) the links point to the
+    newsletter page; only a test send (`test`) says it is one."""
     if subscriber is not None:
         token = link_token(subscriber)
         unsubscribe_url = absolute_url("newsletter:unsubscribe", token)
         preferences_url = absolute_url("newsletter:preferences", token)
     else:
         unsubscribe_url = preferences_url = absolute_url("newsletter:signup")
-    context = {"issue": issue, "preferences_url": preferences_url, "test": subscriber is None}
+    context = {
+        "issue": issue,
+        "body_html": issue.body_html,
+        "preferences_url": preferences_url,
+        "test": test,
+    }
     if not to:
         assert subscriber is not None, "an editor's test names its recipient"
         to = subscriber.email
@@ -345,4 +351,4 @@ def issue_message(
 
 
 def issue_send_test(*, issue: Issue, to: str) -> None:
-    email_record(issue_message(issue, None, to=to))
+    email_record(issue_message(issue, None, to=to, test=True))

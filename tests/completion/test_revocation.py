@@ -90,14 +90,16 @@ def test_the_admin_asks_for_a_reason_before_revoking(issued, client, on_commit):
     assert page.status_code == 200 and 'name="reason"' in html and issued.code in html
     assert Certificate.objects.get().revoked_at is None
 
-    blank = client.post("/admin/completion/certificate/", {**chosen, "apply": "1", "reason": " "})
-    assert blank.status_code == 200 and "This field is required." in blank.content.decode()
+    blank = client.post(
+        "/admin/completion/certificate/", {**chosen, "apply": "1", "reason": " ", "confirm": "on"}
+    )
+    assert blank.status_code == 200 and "Give the reason for revoking." in blank.content.decode()
     assert Certificate.objects.get().revoked_at is None
 
     with on_commit():
         done = client.post(
             "/admin/completion/certificate/",
-            {**chosen, "apply": "1", "reason": "Registration lapsed"},
+            {**chosen, "apply": "1", "reason": "Registration lapsed", "confirm": "on"},
             follow=True,
         )
     assert "Revoked 1 certificate; the learner was emailed." in done.content.decode()

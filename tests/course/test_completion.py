@@ -322,7 +322,7 @@ def test_admin_exports_completions_as_csv(client, certificate):
         "registration_number"
     )
     assert certificate.code in lines[1] and "dr@example.org" in lines[1]
-    # Revoking asks for the reason first (tests/completion/test_revocation.py).
+    # Revoking asks for the reason and a confirmation first (tests/completion/).
     client.post(
         "/admin/completion/certificate/",
         {
@@ -330,6 +330,7 @@ def test_admin_exports_completions_as_csv(client, certificate):
             "_selected_action": [certificate.pk],
             "apply": "1",
             "reason": "Issued in error",
+            "confirm": "on",
         },
     )
     certificate.refresh_from_db()
