@@ -12,7 +12,7 @@ from newsletter.models import Issue
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module(
-    "newsletter.migrations.0004_emails_rerender_unsent_issue_bodies"
+    "newsletter.migrations.0005_rerender_unsent_issue_bodies"
 )
 
 

@@ -14,6 +14,6 @@ def rerender(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsletter", "0003_delivery_sending_protocol")]
+    dependencies = [("newsletter", "0004_send_issue_permission")]
 
     operations = [migrations.RunPython(rerender, migrations.RunPython.noop, elidable=True)]
