@@ -11,9 +11,7 @@ from newsletter.models import Issue
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module(
-    "newsletter.migrations.0005_rerender_unsent_issue_bodies"
-)
+migration = importlib.import_module("newsletter.migrations.0005_rerender_unsent_issue_bodies")
 
 
 def test_unsent_issues_get_their_headings_back_and_sent_ones_stay_as_sent():
