@@ -214,11 +214,11 @@ class MemoryFitAdmin(admin.ModelAdmin):
     ordering = ["-fitted_at", "-pk"]
     # The detail page: every field, read only, the parameters as `parameters_kept` (a
     # rejected fit stores the defaults it started from, which it never used).
-    fields = readonly_fields = [
+    fields = readonly_fields = tuple(
         "parameters_kept" if f.name == "parameters" else f.name
         for f in MemoryFit._meta.fields
         if f.name != "id"
-    ]
+    )
 
     @admin.display(description="parameters")
     def parameters_kept(self, fit: MemoryFit) -> str:
