@@ -48,7 +48,9 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     actions = ["export_csv"]
 
-    @admin.action(description="Export the selected subscribers as CSV")
+    # A list of addresses and consents leaves the site: for those who may change
+    # subscribers (superusers), not for editors, who may only look.
+    @admin.action(description="Export the selected subscribers as CSV", permissions=["change"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> HttpResponse:
         header = [
             "email",

@@ -279,6 +279,14 @@ class ChoiceInline(admin.TabularInline):
     fields = list(CHOICE_FORM_FIELDS)
     extra = 0
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Removing an option of a live question changes its draft (publishing retires the
+        # option, kept for the answers that chose it): whoever may change the question
+        # may, though editors may delete nothing.
+        if obj is not None and quiz_is_live(obj.quiz):
+            return self.has_change_permission(request, obj)
+        return super().has_delete_permission(request, obj)
+
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
         """A draft's new options are extra rows."""
         revision = getattr(obj, "_open_revision", None)

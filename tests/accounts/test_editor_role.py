@@ -4,10 +4,11 @@ admin (people, tokens, the beat schedule, the outbox)."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import EDITOR_PERMISSIONS, EDITORS, sync_editor_group
-from newsletter.models import Issue
+from newsletter.models import Issue, Subscriber
 from tests.factories import EditorFactory, LessonFactory, QuestionFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,17 @@ def test_the_demo_editor_is_staff_in_the_editors_group_and_made_once():
     assert editor.is_staff and not editor.is_superuser
     assert editor.check_password("change-me-editor")
     assert list(editor.groups.values_list("name", flat=True)) == [EDITORS]
+
+
+def test_an_editor_sees_subscribers_but_may_not_export_their_addresses(client):
+    Subscriber.objects.create(
+        email="reader@example.org", consent_text="Yes", consent_at=timezone.now()
+    )
+    client.force_login(EditorFactory())
+    page = client.get("/admin/newsletter/subscriber/").content.decode()
+    assert "reader@example.org" in page and "export_csv" not in page
+    response = client.post(
+        "/admin/newsletter/subscriber/",
+        {"action": "export_csv", "_selected_action": [Subscriber.objects.get().pk]},
+    )
+    assert response.get("Content-Type", "").startswith("text/html")  # refused, no CSV

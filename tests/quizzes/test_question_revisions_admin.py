@@ -9,7 +9,7 @@ import pytest
 from course import revisions
 from course.models import Revision
 from quizzes.models import Choice, Question
-from tests.factories import QuizFactory, StaffFactory, question_with
+from tests.factories import EditorFactory, QuizFactory, StaffFactory, question_with
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,17 @@ def test_a_live_quizs_page_shows_its_questions_words_without_editing_them(client
     assert "Live prompt?" in page
     assert 'name="questions-0-prompt"' not in page  # edited on the question's own page
     assert 'name="questions-0-order"' in page
+
+
+def test_an_editor_who_may_delete_nothing_may_remove_an_option_from_a_live_questions_draft(
+    client, question
+):
+    client.force_login(EditorFactory())
+    page = client.get(change_url(question)).content.decode()
+    assert 'name="choices-2-DELETE"' in page  # the box to remove an option is offered
+    form = ChangeForm(page).data
+    response = client.post(change_url(question), edited(form))
+    assert response.status_code == 302
+    third = question.choices.order_by("order")[2]
+    assert third.pk not in [r["id"] for r in revisions.open_revision(question).data["choices"]]
+    assert Choice.objects.filter(pk=third.pk, retired=False).exists()  # until published
