@@ -422,7 +422,7 @@ def version_data(model: type[models.Model], object_id: int, number: int) -> dict
 
 @dataclass(frozen=True)
 class DiffLine:
-    kind: str  # "added" | "removed" | "same"
+    kind: str  # "added" | "removed" | "same" | "skipped" (unchanged lines left out)
     text: str
 
     @property
@@ -457,8 +457,38 @@ def revision_diff(old: dict[str, Any], new: dict[str, Any], adapter: Versioned) 
                     continue  # ndiff's intraline hints
                 kind = {"+ ": "added", "- ": "removed"}.get(code, "same")
                 lines.append(DiffLine(kind, text))
-        diffs.append(FieldDiff(f, old_text, new_text, lines))
+        diffs.append(FieldDiff(f, old_text, new_text, _around_changes(lines)))
     return diffs
+
+
+# Unchanged lines shown on each side of a change; longer unchanged runs are left out.
+DIFF_CONTEXT = 3
+
+
+def _around_changes(lines: list[DiffLine]) -> list[DiffLine]:
+    """The changed lines with DIFF_CONTEXT unchanged lines either side, as a unified diff
+    shows them: a one-line edit to a long lesson reads as a few lines, not the lesson."""
+    kept: list[DiffLine] = []
+    start = 0
+    while start < len(lines):
+        if lines[start].kind != "same":
+            kept.append(lines[start])
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and lines[end].kind == "same":
+            end += 1
+        before = DIFF_CONTEXT if start > 0 else 0  # after a change
+        after = DIFF_CONTEXT if end < len(lines) else 0  # before a change
+        if end - start > before + after + 1:
+            hidden = end - start - before - after
+            kept.extend(lines[start : start + before])
+            kept.append(DiffLine("skipped", f"… {hidden} unchanged line{'s' * (hidden != 1)} …"))
+            kept.extend(lines[end - after : end])
+        else:
+            kept.extend(lines[start:end])
+        start = end
+    return kept
 
 
 # Lessons ----------------------------------------------------------------------------

@@ -224,3 +224,26 @@ def test_a_lesson_learners_may_see_soon_is_live_for_editing():
 def test_an_unregistered_model_has_no_adapter():
     with pytest.raises(LookupError):
         revisions.adapter_for(Reference)
+
+
+def test_a_diff_shows_a_change_with_a_few_lines_around_it_not_the_whole_lesson(editor):
+    body = [f"Line {n}." for n in range(1, 41)]
+    lesson = LessonFactory(body_md="\n".join(body))
+    changed = body[:19] + ["Line twenty, reworded."] + body[20:]
+    diffs = revisions.revision_diff(
+        {"body_md": lesson.body_md},
+        {"body_md": "\n".join(changed)},
+        revisions.adapter_for(Lesson),
+    )
+    assert [(line.kind, line.text) for line in diffs[0].lines] == [
+        ("skipped", "… 16 unchanged lines …"),
+        ("same", "Line 17."),
+        ("same", "Line 18."),
+        ("same", "Line 19."),
+        ("removed", "Line 20."),
+        ("added", "Line twenty, reworded."),
+        ("same", "Line 21."),
+        ("same", "Line 22."),
+        ("same", "Line 23."),
+        ("skipped", "… 17 unchanged lines …"),
+    ]
