@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,6 +26,7 @@ from .models import (
     PublicationEvent,
     Publishable,
     Reference,
+    Revision,
 )
 
 
@@ -169,7 +171,7 @@ class LessonAdmin(RevisionAdminMixin, PublishingAdmin):
 
     # Short columns, so that titles keep to a few lines beside the admin's two sidebars at
     # 1280 px; whether a lesson is a free preview is a filter.
-    list_display = ["title", "module_label", "order", "state", "version", "preview"]
+    list_display = ["title", "module_label", "order", "state", "preview"]
     list_editable = ["order"]
     list_filter = ["course", "module", "status", "is_free"]
     list_select_related = ["module", "course"]
@@ -195,6 +197,25 @@ class LessonAdmin(RevisionAdminMixin, PublishingAdmin):
         ),
         ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
     ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
+        # Whether each lesson has a draft (or a scheduled one), for the list, in the same
+        # query as the lessons.
+        open_revisions = Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(Lesson),
+            object_id=OuterRef("pk"),
+            status__in=[Revision.Status.DRAFT, Revision.Status.SCHEDULED],
+        )
+        return super().get_queryset(request).annotate(has_open_revision=Exists(open_revisions))
+
+    @admin.display(description="state")
+    def state(self, obj: Publishable) -> str:
+        shown = super().state(obj)
+        if obj.status == obj.Status.PUBLISHED:
+            shown += f" · v{getattr(obj, 'version', 1)}"
+        if getattr(obj, "has_open_revision", False):
+            shown += " · draft open"
+        return shown
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "module":

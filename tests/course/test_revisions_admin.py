@@ -225,3 +225,16 @@ def test_the_history_page_reads_in_fixed_queries(client, editor, django_assert_n
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(url).content.decode()
     assert "Version 5 (live)" in page
+
+
+def test_the_lesson_list_says_which_version_is_live_and_where_a_draft_is_open(client):
+    editor = StaffFactory()
+    drafted, plain = LessonFactory(title="Has a draft"), LessonFactory(title="No draft")
+    data = revisions.adapter_for(Lesson).snapshot(drafted) | {"title": "Has a draft, edited"}
+    revisions.draft_save(item=drafted, data=data, by=editor)
+    client.force_login(editor)
+    page = client.get("/admin/course/lesson/").content.decode()
+    row = page.split("Has a draft</a>")[1].split("</tr>")[0]
+    assert "Published · v1 · draft open" in row
+    assert "draft open" not in page.split("No draft</a>")[1].split("</tr>")[0]
+    assert plain.title in page

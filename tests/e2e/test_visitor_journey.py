@@ -16,7 +16,8 @@ from tests.factories import give_reading_time
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_visitor_to_progress(live_server, page, screenshot):
+def test_visitor_to_progress(live_server, page, screenshot, settings):
+    settings.SITE_URL = live_server.url  # links in emails use the public address
     assert load_content().ok
     page.goto(live_server.url + "/")
 
