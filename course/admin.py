@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, QuerySet
@@ -9,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.models import User
 from accounts.types import AuthedHttpRequest
 
-from . import services
+from . import revisions, services
 from .admin_forms import (
     LessonAdminForm,
     ModuleChoiceField,
@@ -195,8 +197,25 @@ class LessonAdmin(RevisionAdminMixin, PublishingAdmin):
                 "([figure: name]) are described in course/content/FORMAT.md.",
             },
         ),
-        ("Publishing", {"fields": ["status", "publish_at", "published_by", "updated_at"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "publish_at", "published_by", "updated_at"],
+                "description": "A lesson learners can see keeps its status and publish "
+                "time here: to take it away from them, select it in the list of lessons "
+                "and choose “Return the selected items to draft”.",
+            },
+        ),
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Lesson | None = None) -> Any:
+        # Learners can see it: saving writes a draft of its content, and taking it away
+        # from them is a step of its own (the list's "Return … to draft"), never a side
+        # effect of saving the form.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and revisions.adapter_for(obj).is_live(obj):
+            fields += ["status", "publish_at"]
+        return fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lesson]:
         # Whether each lesson has a draft (or a scheduled one), for the list, in the same

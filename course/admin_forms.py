@@ -6,12 +6,14 @@ their course.
 list[str], key points list[{front, back}], sources list[str]), so whatever saves the
 form (the row itself, or a draft revision's data) stores plain JSON."""
 
+import re
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from .markdown import figure_names
 from .models import Course, Lesson, Module, Reference
 from .widgets import LineListWidget, MarkdownEditor, PairListWidget, ReferenceChecklist
 
@@ -102,7 +104,7 @@ class SourcesField(forms.MultipleChoiceField):
     widget = ReferenceChecklist
     default_error_messages = {
         "invalid_choice": "There is no reference with the key “%(value)s”. "
-        "Add it to course/content/references.yaml first.",
+        "Add it under References first.",
         "invalid_list": "Sources are a list of reference keys.",
     }
 
@@ -160,6 +162,46 @@ class LessonAdminForm(forms.ModelForm):
                 figures=self.instance.figures,
                 lesson_pk=self.instance.pk,
             )
+
+    def clean_body_md(self) -> str:
+        """The body as the content files hold it (browsers send CRLF line ends, which
+        would read as a change of every line), checked for what the lesson page cannot
+        show: a top-level heading (the title is the page's only one) and a diagram the
+        lesson does not have."""
+        body: str = self.cleaned_data["body_md"].replace("\r\n", "\n")
+        problems = []
+        if re.search(r"^# ", body, re.MULTILINE):
+            problems.append(
+                "Start headings at “## ”: the lesson's title is its only top-level heading, "
+                "and a “# ” line would show as plain text."
+            )
+        known = {figure["name"] for figure in self.instance.figures or []}
+        missing = [name for name in figure_names(body) if name not in known]
+        if missing:
+            problems.append(
+                "This lesson has no diagram named "
+                + ", ".join(f"“{name}”" for name in missing)
+                + (
+                    f". Its diagrams: {', '.join(sorted(known))}."
+                    if known
+                    else ". It has no diagrams."
+                )
+            )
+        if problems:
+            raise forms.ValidationError(problems)
+        return body
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        # The slug is unique within the course, which the form does not have (it is the
+        # module's): checked here, so a clash is a form error, not a database error.
+        module, slug = cleaned.get("module"), cleaned.get("slug")
+        if module is not None and slug:
+            clash = Lesson.objects.filter(course_id=module.course_id, slug=slug)
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error("slug", "Another lesson of this course has this slug.")
+        return cleaned
 
     def clean_sources(self) -> list[str]:
         """The keys ticked, in the order the lesson had them, new ones after (ticked

@@ -38,8 +38,7 @@ class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(
         label="Publish at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="In your time zone.",
-    )
+    )  # the label names the editor's time zone
 
 
 class RevisionAdminMixin(admin.ModelAdmin):
@@ -160,14 +159,28 @@ class RevisionAdminMixin(admin.ModelAdmin):
         adapter = revisions.adapter_for(item)
         data = self.draft_data(request, form, formsets)
         revision = revisions.open_revision(item)
-        note = request.POST.get("revision_note", "").strip()[:200]
+        # A form without the note (the list's order boxes) keeps the draft's note.
+        posted_note = request.POST.get("revision_note")
+        note = (revision.note if revision and posted_note is None else posted_note or "").strip()
+        note = note[:200]
         if revision is None and data == adapter.snapshot(item):
             # Nothing learners read has changed (a change of order, say): no draft.
             setattr(request, _DRAFT_SAVED, False)
             return
         if revision is not None and data == revision.data and note == revision.note:
             return  # the draft as it was
-        revisions.draft_save(item=item, data=data, by=request.user, note=note)
+        draft = revisions.draft_save(item=item, data=data, by=request.user, note=note)
+        if revision is not None and revision.status == Revision.Status.SCHEDULED:
+            # Only what was scheduled may go out at the scheduled time: a changed draft
+            # waits to be scheduled again, and the editor is told so.
+            messages.warning(
+                request,
+                "The draft had been scheduled; it was changed, so it is no longer "
+                "scheduled. Schedule it again (or publish it) when it is ready.",
+            )
+        problems = adapter.validate(draft.data)
+        if problems:
+            messages.warning(request, "This draft cannot be published yet: " + " ".join(problems))
 
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
         if not getattr(request, _DRAFT_SAVED, False):

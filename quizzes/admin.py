@@ -148,8 +148,35 @@ class QuestionInline(admin.TabularInline):
         )
 
 
+class QuizAdminForm(forms.ModelForm):
+    class Meta:
+        model = Quiz
+        fields = [
+            "module",
+            "lesson",
+            "title",
+            "slug",
+            "pass_mark",
+            "draw",
+            "retake_after_hours",
+            "order",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        # Unique within the course, which the form does not have (it is the module's).
+        module, slug = cleaned.get("module"), cleaned.get("slug")
+        if module is not None and slug:
+            clash = Quiz.objects.filter(course_id=module.course_id, slug=slug)
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error("slug", "Another quiz of this course has this slug.")
+        return cleaned
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
+    form = QuizAdminForm
     list_display = [
         "title",
         "course",
@@ -276,8 +303,17 @@ class ChoiceFormSet(BaseInlineFormSet):
 class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
-    fields = list(CHOICE_FORM_FIELDS)
+    fields = [*CHOICE_FORM_FIELDS, "offered"]
+    readonly_fields = ["offered"]
     extra = 0
+
+    @admin.display(description="offered")
+    def offered(self, choice: Choice) -> str:
+        # Retired options stay for the learners who chose them; say which they are, or
+        # they read like the others (the content files retire them).
+        if choice.pk is None:
+            return "New"
+        return "No: retired" if choice.retired else "Yes"
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Removing an option of a live question changes its draft (publishing retires the

@@ -82,7 +82,7 @@ def test_markdown_is_rendered_and_sanitised_on_save(client, editor):
         f"/admin/course/lesson/{lesson.pk}/change/",
         _lesson_form(
             lesson,
-            body_md='# Title\n\n<script>alert(1)</script><a href="javascript:x()">x</a> **ok**',
+            body_md='## Title\n\n<script>alert(1)</script><a href="javascript:x()">x</a> **ok**',
         ),
     )
     lesson.refresh_from_db()

@@ -213,3 +213,33 @@ def test_an_editor_who_may_delete_nothing_may_remove_an_option_from_a_live_quest
     third = question.choices.order_by("order")[2]
     assert third.pk not in [r["id"] for r in revisions.open_revision(question).data["choices"]]
     assert Choice.objects.filter(pk=third.pk, retired=False).exists()  # until published
+
+
+def test_the_options_say_which_are_retired(client, editor, question):
+    retired = question.choices.order_by("order")[1]
+    retired.retired = True
+    retired.save()
+    page = client.get(change_url(question)).content.decode()
+    assert page.count("No: retired") == 1 and page.count(">Yes<") >= 2
+
+
+def test_a_quiz_slug_taken_in_the_course_is_a_form_error_not_a_crash(client, editor):
+    taken = QuizFactory(slug="taken")
+    other = QuizFactory(module=taken.module, slug="other")
+    response = client.post(
+        f"/admin/quizzes/quiz/{other.pk}/change/",
+        {
+            "module": other.module_id,
+            "title": other.title,
+            "slug": "taken",
+            "pass_mark": 80,
+            "retake_after_hours": 24,
+            "order": 0,
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Another quiz of this course has this slug."
+    ]
