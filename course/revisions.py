@@ -213,22 +213,50 @@ def _refuse_invalid(adapter: Versioned, data: dict[str, Any]) -> None:
         raise AppError("This draft cannot be published: " + " ".join(problems), ErrorKind.INVALID)
 
 
-def draft_publish(*, revision: Revision, by: User | None, now: datetime | None = None) -> int:
+def draft_publish(
+    *,
+    revision: Revision,
+    by: User | None,
+    now: datetime | None = None,
+    as_scheduled: bool = False,
+) -> int:
     """Publish the draft: its data onto the item's row, the item's version bumped, all in
     one transaction. Returns the new version number. A draft already published (by
-    another editor, or the beat job, a moment ago) or discarded raises AppError."""
+    another editor, or the beat job, a moment ago) or discarded raises AppError; so does,
+    `as_scheduled` (the beat job), a draft no longer scheduled for now or before.
+
+    What is published is the draft as it is in the database at this moment, read under
+    lock, not the copy the caller holds: an editor's save a moment earlier is what goes
+    out, whole, or (when that save unscheduled it) nothing does."""
     now = now or timezone.now()
     model = revision.content_type.model_class()
     assert model is not None  # a revision's item is a model in this project
     adapter = adapter_for(model)
     with transaction.atomic():
-        # The item's row, locked: publishes of the same item queue here, one at a time.
+        # The item's row, locked: publishes of the same item queue here, one at a time;
+        # then the draft's, so that no save changes it between reading and applying.
         item: Any = model._default_manager.select_for_update().get(pk=revision.object_id)
-        _refuse_invalid(adapter, revision.data)
+        current = Revision.objects.select_for_update().get(pk=revision.pk)
+        if current.status == Revision.Status.PUBLISHED:
+            # Another editor (or the beat job) got there first.
+            raise AppError(
+                f"This draft was published already, as version {current.number}.",
+                ErrorKind.ALREADY_DONE,
+                extra={"version": current.number},
+            )
+        if current.status == Revision.Status.DISCARDED:
+            raise AppError("This draft was discarded.", ErrorKind.STALE)
+        if as_scheduled and not (
+            current.status == Revision.Status.SCHEDULED
+            and current.publish_at is not None
+            and current.publish_at <= now
+        ):
+            raise AppError("This draft is no longer scheduled for now.", ErrorKind.STALE)
+        _refuse_invalid(adapter, current.data)
         _ensure_baseline(item, adapter, now)
         highest = revisions_of(item).aggregate(n=Max("number"))["n"] or 0
         number = max(highest, item.version) + 1
-        # The claim: only a draft still open becomes this version.
+        # The claim, by conditional update: only a draft still open becomes this version.
         claimed = Revision.objects.filter(pk=revision.pk, status__in=OPEN).update(
             status=Revision.Status.PUBLISHED,
             number=number,
@@ -236,17 +264,9 @@ def draft_publish(*, revision: Revision, by: User | None, now: datetime | None =
             published_by=by,
             updated_at=now,
         )
-        if not claimed:
-            # Another editor (or the beat job) got there first, or it was discarded.
-            current = Revision.objects.get(pk=revision.pk)
-            if current.status == Revision.Status.PUBLISHED:
-                raise AppError(
-                    f"This draft was published already, as version {current.number}.",
-                    ErrorKind.ALREADY_DONE,
-                    extra={"version": current.number},
-                )
-            raise AppError("This draft was discarded.", ErrorKind.STALE)
-        adapter.apply(item, revision.data)
+        assert claimed  # the row is locked and was open
+        revision.data = current.data
+        adapter.apply(item, current.data)
         item.version = number
         item.save(update_fields=["version"])
         # The record of who published what and when, beside the item's other publishing.
@@ -384,7 +404,7 @@ def publish_due_revisions(*, now: datetime) -> int:
     published = 0
     for revision in due:
         try:
-            draft_publish(revision=revision, by=revision.updated_by, now=now)
+            draft_publish(revision=revision, by=revision.updated_by, now=now, as_scheduled=True)
         except AppError as exc:
             if exc.kind is ErrorKind.INVALID:
                 # The rules changed since it was scheduled: back to a draft for an editor,

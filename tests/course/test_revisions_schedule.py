@@ -99,3 +99,23 @@ def test_scheduling_refuses_the_past_and_invalid_data():
 def test_the_beat_runs_the_job_every_minute():
     entry = app.conf.beat_schedule["course-publish-due-revisions"]
     assert (entry["task"], entry["schedule"]) == ("course.tasks.publish_due_revisions", 60.0)
+
+
+def test_the_job_publishes_the_draft_as_saved_now_and_not_one_changed_since_it_was_listed():
+    editor = StaffFactory()
+    lesson = LessonFactory(title="Old")
+    at = timezone.now() + timedelta(hours=2)
+    draft = _scheduled(lesson, editor, title="As scheduled", at=at)
+    listed = revisions.open_revision(lesson)  # as the job read it
+    # An editor changes the draft (which unschedules it) before the job gets to it.
+    data = {**revisions.adapter_for(lesson).snapshot(lesson), "title": "Half-finished"}
+    revisions.draft_save(item=lesson, data=data, by=editor)
+    with pytest.raises(AppError, match="no longer scheduled"):
+        revisions.draft_publish(revision=listed, by=editor, now=at, as_scheduled=True)
+    lesson.refresh_from_db()
+    assert (lesson.title, lesson.version) == ("Old", 1)
+    # Published by hand from a stale copy, what goes out is the draft as saved now.
+    assert draft.data["title"] == "As scheduled"
+    assert revisions.draft_publish(revision=draft, by=editor) == 2
+    lesson.refresh_from_db()
+    assert lesson.title == "Half-finished"
