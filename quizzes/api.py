@@ -24,6 +24,7 @@ from . import services
 from .access import quiz_access, quizzes_visible_to
 from .models import Attempt, Confidence, Question, Quiz
 from .selectors import feedback_lessons
+from .versions import as_answered
 
 
 class OptionSerializer(serializers.Serializer):
@@ -229,7 +230,8 @@ class AttemptSerializer(serializers.ModelSerializer):
             "_feedback_of", {}
         )
         if attempt.pk not in cache:
-            cache[attempt.pk] = services.attempt_feedback(attempt)
+            # Each question as the learner answered it, as the attempt's page shows it.
+            cache[attempt.pk] = as_answered(services.attempt_feedback(attempt))
         return cache[attempt.pk]
 
     @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True))

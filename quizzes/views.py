@@ -163,7 +163,7 @@ def _cooling_down(
 ) -> HttpResponse:
     """The quiz page while a failed attempt cools down: when it opens, in the learner's
     time zone, and what to study meanwhile."""
-    feedback = services.attempt_feedback(held.attempt)
+    feedback = as_answered(services.attempt_feedback(held.attempt))
     visible = feedback_lessons(request.user, feedback)
     context |= {
         "attempt": held.attempt,

@@ -112,3 +112,21 @@ def test_the_versions_answered_are_read_in_one_query(client, answered):
     assert page.count("shown here as you answered it") == 2
     # One more query, for both questions' versions, whatever the number revised.
     assert len(revised) == len(unrevised) + 1, [q["sql"] for q in revised]
+
+
+def test_the_api_gives_the_attempt_as_answered_too(client, answered):
+    quiz, learner, questions, data = answered
+    client.force_login(learner)
+    client.post(quiz.get_absolute_url(), data)
+    attempt = Attempt.objects.get()
+    publish_version(questions[0], 1)
+    revise(questions[0])
+    publish_version(questions[0], 2)
+
+    body = client.get(f"/api/v1/attempts/{attempt.pk}/").json()
+
+    first = next(f for f in body["feedback"] if f["id"] == questions[0].pk)
+    assert first["prompt"] == "Which nerve, at version one?"
+    labels = [o["label"] for o in first["options"]]
+    assert "Reworded option" not in labels and "NOW-WRONG" not in str(first["options"])
+    assert next(o for o in first["options"] if o["chosen"])["correct"]  # right, then
