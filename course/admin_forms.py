@@ -109,7 +109,25 @@ class SourcesField(forms.MultipleChoiceField):
     }
 
 
-class LessonAdminForm(forms.ModelForm):
+class SlugUniqueInCourseForm(forms.ModelForm):
+    """A form for a model whose slug is unique within its course (a lesson, a quiz) but
+    whose course is not a field: it is the module's, set on save. Django checks a unique
+    constraint only when the form has all its fields, so the clash is checked here, and
+    is a form error rather than a database error."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        module, slug = self.cleaned_data.get("module"), self.cleaned_data.get("slug")
+        if module is not None and slug:
+            model = self._meta.model
+            clash = model._default_manager.filter(course_id=module.course_id, slug=slug)
+            if clash.exclude(pk=self.instance.pk).exists():
+                noun = model._meta.verbose_name
+                self.add_error("slug", f"Another {noun} of this course has this slug.")
+        return self.cleaned_data
+
+
+class LessonAdminForm(SlugUniqueInCourseForm):
     objectives = ObjectivesField(
         required=False,
         label="Objectives",
@@ -190,18 +208,6 @@ class LessonAdminForm(forms.ModelForm):
         if problems:
             raise forms.ValidationError(problems)
         return body
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        # The slug is unique within the course, which the form does not have (it is the
-        # module's): checked here, so a clash is a form error, not a database error.
-        module, slug = cleaned.get("module"), cleaned.get("slug")
-        if module is not None and slug:
-            clash = Lesson.objects.filter(course_id=module.course_id, slug=slug)
-            if clash.exclude(pk=self.instance.pk).exists():
-                self.add_error("slug", "Another lesson of this course has this slug.")
-        return cleaned
 
     def clean_sources(self) -> list[str]:
         """The keys ticked, in the order the lesson had them, new ones after (ticked

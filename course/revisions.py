@@ -127,9 +127,10 @@ def open_revision(item: models.Model) -> Revision | None:
     return revisions_of(item).filter(status__in=OPEN).select_related("updated_by").first()
 
 
-def _ensure_baseline(item: Any, adapter: Versioned, now: datetime) -> None:
-    """Before an item's first draft, record what learners see now as a published version
-    numbered `item.version`, so that the history starts there and it can be restored."""
+def _ensure_baseline(item: Any, data: dict[str, Any], now: datetime) -> None:
+    """Before an item's history begins (its first draft, or a change the loader made),
+    record what learners saw, `data`, as a published version numbered `item.version`, so
+    that the history starts there and that version can be restored."""
     revisions = revisions_of(item)
     if revisions.filter(number__isnull=False).exists():
         return
@@ -140,7 +141,7 @@ def _ensure_baseline(item: Any, adapter: Versioned, now: datetime) -> None:
                 object_id=item.pk,
                 status=Revision.Status.PUBLISHED,
                 number=item.version,
-                data=adapter.snapshot(item),
+                data=data,
                 note="As first published",
                 created_by=getattr(item, "published_by", None),
                 created_at=now,
@@ -167,7 +168,7 @@ def draft_save(
     adapter = adapter_for(item)
     now = now or timezone.now()
     with transaction.atomic():
-        _ensure_baseline(item, adapter, now)
+        _ensure_baseline(item, adapter.snapshot(item), now)
         revision = revisions_of(item).filter(status__in=OPEN).select_for_update().first()
         if revision is None:
             try:
@@ -188,6 +189,12 @@ def draft_save(
             update_fields=["data", "note", "status", "publish_at", "updated_by", "updated_at"]
         )
         return revision
+
+
+def _next_number(item: Any) -> int:
+    """The number the item's next published version takes (its row locked by the caller)."""
+    highest = revisions_of(item).aggregate(n=Max("number"))["n"] or 0
+    return max(highest, item.version) + 1
 
 
 def _create_draft(
@@ -253,9 +260,8 @@ def draft_publish(
         ):
             raise AppError("This draft is no longer scheduled for now.", ErrorKind.STALE)
         _refuse_invalid(adapter, current.data)
-        _ensure_baseline(item, adapter, now)
-        highest = revisions_of(item).aggregate(n=Max("number"))["n"] or 0
-        number = max(highest, item.version) + 1
+        _ensure_baseline(item, adapter.snapshot(item), now)
+        number = _next_number(item)
         # The claim, by conditional update: only a draft still open becomes this version.
         claimed = Revision.objects.filter(pk=revision.pk, status__in=OPEN).update(
             status=Revision.Status.PUBLISHED,
@@ -358,21 +364,8 @@ def record_change(
     now = now or timezone.now()
     with transaction.atomic():
         item = type(item)._default_manager.select_for_update().get(pk=item.pk)
-        history_started = revisions_of(item).filter(number__isnull=False).exists()
-        if not history_started:
-            revisions_of(item).create(
-                content_type=_content_type(item),
-                object_id=item.pk,
-                status=Revision.Status.PUBLISHED,
-                number=item.version,
-                data=before,
-                note="As first published",
-                created_at=now,
-                updated_at=now,
-                published_at=now,
-            )
-        highest = revisions_of(item).aggregate(n=Max("number"))["n"] or 0
-        number = max(highest, item.version) + 1
+        _ensure_baseline(item, before, now)
+        number = _next_number(item)
         revisions_of(item).create(
             content_type=_content_type(item),
             object_id=item.pk,

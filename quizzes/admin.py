@@ -14,6 +14,7 @@ from course import revisions
 from course.admin_forms import (
     LessonChoiceField,
     ModuleChoiceField,
+    SlugUniqueInCourseForm,
     course_short_name,
     lessons_for_choice,
     modules_for_choice,
@@ -148,7 +149,7 @@ class QuestionInline(admin.TabularInline):
         )
 
 
-class QuizAdminForm(forms.ModelForm):
+class QuizAdminForm(SlugUniqueInCourseForm):
     class Meta:
         model = Quiz
         fields = [
@@ -161,17 +162,6 @@ class QuizAdminForm(forms.ModelForm):
             "retake_after_hours",
             "order",
         ]
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        # Unique within the course, which the form does not have (it is the module's).
-        module, slug = cleaned.get("module"), cleaned.get("slug")
-        if module is not None and slug:
-            clash = Quiz.objects.filter(course_id=module.course_id, slug=slug)
-            if clash.exclude(pk=self.instance.pk).exists():
-                self.add_error("slug", "Another quiz of this course has this slug.")
-        return cleaned
 
 
 @admin.register(Quiz)
