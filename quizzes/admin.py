@@ -149,19 +149,23 @@ class QuestionInline(admin.TabularInline):
         )
 
 
+# What an editor sets on a quiz: the form's fields and the admin page's, one list.
+QUIZ_FIELDS = (
+    "module",
+    "lesson",
+    "title",
+    "slug",
+    "pass_mark",
+    "draw",
+    "retake_after_hours",
+    "order",
+)
+
+
 class QuizAdminForm(SlugUniqueInCourseForm):
     class Meta:
         model = Quiz
-        fields = [
-            "module",
-            "lesson",
-            "title",
-            "slug",
-            "pass_mark",
-            "draw",
-            "retake_after_hours",
-            "order",
-        ]
+        fields = QUIZ_FIELDS
 
 
 @admin.register(Quiz)
@@ -180,16 +184,7 @@ class QuizAdmin(admin.ModelAdmin):
     list_filter = ["course"]
     list_select_related = ["course", "module", "lesson"]
     search_fields = ["title"]
-    fields = [
-        "module",
-        "lesson",
-        "title",
-        "slug",
-        "pass_mark",
-        "draw",
-        "retake_after_hours",
-        "order",
-    ]
+    fields = QUIZ_FIELDS
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]
 
