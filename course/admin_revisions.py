@@ -157,7 +157,7 @@ class RevisionAdminMixin(admin.ModelAdmin):
         assert isinstance(request.user, User)  # the admin lets in only signed-in staff
         item = self.model._default_manager.get(pk=form.instance.pk)
         adapter = revisions.adapter_for(item)
-        data = self.draft_data(request, form, formsets)
+        data = _unix_lines(self.draft_data(request, form, formsets))
         revision = revisions.open_revision(item)
         # A form without the note (the list's order boxes) keeps the draft's note.
         posted_note = request.POST.get("revision_note")
@@ -375,4 +375,17 @@ def _jsonable(value: Any) -> Any:
         return value.pk
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    return value
+
+
+def _unix_lines(value: Any) -> Any:
+    """The draft's data with the CRLF line ends browsers send for every text area made
+    LF, as the content files and the rows have them: otherwise an unchanged text would
+    read as a change of every line, and saving an untouched form would make a draft."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    if isinstance(value, list):
+        return [_unix_lines(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unix_lines(v) for k, v in value.items()}
     return value

@@ -243,3 +243,15 @@ def test_a_quiz_slug_taken_in_the_course_is_a_form_error_not_a_crash(client, edi
     assert response.context["adminform"].form.errors["slug"] == [
         "Another quiz of this course has this slug."
     ]
+
+
+def test_saving_a_live_question_untouched_from_a_browser_makes_no_draft(client, editor):
+    question = question_with(QuizFactory(), correct=(0,), options=3, prompt="Live prompt?")
+    question.vignette = "A case.\nWith two lines."
+    question.save()
+    Choice.objects.filter(question=question).update(explanation="Because.\nAnd so.")
+    # As a browser sends the form: every text area's line ends as CRLF.
+    form = {k: v.replace("\n", "\r\n") for k, v in shown_form(client, question).items()}
+    response = client.post(change_url(question), form)
+    assert response.status_code == 302
+    assert revisions.open_revision(question) is None
