@@ -33,7 +33,7 @@ from .selectors import (
     attempt_counts,
     item_statistics,
 )
-from .versions import CHOICE_FIELDS, QUESTION_FIELDS, choice_data, question_data, quiz_is_live
+from .versions import CHOICE_FIELDS, QUESTION_FIELDS, question_data, quiz_is_live
 
 
 class QuizChoiceField(forms.ModelChoiceField):
@@ -349,7 +349,8 @@ class QuestionAdmin(RevisionAdminMixin, admin.ModelAdmin):
         source of pain) stays as the draft or the row has it."""
         item = Question.objects.get(pk=form.instance.pk)
         draft = revisions.open_revision(item)
-        data = dict(draft.data) if draft else question_data(item)
+        live = question_data(item)
+        data = dict(draft.data) if draft else live
         for name in QUESTION_FIELDS:
             if name in form.cleaned_data:
                 data[name] = form.cleaned_data[name]
@@ -359,7 +360,13 @@ class QuestionAdmin(RevisionAdminMixin, admin.ModelAdmin):
         options = next((f for f in formsets if getattr(f, "model", None) is Choice), None)
         if options is None:
             return data
-        before = {row["id"]: row for row in data["choices"] if row.get("id") is not None}
+        # Each option as the draft has it, else as the row has it (one a draft removed
+        # and the editor kept after all).
+        before = {
+            row["id"]: row
+            for row in [*live["choices"], *data["choices"]]
+            if row.get("id") is not None
+        }
         rows = []
         for option in options.forms:
             pk = option.instance.pk
@@ -367,9 +374,7 @@ class QuestionAdmin(RevisionAdminMixin, admin.ModelAdmin):
                 continue  # an empty extra row
             if options.can_delete and option in options.deleted_forms:
                 continue  # removed: publishing retires it
-            prior = before.get(pk) or (
-                choice_data(Choice.objects.get(pk=pk)) if pk else {"retired": False, "source": ""}
-            )
+            prior = before.get(pk) or {"retired": False, "source": ""}
             row = {"id": pk} | {name: prior.get(name) for name in CHOICE_FIELDS}
             row |= {name: option.cleaned_data[name] for name in CHOICE_FORM_FIELDS}
             rows.append(row)
