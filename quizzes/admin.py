@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.forms import BaseFormSet, BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
@@ -291,6 +292,11 @@ class ChoiceInline(admin.TabularInline):
     fields = [*CHOICE_FORM_FIELDS, "offered"]
     readonly_fields = ["offered"]
     extra = 0
+    # Narrow enough that a row of options fits beside the admin's menu at 1280 px.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 34})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+    }
 
     @admin.display(description="offered")
     def offered(self, choice: Choice) -> str:
